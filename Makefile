@@ -1,0 +1,35 @@
+# One entry per job a person runs. See README.md.
+PORT ?= 8000
+PY := .venv/bin/python
+
+.PHONY: run setup test lint format bench clean-var
+
+run:
+	@bash scripts/bootstrap.sh
+	@PORT=$(PORT) bash scripts/serve.sh
+
+setup:
+	@bash scripts/bootstrap.sh
+
+test:
+	@bash scripts/setup_venv.sh
+	@bash scripts/test.sh
+
+lint:
+	@bash scripts/setup_venv.sh
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py spectacular --file /tmp/sanxiang-openapi.yaml --validate --fail-on-warn
+	@diff -q /tmp/sanxiang-openapi.yaml docs/openapi.yaml || (echo "docs/openapi.yaml is out of date: run 'make openapi'"; exit 1)
+
+openapi:
+	$(PY) manage.py spectacular --file docs/openapi.yaml --validate
+
+format:
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+bench:
+	@bash scripts/setup_venv.sh
+	$(PY) bench/run.py $(BENCH_ARGS)

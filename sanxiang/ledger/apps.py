@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LedgerConfig(AppConfig):
+    name = "sanxiang.ledger"
+    label = "ledger"
+    verbose_name = _("防篡改账本")
+
+    def ready(self):
+        from . import append_only
+
+        append_only.install()

@@ -1,0 +1,42 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from sanxiang.core import views as core_views
+
+APPS = [
+    "org",
+    "catalog",
+    "workdays",
+    "ledger",
+    "cases",
+    "documents",
+    "records",
+    "review",
+    "publicity",
+]
+
+urlpatterns = [
+    path("", core_views.home, name="root"),
+    path("workbench/", include("sanxiang.core.urls")),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(
+            template_name="core/login.html", redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/auth/", include("sanxiang.core.api_urls")),
+]
+for _app in APPS:
+    urlpatterns += [
+        path(f"{_app}/", include(f"sanxiang.{_app}.urls")),
+        path(f"api/{_app}/", include(f"sanxiang.{_app}.api_urls")),
+    ]
+# The public portal (publicity app) mounts its own public pages under /gs/ in its urls.

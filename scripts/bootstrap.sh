@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# First half of `make run`: venv, dependencies, system checks, migrations, demo data once.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup_venv.sh
+bash scripts/check_system.sh
+mkdir -p var
+.venv/bin/python manage.py migrate --noinput -v 0
+.venv/bin/python manage.py demo_data --if-empty

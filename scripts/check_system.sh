@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Checks what the machine needs beyond Python: a CJK font (PDF documents with Chinese
+# glyphs) and pango (WeasyPrint). Installs them with apt-get when running as root,
+# otherwise says exactly what to install.
+set -uo pipefail
+missing=()
+if ! fc-list 2>/dev/null | grep -qiE 'Noto (Sans|Serif) CJK|WenQuanYi|Source Han'; then missing+=(fonts-noto-cjk); fi
+if ! ldconfig -p 2>/dev/null | grep -q libpango-1.0; then missing+=(libpango-1.0-0 libpangoft2-1.0-0); fi
+if [ "${WANT_CHROMIUM:-0}" = "1" ] && ! command -v chromium >/dev/null 2>&1; then missing+=(chromium); fi
+if [ "${WANT_CHROMIUM:-0}" = "1" ] && ! command -v pdftotext >/dev/null 2>&1; then missing+=(poppler-utils); fi
+if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
+if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+  echo "==> installing system packages: ${missing[*]}"
+  (apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null) \
+    || { echo "警告：无法安装 ${missing[*]}；PDF 文书可能缺少中文字形。(could not install ${missing[*]})" >&2; exit 0; }
+else
+  echo "警告：缺少系统软件包 ${missing[*]}。请以管理员身份运行：sudo apt-get install ${missing[*]}" >&2
+  echo "(missing system packages: ${missing[*]}; PDF documents need a CJK font)" >&2
+fi
