@@ -40,7 +40,10 @@ def fmt(value):
 def print_table(rows):
     headers = ["benchmark", "size", "ours", "baseline", "ratio", "target", "unit"]
     table = [[fmt(r.get(h)) for h in headers] for r in rows]
-    widths = [max(len(h), *(len(row[i]) for row in table)) if table else len(h) for i, h in enumerate(headers)]
+    widths = [
+        max(len(h), *(len(row[i]) for row in table)) if table else len(h)
+        for i, h in enumerate(headers)
+    ]
     line = " | ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))
     print(line)
     print("-+-".join("-" * w for w in widths))
@@ -49,11 +52,19 @@ def print_table(rows):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--size", type=int, default=10000, help="data size for generators (default 10000)")
-    parser.add_argument("--only", default="", help="comma-separated module prefixes, e.g. ledger,cases")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--size", type=int, default=10000, help="data size for generators (default 10000)"
+    )
+    parser.add_argument(
+        "--only", default="", help="comma-separated module prefixes, e.g. ledger,cases"
+    )
     parser.add_argument("--json", default="", help="also write the rows to this JSON file")
-    parser.add_argument("--upload-mb", type=int, default=2048, help="size of the upload benchmark file")
+    parser.add_argument(
+        "--upload-mb", type=int, default=2048, help="size of the upload benchmark file"
+    )
     parser.add_argument("--quick", action="store_true", help="smallest sizes only (smoke run)")
     args = parser.parse_args(argv)
     only = [p for p in args.only.split(",") if p]

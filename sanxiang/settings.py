@@ -228,7 +228,13 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", "memory://")
 CELERY_TASK_ALWAYS_EAGER = env("CELERY_BROKER_URL") is None
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE = {}  # apps add their periodic jobs in sanxiang/tasks_schedule.py
+CELERY_BEAT_SCHEDULE = {
+    "sign-tree-head": {"task": "sanxiang.ledger.tasks.sign_tree_head", "schedule": 300.0},
+    "periodic-jobs": {"task": "sanxiang.core.tasks.run_periodic", "schedule": 900.0},
+    "fixity-check": {"task": "sanxiang.records.tasks.fixity_check", "schedule": 3600.0},
+    "cleanup-uploads": {"task": "sanxiang.records.tasks.cleanup_abandoned_uploads", "schedule": 3600.0},
+    "purge-expired": {"task": "sanxiang.records.tasks.purge_expired", "schedule": 86400.0},
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

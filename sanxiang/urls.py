@@ -40,3 +40,4 @@ for _app in APPS:
         path(f"api/{_app}/", include(f"sanxiang.{_app}.api_urls")),
     ]
 # The public portal (publicity app) mounts its own public pages under /gs/ in its urls.
+urlpatterns += [path("gs/", include("sanxiang.publicity.public_urls"))]

@@ -183,3 +183,10 @@ def api_for():
         return api
 
     return make
+
+
+def pytest_configure(config):
+    """Fast password hashing in tests (PBKDF2 dominates user creation otherwise)."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

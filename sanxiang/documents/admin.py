@@ -1,0 +1,49 @@
+"""Admin (Chinese). Issued documents are read-only here as everywhere (the database
+refuses changes anyway); drafts are edited through the workbench services."""
+
+from django.contrib import admin
+
+from sanxiang.org.scoping import scope
+
+from .models import Document, DocumentCorrection, DocumentNumberSequence
+
+
+class ScopedAdmin(admin.ModelAdmin):
+    agency_field = "agency"
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return scope(qs, request.user, self.agency_field)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Document)
+class DocumentAdmin(ScopedAdmin):
+    list_display = ["id", "title", "number", "agency", "case", "version", "status", "issued_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["number", "title"]
+    readonly_fields = [f.name for f in Document._meta.fields]
+
+
+@admin.register(DocumentCorrection)
+class DocumentCorrectionAdmin(ScopedAdmin):
+    agency_field = "original__agency"
+    list_display = ["id", "original", "correction", "actor_name", "at"]
+    readonly_fields = [f.name for f in DocumentCorrection._meta.fields]
+
+
+@admin.register(DocumentNumberSequence)
+class DocumentNumberSequenceAdmin(ScopedAdmin):
+    list_display = ["agency", "number_code", "year", "last_serial"]
+    list_filter = ["year", "number_code"]
+    readonly_fields = [f.name for f in DocumentNumberSequence._meta.fields]

@@ -1,0 +1,212 @@
+"""Make any table append-only at the database level (PostgreSQL and SQLite).
+
+Usage, in a migration placed after the one that creates the table::
+
+    from django.db import migrations
+    from sanxiang.ledger.append_only import append_only_operations
+
+    class Migration(migrations.Migration):
+        dependencies = [("records", "0003_evidence"), ("ledger", "0002_append_only")]
+        operations = [
+            *append_only_operations("records_evidence"),
+            # only ``retention_until`` and ``purged_at`` may change after insert:
+            *append_only_operations(
+                "records_avfile", allow_update_columns=["retention_until", "purged_at"]
+            ),
+        ]
+
+Depend on ``("ledger", "0002_append_only")`` so that the shared PostgreSQL function
+``sanxiang_append_only()`` exists (the operations also create it idempotently).
+
+What the triggers do
+--------------------
+* ``DELETE`` of any row fails.
+* ``UPDATE`` fails, unless ``allow_update_columns`` is given and only those columns change
+  value (an UPDATE that rewrites other columns with their *same* value, as Django's
+  ``save()`` does, is allowed).
+* Both vendors raise an error that Django reports as ``django.db.IntegrityError`` with
+  "append-only" in the message. Catch it only to turn it into a ``DomainError``
+  (``ErrorCode.IMMUTABLE``); a correction is a new row that points to the old one.
+
+PostgreSQL: a row-level ``BEFORE UPDATE OR DELETE`` trigger ``<table>_append_only``
+calling ``sanxiang_append_only(<allowed columns>)``, which compares
+``to_jsonb(NEW) - allowed`` with ``to_jsonb(OLD) - allowed``. ``TRUNCATE`` is *not*
+blocked: it needs the table-owner privilege anyway and Django's ``flush`` (used by
+pytest-django between ``transaction=True`` tests) relies on it.
+
+SQLite: ``<table>_append_only_update`` / ``<table>_append_only_delete`` triggers with
+``RAISE(ABORT, ...)``. The DELETE trigger is skipped only when the SQL function
+``sanxiang_append_only_bypass()`` returns 1; this app registers that function on every
+Django SQLite connection and makes it return 1 only while Django's ``flush`` runs
+(``DatabaseOperations.execute_sql_flush``), the SQLite counterpart of ``TRUNCATE``.
+Any other client (the ``sqlite3`` shell, another program) does not have the function,
+so its DELETE fails with "no such function" - fail closed.
+
+Caveats
+-------
+* SQLite rebuilds a table for most ``AlterField``/``AddField``/``RemoveField``
+  operations, and the rebuild drops its triggers. Repeat ``append_only_operations`` for
+  the table in any later migration that alters it (the operations are idempotent). With
+  ``allow_update_columns`` on SQLite the list of protected columns is read when the
+  migration runs, another reason to repeat it after adding columns.
+* Triggers stop bugs and casual edits, not a DBA who drops them; the ledger's Merkle
+  hashes and signed tree heads detect that (``manage.py ledger verify``).
+* Foreign keys *to* an append-only table must not use ``on_delete=CASCADE/SET_NULL``
+  semantics that would need to rewrite it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import re
+
+from django.db import migrations
+
+BYPASS_FUNCTION = "sanxiang_append_only_bypass"
+PG_FUNCTION = "sanxiang_append_only"
+_flush_bypass = contextvars.ContextVar("sanxiang_append_only_flush", default=False)
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+PG_FUNCTION_SQL = f"""
+CREATE OR REPLACE FUNCTION {PG_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $body$
+BEGIN
+    IF TG_OP = 'UPDATE' AND TG_NARGS > 0 THEN
+        IF (to_jsonb(NEW) - TG_ARGV::text[]) = (to_jsonb(OLD) - TG_ARGV::text[]) THEN
+            RETURN NEW;
+        END IF;
+    END IF;
+    RAISE EXCEPTION 'append-only table %: % refused', TG_TABLE_NAME, TG_OP
+        USING ERRCODE = 'restrict_violation';
+END
+$body$;
+"""
+
+
+def _check_ident(name):
+    if not _IDENT.match(name):
+        raise ValueError(f"not a plain SQL identifier: {name!r}")
+    return name
+
+
+def _sqlite_trigger_sql(table, columns_that_must_not_change):
+    upd = f"{table}_append_only_update"
+    dele = f"{table}_append_only_delete"
+    if columns_that_must_not_change is None:
+        when_update = ""
+    else:
+        cond = " OR ".join(f'NEW."{c}" IS NOT OLD."{c}"' for c in columns_that_must_not_change)
+        when_update = f"WHEN {cond or '0'}"
+    return [
+        f'DROP TRIGGER IF EXISTS "{upd}"',
+        f'DROP TRIGGER IF EXISTS "{dele}"',
+        f'CREATE TRIGGER "{upd}" BEFORE UPDATE ON "{table}" {when_update} BEGIN '
+        f"SELECT RAISE(ABORT, 'append-only table {table}: UPDATE refused'); END",
+        f'CREATE TRIGGER "{dele}" BEFORE DELETE ON "{table}" '
+        f"WHEN NOT {BYPASS_FUNCTION}() BEGIN "
+        f"SELECT RAISE(ABORT, 'append-only table {table}: DELETE refused'); END",
+    ]
+
+
+def _pg_trigger_sql(table, allow_update_columns):
+    name = f"{table}_append_only"
+    args = ", ".join(f"'{c}'" for c in allow_update_columns or [])
+    return [
+        PG_FUNCTION_SQL,
+        f'DROP TRIGGER IF EXISTS "{name}" ON "{table}"',
+        f'CREATE TRIGGER "{name}" BEFORE UPDATE OR DELETE ON "{table}" '
+        f"FOR EACH ROW EXECUTE FUNCTION {PG_FUNCTION}({args})",
+    ]
+
+
+def install_sql(connection, table, allow_update_columns=None):
+    """SQL statements that make ``table`` append-only on ``connection``'s vendor."""
+    table = _check_ident(table)
+    allowed = [_check_ident(c) for c in allow_update_columns or []]
+    vendor = connection.vendor
+    if vendor == "postgresql":
+        return _pg_trigger_sql(table, allowed)
+    if vendor == "sqlite":
+        if allow_update_columns is None:
+            return _sqlite_trigger_sql(table, None)
+        with connection.cursor() as cursor:
+            cols = [c.name for c in connection.introspection.get_table_description(cursor, table)]
+        return _sqlite_trigger_sql(table, [c for c in cols if c not in allowed])
+    raise NotImplementedError(f"append-only triggers are not implemented for {vendor}")
+
+
+def uninstall_sql(connection, table):
+    table = _check_ident(table)
+    if connection.vendor == "postgresql":
+        return [f'DROP TRIGGER IF EXISTS "{table}_append_only" ON "{table}"']
+    return [
+        f'DROP TRIGGER IF EXISTS "{table}_append_only_update"',
+        f'DROP TRIGGER IF EXISTS "{table}_append_only_delete"',
+    ]
+
+
+def append_only_operations(table_name: str, allow_update_columns=None) -> list:
+    """Migration operations that make ``table_name`` append-only (see module docstring).
+
+    ``allow_update_columns``: column names (database names, e.g. ``"agency_id"``) whose
+    values may still change by UPDATE; ``None`` (default) refuses every UPDATE.
+    Reversible: migrating backwards drops the triggers.
+    """
+    _check_ident(table_name)
+    allowed = None
+    if allow_update_columns is not None:
+        allowed = [_check_ident(c) for c in allow_update_columns]
+
+    def forward(apps, schema_editor):
+        for sql in install_sql(schema_editor.connection, table_name, allowed):
+            schema_editor.execute(sql, params=None)
+
+    def backward(apps, schema_editor):
+        for sql in uninstall_sql(schema_editor.connection, table_name):
+            schema_editor.execute(sql, params=None)
+
+    return [migrations.RunPython(forward, backward)]
+
+
+@contextlib.contextmanager
+def flush_bypass():
+    """Let this thread's SQLite connections DELETE from append-only tables (flush only)."""
+    token = _flush_bypass.set(True)
+    try:
+        yield
+    finally:
+        _flush_bypass.reset(token)
+
+
+def _bypass_value():
+    return 1 if _flush_bypass.get() else 0
+
+
+def _on_connection_created(sender, connection, **kwargs):
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(BYPASS_FUNCTION, 0, _bypass_value)
+
+
+_installed = False
+
+
+def install():
+    """Called from ``LedgerConfig.ready``: register the SQLite bypass function and let
+    Django's ``flush`` (the SQLite counterpart of TRUNCATE) clear append-only tables."""
+    global _installed
+    if _installed:
+        return
+    _installed = True
+    from django.db.backends.signals import connection_created
+    from django.db.backends.sqlite3 import base as sqlite_base  # imports operations
+
+    DatabaseOperations = sqlite_base.DatabaseOperations
+
+    connection_created.connect(_on_connection_created, dispatch_uid="sanxiang_append_only")
+    original = DatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        with flush_bypass():
+            return original(self, sql_list)
+
+    DatabaseOperations.execute_sql_flush = execute_sql_flush

@@ -1,0 +1,129 @@
+"""Ed25519 key of the ledger and signed tree heads.
+
+The key pair is created on first use as ``settings.KEYS_DIR / "ledger_ed25519.pem"``
+(PKCS#8 PEM, mode 0600; ``var/keys`` is outside git). Creation is atomic across
+processes (write a temporary file, then ``link`` it into place; the loser of a race
+reads the winner's key).
+
+Signed message: RFC 6962 §3.5 ``TreeHeadSignature`` = version (1 byte, 0) ||
+signature_type (1 byte, 1 = tree_hash) || timestamp (uint64 big endian, ms since the
+epoch) || tree_size (uint64 big endian) || root_hash (32 bytes); 50 bytes in total.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from django.conf import settings
+from django.utils import timezone
+
+from .models import SignedTreeHead
+from .verify_bundle import tree_head_message
+
+KEY_FILE = "ledger_ed25519.pem"
+_cache: dict[str, Ed25519PrivateKey] = {}
+
+__all__ = [
+    "key_id",
+    "private_key",
+    "public_key",
+    "public_key_pem",
+    "public_key_raw_b64",
+    "sign_head",
+    "tree_head_message",
+    "verify_head",
+]
+
+
+def key_path() -> Path:
+    return Path(settings.KEYS_DIR) / KEY_FILE
+
+
+def _create_key(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pem = Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".ledger-key-")
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(pem)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass  # another process won the race; use its key
+    finally:
+        os.unlink(tmp)
+
+
+def private_key() -> Ed25519PrivateKey:
+    path = key_path()
+    cached = _cache.get(str(path))
+    if cached is not None:
+        return cached
+    if not path.exists():
+        _create_key(path)
+    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    if not isinstance(key, Ed25519PrivateKey):
+        raise ValueError(f"{path} is not an Ed25519 private key")
+    _cache[str(path)] = key
+    return key
+
+
+def public_key() -> Ed25519PublicKey:
+    return private_key().public_key()
+
+
+def public_key_raw() -> bytes:
+    return public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+def public_key_raw_b64() -> str:
+    return base64.b64encode(public_key_raw()).decode()
+
+
+def public_key_pem() -> str:
+    return (
+        public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+
+
+def key_id(raw: bytes | None = None) -> str:
+    """SHA-256 (hex) of the raw 32-byte public key."""
+    return hashlib.sha256(public_key_raw() if raw is None else raw).hexdigest()
+
+
+def sign_head(tree_size: int, root: bytes) -> SignedTreeHead:
+    timestamp_ms = int(timezone.now().timestamp() * 1000)
+    signature = private_key().sign(tree_head_message(tree_size, root, timestamp_ms))
+    return SignedTreeHead.objects.create(
+        tree_size=tree_size,
+        root_hash=root,
+        timestamp_ms=timestamp_ms,
+        key_id=key_id(),
+        signature=signature,
+    )
+
+
+def verify_head(head: SignedTreeHead, key: Ed25519PublicKey | None = None) -> bool:
+    key = key or public_key()
+    message = tree_head_message(head.tree_size, bytes(head.root_hash), head.timestamp_ms)
+    try:
+        key.verify(bytes(head.signature), message)
+    except InvalidSignature:
+        return False
+    return True

@@ -1,0 +1,58 @@
+"""``manage.py ledger verify | sign | export-key``.
+
+* ``verify``: recompute every leaf hash, subtree hash and root from the stored leaves
+  (streamed in chunks), check every signed tree head's signature and its consistency
+  with the previous one. Exit 0 with a summary when intact, 1 with the first bad leaf
+  index and the reason otherwise.
+* ``sign [--size N]``: sign a tree head now (for the current size or a past size N).
+* ``export-key [--format pem|raw|json]``: print the public key of the ledger.
+"""
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from sanxiang.core.errors import DomainError
+
+
+class Command(BaseCommand):
+    help = "账本校验、树头签名、导出公钥。Ledger: verify, sign a tree head, export the key."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        verify = sub.add_parser("verify", help="verify the whole ledger")
+        verify.add_argument("--chunk-size", type=int, default=5000)
+        sign = sub.add_parser("sign", help="sign a tree head now")
+        sign.add_argument("--size", type=int, default=None, help="past tree size to sign")
+        export = sub.add_parser("export-key", help="print the public key")
+        export.add_argument("--format", choices=["pem", "raw", "json"], default="pem")
+
+    def handle(self, *args, **options):
+        action = options["action"]
+        if action == "verify":
+            from sanxiang.ledger.verify import verify_ledger
+
+            result = verify_ledger(chunk_size=options["chunk_size"])
+            if not result.ok:
+                raise CommandError(result.summary(), returncode=1)
+            self.stdout.write(result.summary())
+        elif action == "sign":
+            from sanxiang.ledger.services import sign_tree_head
+
+            try:
+                head = sign_tree_head(options["size"])
+            except DomainError as exc:
+                raise CommandError(str(exc))
+            self.stdout.write(json.dumps(head.as_dict(), ensure_ascii=False))
+        elif action == "export-key":
+            from sanxiang.ledger import heads
+
+            fmt = options["format"]
+            if fmt == "pem":
+                self.stdout.write(heads.public_key_pem().rstrip("\n"))
+            elif fmt == "raw":
+                self.stdout.write(heads.public_key_raw_b64())
+            else:
+                from sanxiang.ledger.bundle import public_key_info
+
+                self.stdout.write(json.dumps(public_key_info(), ensure_ascii=False))

@@ -1,0 +1,207 @@
+"""Standalone verifier of an exported ledger bundle (no database, no Django).
+
+    python -m sanxiang.ledger.verify_bundle BUNDLE.json [--public-key KEY.pem]
+    python verify_bundle.py BUNDLE.json            # this file alone works too
+
+Depends on the standard library and ``cryptography`` only, so an outsider can copy
+this one file. It deliberately re-implements the two RFC 9162 functions it needs
+instead of importing ``merkle.py`` (the tests check both against the same vectors).
+
+Bundle format (JSON, ``"format": "sanxiang-ledger-bundle/1"``; hashes and signatures
+base64 standard alphabet with padding)::
+
+    {
+      "format": "sanxiang-ledger-bundle/1",
+      "hash": "sha256 (RFC 9162 §2.1: leaf = H(0x00||content), node = H(0x01||l||r))",
+      "public_key": {"algorithm": "ed25519", "raw": "<b64 32 bytes>",
+                     "pem": "-----BEGIN PUBLIC KEY-----...", "key_id": "<hex sha256(raw)>"},
+      "tree_head": {"tree_size": N, "root_hash": "<b64>", "timestamp": <ms since epoch>,
+                    "timestamp_iso": "...Z", "key_id": "<hex>", "signature": "<b64 64 bytes>"},
+      "leaves": [
+        {"index": i, "content": "<canonical JSON text of the leaf>",
+         "leaf_hash": "<b64>", "inclusion_proof": ["<b64>", ...]}
+      ]
+    }
+
+Checks, in order: the public key (and, with ``--public-key``/``--key-id``, that it is
+the key you trust); the tree head signature over the RFC 6962 §3.5 TreeHeadSignature
+(version 0, type 1, uint64 timestamp ms, uint64 tree size, 32-byte root); then for
+each leaf: SHA-256(0x00 || content UTF-8) equals ``leaf_hash``, the content is JSON whose
+``index`` equals the leaf's index, and the inclusion proof leads to the signed root.
+Exit status 0 and a summary when everything holds; 1 naming the first failure; 2 when
+the file cannot be read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import binascii
+import hashlib
+import json
+import struct
+import sys
+
+BUNDLE_FORMAT = "sanxiang-ledger-bundle/1"
+HASH_SIZE = 32
+
+
+def tree_head_message(tree_size: int, root: bytes, timestamp_ms: int) -> bytes:
+    """RFC 6962 §3.5 TreeHeadSignature: the exact bytes signed with Ed25519."""
+    if len(root) != HASH_SIZE:
+        raise ValueError("root hash must be 32 bytes")
+    return struct.pack(">BBQQ", 0, 1, timestamp_ms, tree_size) + bytes(root)
+
+
+def _leaf_hash(data: bytes) -> bytes:
+    return hashlib.sha256(b"\x00" + data).digest()
+
+
+def _node_hash(left: bytes, right: bytes) -> bytes:
+    return hashlib.sha256(b"\x01" + left + right).digest()
+
+
+def verify_inclusion(leaf_hash, index, tree_size, proof, root) -> bool:
+    """RFC 9162 §2.1.3.2 (32-byte hashes required)."""
+    if len(leaf_hash) != HASH_SIZE or len(root) != HASH_SIZE:
+        return False
+    if any(len(p) != HASH_SIZE for p in proof) or not 0 <= index < tree_size:
+        return False
+    fn, sn, r = index, tree_size - 1, leaf_hash
+    for p in proof:
+        if sn == 0:
+            return False
+        if fn & 1 or fn == sn:
+            r = _node_hash(p, r)
+            while fn and not fn & 1:
+                fn >>= 1
+                sn >>= 1
+        else:
+            r = _node_hash(r, p)
+        fn >>= 1
+        sn >>= 1
+    return sn == 0 and r == root
+
+
+class BundleError(Exception):
+    pass
+
+
+def _b64(value, what) -> bytes:
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, TypeError, ValueError):
+        raise BundleError(f"{what}: not valid base64")
+
+
+def _load_public_key(bundle, trusted_raw=None, expect_key_id=None):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    info = bundle.get("public_key") or {}
+    raw = _b64(info.get("raw", ""), "public_key.raw") if info.get("raw") else None
+    if raw is None and info.get("pem"):
+        key = serialization.load_pem_public_key(info["pem"].encode())
+        raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    if raw is None:
+        raise BundleError("public key missing")
+    if len(raw) != 32:
+        raise BundleError("public key is not a 32-byte Ed25519 key")
+    if info.get("pem"):
+        pem_key = serialization.load_pem_public_key(info["pem"].encode())
+        pem_raw = pem_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        if pem_raw != raw:
+            raise BundleError("public key: PEM and raw forms differ")
+    kid = hashlib.sha256(raw).hexdigest()
+    if info.get("key_id") and info["key_id"] != kid:
+        raise BundleError("public key: key_id does not match the key")
+    if trusted_raw is not None and trusted_raw != raw:
+        raise BundleError("public key in the bundle is not the trusted key")
+    if expect_key_id and expect_key_id.lower() != kid:
+        raise BundleError(f"public key id {kid} is not the expected {expect_key_id}")
+    return Ed25519PublicKey.from_public_bytes(raw), kid
+
+
+def verify(bundle: dict, trusted_raw: bytes | None = None, expect_key_id: str | None = None):
+    """Check a bundle. Returns a summary string; raises ``BundleError`` on the first
+    failure (its message names the failing leaf index when a leaf fails)."""
+    from cryptography.exceptions import InvalidSignature
+
+    if not isinstance(bundle, dict) or bundle.get("format") != BUNDLE_FORMAT:
+        raise BundleError(f"not a {BUNDLE_FORMAT} bundle")
+    key, kid = _load_public_key(bundle, trusted_raw, expect_key_id)
+    head = bundle.get("tree_head") or {}
+    try:
+        size, ts = int(head["tree_size"]), int(head["timestamp"])
+    except (KeyError, TypeError, ValueError):
+        raise BundleError("tree head: tree_size/timestamp missing")
+    root = _b64(head.get("root_hash", ""), "tree head root_hash")
+    if len(root) != HASH_SIZE:
+        raise BundleError("tree head: root hash is not 32 bytes")
+    if head.get("key_id") and head["key_id"] != kid:
+        raise BundleError("tree head was signed by another key")
+    signature = _b64(head.get("signature", ""), "tree head signature")
+    try:
+        key.verify(signature, tree_head_message(size, root, ts))
+    except InvalidSignature:
+        raise BundleError("tree head: signature does not verify")
+    leaves = bundle.get("leaves")
+    if not isinstance(leaves, list):
+        raise BundleError("leaves missing")
+    for position, leaf in enumerate(leaves):
+        index = leaf.get("index") if isinstance(leaf, dict) else None
+        label = f"leaf {index}" if isinstance(index, int) else f"leaf #{position} in file"
+        if not isinstance(index, int):
+            raise BundleError(f"{label}: index missing")
+        content = leaf.get("content")
+        if not isinstance(content, str):
+            raise BundleError(f"{label}: content missing")
+        computed = _leaf_hash(content.encode("utf-8"))
+        if "leaf_hash" in leaf and _b64(leaf["leaf_hash"], f"{label} leaf_hash") != computed:
+            raise BundleError(f"{label}: content does not match its leaf hash")
+        try:
+            parsed = json.loads(content)
+        except ValueError:
+            raise BundleError(f"{label}: content is not JSON")
+        if not isinstance(parsed, dict) or parsed.get("index") != index:
+            raise BundleError(f"{label}: content names another index")
+        proof = [_b64(p, f"{label} proof") for p in leaf.get("inclusion_proof") or []]
+        if not verify_inclusion(computed, index, size, proof, root):
+            raise BundleError(f"{label}: inclusion proof does not lead to the signed root")
+    return (
+        f"OK: {len(leaves)} leaves included in the signed tree head "
+        f"(size {size}, root {root.hex()}, timestamp {head.get('timestamp_iso') or ts}, "
+        f"key {kid})"
+    )
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description="Verify a Sanxiang ledger bundle offline.")
+    parser.add_argument("bundle", help="bundle JSON file")
+    parser.add_argument("--public-key", help="PEM file of the trusted ledger public key")
+    parser.add_argument("--key-id", help="expected key id (hex SHA-256 of the raw key)")
+    args = parser.parse_args(argv)
+    try:
+        with open(args.bundle, encoding="utf-8") as handle:
+            bundle = json.load(handle)
+        trusted = None
+        if args.public_key:
+            from cryptography.hazmat.primitives import serialization
+
+            with open(args.public_key, "rb") as handle:
+                key = serialization.load_pem_public_key(handle.read())
+            trusted = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    except (OSError, ValueError) as exc:
+        print(f"ERROR: cannot read input: {exc}", file=sys.stderr)
+        return 2
+    try:
+        summary = verify(bundle, trusted, args.key_id)
+    except BundleError as exc:
+        print(f"FAILED: {exc}", file=sys.stderr)
+        return 1
+    print(summary)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

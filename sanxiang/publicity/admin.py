@@ -1,0 +1,76 @@
+from django.contrib import admin
+
+from sanxiang.org.scoping import scope
+
+from .models import (
+    AnnualReport,
+    Publication,
+    PublicationPolicy,
+    Snapshot,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
+
+
+class ScopedAdmin(admin.ModelAdmin):
+    agency_field = "agency"
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser and request.user.agency_id is None:
+            return qs
+        return scope(qs, request.user, self.agency_field)
+
+
+@admin.register(Publication)
+class PublicationAdmin(ScopedAdmin):
+    list_display = ["id", "agency", "document_number", "category", "decision_date", "status"]
+    list_filter = ["status", "category"]
+    search_fields = ["document_number", "source_key"]
+    readonly_fields = [f.name for f in Publication._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Snapshot)
+class SnapshotAdmin(ScopedAdmin):
+    list_display = ["id", "publication", "version", "state", "agency_name", "document_number"]
+    list_filter = ["state", "category"]
+    search_fields = ["document_number", "target_name"]
+    readonly_fields = [f.name for f in Snapshot._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PublicationPolicy)
+class PolicyAdmin(ScopedAdmin):
+    list_display = ["agency", "require_confirmation", "updated_at"]
+
+
+@admin.register(WebhookEndpoint)
+class EndpointAdmin(admin.ModelAdmin):
+    list_display = ["name", "url", "agency", "is_active"]
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+
+@admin.register(WebhookDelivery)
+class DeliveryAdmin(ScopedAdmin):
+    list_display = ["id", "endpoint", "event", "status", "attempts", "created_at"]
+    list_filter = ["status", "event"]
+    readonly_fields = [f.name for f in WebhookDelivery._meta.fields]
+
+
+@admin.register(AnnualReport)
+class ReportAdmin(ScopedAdmin):
+    list_display = ["title", "year", "published_at"]
+    readonly_fields = [f.name for f in AnnualReport._meta.fields]

@@ -1,0 +1,19 @@
+"""Periodic jobs of the publicity app (``manage.py periodic``; celery beat in production)."""
+
+from django.utils import timezone
+
+
+def run(stdout):
+    from . import reports, services, webhooks
+
+    expired = services.expire_due()
+    overdue = services.notify_overdue()
+    pushed = webhooks.retry_due()
+    made = 0
+    today = timezone.localdate()
+    if today.month == 1:  # publish last year's reports by 31 January (idempotent)
+        made = len(reports.generate(reports.due_year(today)))
+    stdout.write(
+        f"publicity: {expired} expired, {overdue} newly overdue, {pushed} webhook deliveries "
+        f"retried, {made} annual reports published\n"
+    )

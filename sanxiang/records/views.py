@@ -1,0 +1,290 @@
+"""Workbench pages: recordings of a case, upload, view/download, access requests, alerts."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sanxiang.core.errors import DomainError
+from sanxiang.core.fields import RecordedActivity
+from sanxiang.org.models import Officer, Role
+from sanxiang.org.scoping import scope
+
+from . import access, caseinfo, requirements, retention, storage
+from .models import (
+    AccessAction,
+    AccessLog,
+    AccessRequest,
+    FixityAlert,
+    LongTermReason,
+    Recording,
+    RecordingWaiver,
+    RequestStatus,
+)
+from .sniff import MediaKind
+
+STREAM_SALT = "records.stream"
+STREAM_MAX_AGE = 15 * 60
+
+
+def _case(request, case_id):
+    from sanxiang.cases.models import Case
+
+    return get_object_or_404(scope(Case.objects.select_related("agency"), request.user), pk=case_id)
+
+
+def _recording(request, pk):
+    return get_object_or_404(access.visible_recordings(request.user), pk=pk)
+
+
+@login_required
+def recording_list(request):
+    qs = access.visible_recordings(request.user)
+    q = request.GET.get("case", "").strip()
+    if q:
+        qs = qs.filter(case_number__icontains=q)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "records/list.html", {"page": page, "q": q})
+
+
+@login_required
+def case_recordings(request, case_id):
+    case = _case(request, case_id)
+    recs = list(
+        Recording.objects.filter(case=case).select_related("collector").order_by("recorded_start")
+    )
+    for rec in recs:
+        rec.retention_text = retention.retention_label(rec)
+        rec.purged = hasattr(rec, "purge")
+    user = request.user
+    return render(
+        request,
+        "records/case.html",
+        {
+            "case": case,
+            "recordings": recs,
+            "missing": requirements.missing_recordings(case),
+            "waivers": RecordingWaiver.objects.filter(case=case).select_related(
+                "requested_by", "decided_by"
+            ),
+            "is_handler": caseinfo.is_handler(case, user),
+            "may_upload": user.agency_id == case.agency_id
+            and (user.role == Role.HEAD or caseinfo.is_handler(case, user)),
+            "activities": RecordedActivity.choices,
+            "long_term_reasons": LongTermReason.choices,
+        },
+    )
+
+
+@login_required
+def upload_page(request, case_id):
+    case = _case(request, case_id)
+    officers = Officer.objects.filter(agency_id=case.agency_id, is_active=True).order_by("name")
+    return render(
+        request,
+        "records/upload.html",
+        {
+            "case": case,
+            "officers": officers,
+            "activities": RecordedActivity.choices,
+            "kinds": MediaKind.choices,
+            "endpoint": reverse("records_api:upload-create"),
+            "own_officer": getattr(request.user, "officer", None)
+            if hasattr(request.user, "officer")
+            else None,
+        },
+    )
+
+
+@login_required
+def recording_detail(request, pk):
+    rec = _recording(request, pk)
+    user = request.user
+    logs = None
+    if user.role in (Role.HEAD, Role.SUPERVISOR, Role.ADMIN) or caseinfo.is_handler(rec.case, user):
+        logs = AccessLog.objects.filter(recording=rec).select_related("user")[:100]
+    return render(
+        request,
+        "records/detail.html",
+        {
+            "rec": rec,
+            "retention": retention.retention_label(rec),
+            "purged": hasattr(rec, "purge"),
+            "may_view": access.may_access(rec, user),
+            "may_download": access.may_access(rec, user, AccessAction.DOWNLOAD),
+            "logs": logs,
+            "long_term_reasons": LongTermReason.choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def view_recording(request, pk):
+    rec = _recording(request, pk)
+    fh, entry = access.open_for_viewing(rec, request.user, request.POST.get("purpose"))
+    fh.close()
+    token = signing.dumps({"log": entry.pk, "user": request.user.pk}, salt=STREAM_SALT)
+    return render(
+        request,
+        "records/player.html",
+        {"rec": rec, "src": reverse("records:stream", args=[token]), "entry": entry},
+    )
+
+
+@login_required
+def stream(request, token):
+    """Serves the file of an access already logged by ``view_recording`` (15 minutes)."""
+    try:
+        data = signing.loads(token, salt=STREAM_SALT, max_age=STREAM_MAX_AGE)
+    except signing.BadSignature:
+        raise Http404
+    if data.get("user") != request.user.pk:
+        raise Http404
+    entry = get_object_or_404(AccessLog.objects.select_related("recording"), pk=data["log"])
+    rec = entry.recording
+    if hasattr(rec, "purge") or not storage.exists(rec.storage_key):
+        raise Http404
+    response = FileResponse(storage.open_stored(rec.storage_key), content_type=rec.content_type)
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def download(request, pk):
+    rec = _recording(request, pk)
+    fh, _entry = access.open_for_viewing(
+        rec, request.user, request.POST.get("purpose"), AccessAction.DOWNLOAD
+    )
+    return FileResponse(
+        fh, as_attachment=True, filename=rec.original_name, content_type=rec.content_type
+    )
+
+
+@login_required
+def requests_page(request):
+    user = request.user
+    reqs = access.visible_requests(user)
+    waivers = scope(RecordingWaiver.objects.select_related("case", "requested_by"), user)
+    return render(
+        request,
+        "records/requests.html",
+        {
+            "pending": reqs.filter(status=RequestStatus.PENDING),
+            "decided": reqs.exclude(status=RequestStatus.PENDING)[:100],
+            "pending_waivers": waivers.filter(status=RequestStatus.PENDING),
+            "is_head": user.role == Role.HEAD,
+            "mine": AccessRequest.objects.filter(requester=user).select_related("case")[:50],
+        },
+    )
+
+
+def _back(request, default):
+    nxt = request.POST.get("next", "")
+    return redirect(nxt if nxt.startswith("/") and not nxt.startswith("//") else default)
+
+
+@login_required
+@require_POST
+def request_new(request, case_id):
+    case = _case(request, case_id)
+    rec = None
+    if request.POST.get("recording"):
+        rec = get_object_or_404(Recording.objects.filter(case=case), pk=request.POST["recording"])
+    try:
+        access.request_access(
+            request.user,
+            case,
+            request.POST.get("reason"),
+            recording=rec,
+            allow_download=bool(request.POST.get("allow_download")),
+        )
+        messages.success(request, _("调阅申请已提交，待机关负责人审批。"))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return _back(request, reverse("records:requests"))
+
+
+@login_required
+@require_POST
+def request_decide(request, pk):
+    req = get_object_or_404(access.visible_requests(request.user), pk=pk)
+    try:
+        access.decide_access(
+            req,
+            request.user,
+            request.POST.get("decision") == "approve",
+            request.POST.get("note", ""),
+            request.POST.get("valid_days") or access.DEFAULT_VALID_DAYS,
+        )
+        messages.success(request, _("已审批。"))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("records:requests")
+
+
+@login_required
+@require_POST
+def waiver_new(request, case_id):
+    case = _case(request, case_id)
+    try:
+        requirements.request_waiver(
+            case,
+            request.user,
+            request.POST.get("activity"),
+            request.POST.get("activity_date"),
+            request.POST.get("reason"),
+        )
+        messages.success(request, _("书面说明已提交，待机关负责人审批。"))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("records:case", case.pk)
+
+
+@login_required
+@require_POST
+def waiver_decide(request, pk):
+    waiver = get_object_or_404(scope(RecordingWaiver.objects.all(), request.user), pk=pk)
+    try:
+        requirements.approve_waiver(
+            waiver,
+            request.user,
+            request.POST.get("decision") == "approve",
+            request.POST.get("note"),
+        )
+        messages.success(request, _("已审批。"))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return _back(request, reverse("records:requests"))
+
+
+@login_required
+@require_POST
+def long_term(request, case_id):
+    case = _case(request, case_id)
+    target = case
+    if request.POST.get("recording"):
+        target = get_object_or_404(
+            Recording.objects.filter(case=case), pk=request.POST["recording"]
+        )
+    try:
+        retention.mark_long_term(
+            target, request.POST.get("reason"), request.user, request.POST.get("note", "")
+        )
+        messages.success(request, _("已标记为长期保存。"))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return _back(request, reverse("records:case", args=[case.pk]))
+
+
+@login_required
+def alerts(request):
+    qs = scope(FixityAlert.objects.select_related("recording", "run"), request.user)
+    return render(request, "records/alerts.html", {"alerts": qs[:200]})
