@@ -232,7 +232,10 @@ CELERY_BEAT_SCHEDULE = {
     "sign-tree-head": {"task": "sanxiang.ledger.tasks.sign_tree_head", "schedule": 300.0},
     "periodic-jobs": {"task": "sanxiang.core.tasks.run_periodic", "schedule": 900.0},
     "fixity-check": {"task": "sanxiang.records.tasks.fixity_check", "schedule": 3600.0},
-    "cleanup-uploads": {"task": "sanxiang.records.tasks.cleanup_abandoned_uploads", "schedule": 3600.0},
+    "cleanup-uploads": {
+        "task": "sanxiang.records.tasks.cleanup_abandoned_uploads",
+        "schedule": 3600.0,
+    },
     "purge-expired": {"task": "sanxiang.records.tasks.purge_expired", "schedule": 86400.0},
 }
 

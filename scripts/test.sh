@@ -11,7 +11,7 @@ PG_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}
 unset DATABASE_URL
 
 echo "==> [1/2] test suite on SQLite"
-DATABASE_URL="sqlite:///${SANXIANG_VAR_DIR}/test.sqlite3" $PY -m pytest -q "${ARGS[@]}"
+DATABASE_URL="sqlite:///${SANXIANG_VAR_DIR}/test.sqlite3" $PY -m pytest -q -n 2 "${ARGS[@]}"
 sqlite_status=$?
 
 pg_up=0
@@ -26,7 +26,7 @@ then pg_up=1; fi
 pg_status=0
 if [ "$pg_up" = "1" ]; then
   echo "==> [2/2] test suite on PostgreSQL ($PG_URL)"
-  DATABASE_URL="$PG_URL" $PY -m pytest -q "${ARGS[@]}"
+  DATABASE_URL="$PG_URL" $PY -m pytest -q -n 2 "${ARGS[@]}"
   pg_status=$?
 else
   if [ "${CI:-}" = "true" ]; then

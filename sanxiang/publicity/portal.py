@@ -98,6 +98,29 @@ def _catalog_sections(agency) -> dict:
     return sections
 
 
+# Statutory remedies shown when the agency has not published a remedies catalogue.
+DEFAULT_REMEDIES = {
+    "title": "救济渠道（法定）",
+    "version": 0,
+    "effective_from": "",
+    "columns": ["救济方式", "受理机关", "期限", "法律依据"],
+    "rows": [
+        [
+            "行政复议",
+            "作出行政行为的行政机关所属的本级人民政府（或法律规定的复议机关）",
+            "自知道或者应当知道该行政行为之日起60日",
+            "《中华人民共和国行政复议法》第二十条",
+        ],
+        [
+            "行政诉讼",
+            "有管辖权的人民法院",
+            "自知道或者应当知道作出行政行为之日起6个月",
+            "《中华人民共和国行政诉讼法》第四十六条",
+        ],
+    ],
+}
+
+
 def _officers(agency) -> list[dict]:
     from sanxiang.org.models import Certificate
     from sanxiang.org.services import certificate_public_status
@@ -141,6 +164,8 @@ def _flowcharts(sections) -> dict:
 
 def build_content(agency) -> dict:
     sections = _catalog_sections(agency)
+    if "remedies" not in sections:
+        sections["remedies"] = DEFAULT_REMEDIES
     return {
         "agency": {
             "id": agency.pk,

@@ -80,6 +80,15 @@ def agencies(request):
     return render(request, "publicity/public/agencies.html", {"pages": pages})
 
 
+class NotPublic(Http404):
+    pass
+
+
+def not_found(request, message="您查找的公示信息不存在或尚未公开。"):
+    """The portal's own 404 page (its own front door, not the workbench's)."""
+    return render(request, "publicity/public/not_found.html", {"message": message}, status=404)
+
+
 def _approved(agency_id):
     page = (
         PortalPage.objects.filter(agency_id=agency_id, status=PageStatus.APPROVED)
@@ -87,13 +96,16 @@ def _approved(agency_id):
         .first()
     )
     if page is None:
-        raise Http404("no approved page")
+        raise NotPublic("no approved page")
     return page
 
 
 @require_GET
 def agency(request, agency_id):
-    page = _approved(agency_id)
+    try:
+        page = _approved(agency_id)
+    except NotPublic:
+        return not_found(request, "该机关尚无经机关负责人审定公开的内容。")
     history = list(
         PortalPage.objects.filter(agency_id=agency_id, status=PageStatus.APPROVED)
         .order_by("-version")
@@ -299,7 +311,7 @@ def decision(request, publication_id):
             return HttpResponse(body, status=status)
     snap = _public_snapshot(publication_id)
     if snap is None:
-        raise Http404("no such publication")
+        return not_found(request)
     history = list(
         Snapshot.objects.filter(publication_id=publication_id, state=SnapshotState.SUPERSEDED)
         .order_by("-version")

@@ -16,7 +16,6 @@ withdrawn, superseded, expired and removed snapshots leave the index.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import re
 from dataclasses import dataclass
@@ -156,7 +155,8 @@ def _tsquery(words: list[str]) -> str:
 RANK_CAP = 1000  # rank by relevance up to this many matches
 COUNT_CAP = 100_000  # listing without words: counted exactly up to this many
 COMMON_ESTIMATE = 5000  # planner's estimate above which a query is "common"
-WALK_TIMEOUT_MS = 300  # guard of the newest-first walk (falls back to the index)
+COMMON_FLOOR = 50  # a whole-query estimate below this keeps the query on the index
+WALK_TIMEOUT_MS = 150  # guard of the newest-first walk (falls back to the index)
 
 
 @dataclass
@@ -171,15 +171,54 @@ PG_MATCH = "search_vector @@ to_tsquery('simple'::regconfig, %s)"
 PG_RANK = "ts_rank(search_vector, to_tsquery('simple'::regconfig, %s))"
 
 
-def _estimate(qs) -> float:
-    """PostgreSQL's own row estimate for ``qs`` (planning only, no execution)."""
-    sql, params = qs.values("id").query.sql_with_params()
+_STATS = {"at": 0.0, "freqs": {}, "rows": 0.0}
+STATS_SECONDS = 600
+
+
+def _word_stats():
+    """(word → fraction of rows, row count) from PostgreSQL's statistics of the vector
+    column (``pg_stats.most_common_elems``, kept by ANALYZE/autovacuum), cached a while."""
+    import time
+
+    now = time.monotonic()
+    if now - _STATS["at"] < STATS_SECONDS:
+        return _STATS["freqs"], _STATS["rows"]
+    freqs, rows = {}, 0.0
     with connection.cursor() as cur:
-        cur.execute("EXPLAIN (FORMAT JSON) " + sql, params)
-        plan = cur.fetchone()[0]
-    if isinstance(plan, str):
-        plan = json.loads(plan)
-    return float(plan[0]["Plan"]["Plan Rows"])
+        cur.execute(
+            "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples "
+            "FROM pg_class c LEFT JOIN pg_stats s ON s.tablename = c.relname "
+            "AND s.attname = 'search_vector' AND s.schemaname = current_schema() "
+            "WHERE c.relname = 'publicity_snapshot' AND c.relnamespace = "
+            "(SELECT oid FROM pg_namespace WHERE nspname = current_schema())"
+        )
+        row = cur.fetchone()
+    if row is not None:
+        elems, values, rows = row[0] or [], row[1] or [], max(float(row[2] or 0), 0.0)
+        freqs = dict(zip(elems, values, strict=False))
+    _STATS.update(at=now, freqs=freqs, rows=rows)
+    return freqs, rows
+
+
+def _is_common(tsq) -> bool:
+    """Will newest-first walking find a page quickly? Decided from column statistics
+    (no query runs).
+
+    The rarest word bounds the number of matches; a combination the independence
+    assumption puts below ``COMMON_FLOOR`` rows stays on the index (it may well be empty
+    when common words rarely come together). A walk that still takes too long is cut by
+    the statement timeout and the query goes to the index.
+    """
+    freqs, rows = _word_stats()
+    if not rows:
+        return False
+    words = tsq.split(" & ")
+    found = [freqs.get(w, 0.0) for w in words]
+    rarest = min(found) * rows
+    together = rows
+    for f in found:
+        together *= f
+    return rarest > COMMON_ESTIMATE and together >= COMMON_FLOOR
 
 
 def _newest_first(matched, offset, per_page):
@@ -191,15 +230,15 @@ def _newest_first(matched, offset, per_page):
     """
     from django.db import OperationalError, transaction
 
+    nested = connection.in_atomic_block
     try:
         with transaction.atomic():
             with connection.cursor() as cur:
-                cur.execute("SELECT current_setting('statement_timeout')")
-                previous = cur.fetchone()[0]
                 cur.execute(f"SET LOCAL statement_timeout = {int(WALK_TIMEOUT_MS)}")
             rows = list(matched.order_by("-decision_date", "-id")[offset : offset + per_page + 1])
-            with connection.cursor() as cur:
-                cur.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
+            if nested:  # the outer transaction goes on: undo the local setting now
+                with connection.cursor() as cur:
+                    cur.execute("SET LOCAL statement_timeout = DEFAULT")
             return rows
     except OperationalError:  # statement timeout: the savepoint rollback restores the setting
         return None
@@ -207,7 +246,7 @@ def _newest_first(matched, offset, per_page):
 
 def _pg_words(qs, tsq, offset, per_page) -> Result:
     matched = qs.extra(where=[PG_MATCH], params=[tsq])
-    if _estimate(matched) > COMMON_ESTIMATE:
+    if _is_common(tsq):
         rows = _newest_first(matched, offset, per_page)
         if rows is not None:
             more = len(rows) > per_page

@@ -631,6 +631,7 @@ def _apply_changes(publication, changes):
             src[key] = str(value)
     publication.source = src
 
+
 CORRECTABLE = {
     "conclusion",
     "title",

@@ -28,6 +28,8 @@ def test_page_public_only_after_head_approval(
     assert agency_a.name in html and "最后更新" in html and "首次公开" in html
     assert officer_a1.certificates.get().number in html
     assert "id_number" not in html
+    # remedies with their time limits (statutory ones when no catalogue is published)
+    assert "行政复议" in html and "60日" in html and "6个月" in html
     assert Leaf.objects.filter(event_type="publicity.content_approved").exists()
     assert agency_a.name in client.get(reverse("gs:agencies")).content.decode()
 
@@ -87,3 +89,20 @@ def test_annual_report_counts_charts_and_pdf(client, agency_a, sfj, handler_a, h
     assert b"<svg" in chart.content and "行政处罚".encode() in chart.content
     pdf = client.get(reverse("gs:report_pdf", args=[own.pk]))
     assert b"".join(pdf.streaming_content).startswith(b"%PDF")
+
+
+def test_powers_with_legal_basis_and_flowcharts_per_act_type(client, agency_a, head_a):
+    from tests.cases.conftest import _publish_powers, power_row
+
+    _publish_powers(
+        agency_a,
+        head_a,
+        [power_row("SJ-CF-001", "对销售过期食品的行政处罚", "penalty", "market")],
+    )
+    portal.approve_page(portal.prepare_page(agency_a, head_a), head_a)
+    html = client.get(reverse("gs:agency", args=[agency_a.pk])).content.decode()
+    assert "对销售过期食品的行政处罚" in html and "第一百二十四条" in html
+    assert "执法事项清单" in html
+    # the powers are penalties only: flowcharts of the penalty procedures
+    assert "/lct/penalty_general.svg" in html and "/lct/penalty_simple.svg" in html
+    assert "/lct/licensing.svg" not in html

@@ -261,7 +261,7 @@ def test_common_words_walk_newest_first_and_fall_back(agency_a, handler_a, monke
         pytest.skip("PostgreSQL strategy")
     for n in range(3):
         published(agency_a, handler_a, decision_date=dt.date(2026, 6, 1 + n))
-    monkeypatch.setattr(search_mod, "COMMON_ESTIMATE", -1)  # every query looks common
+    monkeypatch.setattr(search_mod, "_is_common", lambda tsq: True)  # every query looks common
     r = search_mod.search_page(search_mod.Filters(q="保质期"), per_page=2)
     assert [x.decision_date.day for x in r.rows] == [3, 2] and r.capped and r.total == 3
     r2 = search_mod.search_page(search_mod.Filters(q="保质期"), page=2, per_page=2)
@@ -294,3 +294,14 @@ def test_stopwords_are_not_search_words():
 
     assert "有限公司" not in tokens("青禾县鑫盛运输有限公司")
     assert "运输" in tokens("青禾县鑫盛运输有限公司")
+
+
+def test_commonness_from_column_statistics(agency_a, handler_a, monkeypatch):
+    from sanxiang.publicity import search as search_mod
+
+    stats = {"虚假": 0.06, "广告": 0.06, "建筑": 0.06, "垃圾": 0.06}
+    monkeypatch.setattr(search_mod, "_word_stats", lambda: (stats, 1_000_000.0))
+    assert search_mod._is_common("虚假 & 广告")
+    assert not search_mod._is_common("虚假 & 鑫盛")  # a rare word bounds the matches
+    # four common words rarely together: estimated below the floor → the index
+    assert not search_mod._is_common("虚假 & 广告 & 建筑 & 垃圾")
