@@ -181,6 +181,11 @@ class Certificate(models.Model):
     def __str__(self):
         return self.number
 
+    @property
+    def field_labels(self):
+        labels = dict(EnforcementField.choices)
+        return [str(labels.get(f, f)) for f in self.fields]
+
 
 class CertificateEvent(models.Model):
     """History of a certificate: issue, suspend, reinstate, revoke. Append-only."""

@@ -121,3 +121,8 @@ def test_issue_is_a_ledger_event(handler_a2):
     leaf = Leaf.objects.order_by("-index").first()
     assert Leaf.objects.count() == before + 1
     assert "NEW-1" in leaf.subject
+
+
+def test_certificate_page_shows_field_names_in_chinese(client_for, supervisor, officer_a1):
+    page = client_for(supervisor).get("/org/certificates/TEST-A-0001/").content.decode()
+    assert "市场监管" in page and "暂扣" in page
