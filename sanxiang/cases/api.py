@@ -415,19 +415,16 @@ class CaseExport(APIView):
         responses={(200, "application/zip"): OpenApiTypes.BINARY},
     )
     def post(self, request, pk):
-        import tempfile
-        from pathlib import Path
-
         from django.http import FileResponse
 
-        from .archive import export_case_bag
+        from .archive import open_case_bag_zip
 
         case = get_case(request.user, pk)
-        zip_path = export_case_bag(case, Path(tempfile.mkdtemp(prefix="case-bag-")), zip_file=True)
+        handle, name = open_case_bag_zip(case)
         response = FileResponse(
-            open(zip_path, "rb"),
+            handle,
             as_attachment=True,
-            filename=zip_path.name,
+            filename=name,
             content_type="application/zip",
         )
         response["Cache-Control"] = "private, no-store"

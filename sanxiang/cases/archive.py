@@ -208,3 +208,19 @@ def export_case_bag(case, dest_dir, zip_file=False) -> Path:
         archive = shutil.make_archive(str(bag_dir), "zip", root_dir=dest_dir, base_dir=name)
         return Path(archive)
     return bag_dir
+
+
+def open_case_bag_zip(case):
+    """Export the case bag as a zip and return (open file, file name). The temporary
+    directory is removed at once; the open handle keeps the data readable until the
+    response has been streamed and closed, so no exported bag is left on disk."""
+    import shutil
+    import tempfile
+
+    tmp = Path(tempfile.mkdtemp(prefix="case-bag-"))
+    try:
+        zip_path = export_case_bag(case, tmp, zip_file=True)
+        handle = open(zip_path, "rb")  # noqa: SIM115 - closed by FileResponse
+        return handle, zip_path.name
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

@@ -2,9 +2,6 @@
 timeline and warnings, one form per transition, case-file export. Views are thin: every
 change goes through ``services`` (via ``actions``), every query through ``scope``."""
 
-import tempfile
-from pathlib import Path
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
@@ -203,8 +200,9 @@ def _widget(field):
     return "text", []
 
 
-def form_fields(serializer, data=None, errors=None):
+def form_fields(serializer, data=None, errors=None, initial=None):
     rows = []
+    initial = initial or {}
     for name, field in serializer.fields.items():
         widget, choices = _widget(field)
         if data is not None:
@@ -217,6 +215,8 @@ def form_fields(serializer, data=None, errors=None):
                 value = ""
             elif field.default not in (drf.empty, None) and not callable(field.default):
                 value = str(field.default).lower() if widget == "nullbool" else field.default
+            if initial.get(name) not in (None, "", []):
+                value = initial[name]
         rows.append(
             {
                 "name": name,
@@ -232,6 +232,17 @@ def form_fields(serializer, data=None, errors=None):
             }
         )
     return rows
+
+
+def _initial(case, code):
+    """Prefill the decision form with what the prior notice proposed (the head may change it)."""
+    if code != "decide":
+        return {}
+    return {
+        "penalty_kinds": [str(k) for k in case.proposed_penalty_kinds or []],
+        "fine": case.proposed_fine,
+        "confiscated": case.confiscation_value,
+    }
 
 
 @login_required
@@ -260,7 +271,7 @@ def case_action(request, pk, code):
         if code not in allowed:
             messages.warning(request, _("当前不能办理“%(a)s”。") % {"a": action.label})
             return redirect("cases:detail", pk=case.pk)
-        fields = form_fields(actions.serializer_for(code, case))
+        fields = form_fields(actions.serializer_for(code, case), initial=_initial(case, code))
     blockers = []
     if code == "decide":
         blockers = services.decision_blockers(case, timezone.localdate())
@@ -287,18 +298,17 @@ def case_action(request, pk, code):
 @login_required
 @require_POST
 def case_export(request, pk):
-    from .archive import export_case_bag
+    from .archive import open_case_bag_zip
 
     case = _case(request, pk)
     user = request.user
     if not (user.agency_id == case.agency_id or user.role == Role.SUPERVISOR or user.is_superuser):
         raise PermissionDenied(_("您无权导出该案卷。"))
-    tmp = Path(tempfile.mkdtemp(prefix="case-bag-"))
-    zip_path = export_case_bag(case, tmp, zip_file=True)
+    handle, name = open_case_bag_zip(case)
     response = FileResponse(
-        open(zip_path, "rb"),
+        handle,
         as_attachment=True,
-        filename=zip_path.name,
+        filename=name,
         content_type="application/zip",
     )
     response["Cache-Control"] = "private, no-store"

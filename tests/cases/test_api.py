@@ -228,3 +228,16 @@ def test_export_api(api_for, flow, handler_a, handler_b):
     assert api_for(handler_b).post(f"/api/cases/{case.pk}/export/").status_code == 404
     r = api_for(handler_a).post(f"/api/cases/{case.pk}/export/")
     assert r.status_code == 200 and r["Content-Type"] == "application/zip"
+
+
+def test_export_leaves_no_bag_on_disk(api_for, flow, handler_a, tmp_path, monkeypatch):
+    import tempfile
+    import zipfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    case = flow.opened()
+    r = api_for(handler_a).post(f"/api/cases/{case.pk}/export/")
+    data = b"".join(r.streaming_content)
+    r.close()
+    assert zipfile.ZipFile(__import__("io").BytesIO(data)).namelist()
+    assert list(tmp_path.iterdir()) == []

@@ -164,3 +164,12 @@ def test_workbench_panel(client_for, handler_a, head_a, officer_a1, power_a):
     r = client_for(head_a).get("/", follow=True)
     page = r.content.decode()
     assert "待审批立案" in page and case.title in page
+
+
+def test_decide_form_prefilled_with_proposed_penalty(client_for, flow, head_a):
+    case = flow.in_decision()
+    case.refresh_from_db()
+    assert case.proposed_fine  # the investigation proposed a fine
+    page = client_for(head_a).get(f"/cases/{case.pk}/act/decide/").content.decode()
+    assert f'value="{case.proposed_fine}"' in page
+    assert 'value="fine" checked' in page
