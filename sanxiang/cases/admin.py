@@ -3,29 +3,11 @@ are read-only; an agency's head or an administrator edits the agency's CasePolic
 
 from django.contrib import admin
 
+from sanxiang.org.admin import ScopedReadOnlyAdmin
 from sanxiang.org.models import Role
 from sanxiang.org.scoping import scope
 
 from .models import Case, CaseEvent, CaseHandler, CasePolicy, CollectiveDiscussion, Party
-
-
-class ScopedReadOnlyAdmin(admin.ModelAdmin):
-    agency_field = "agency"
-
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if request.user.is_superuser and request.user.agency_id is None:
-            return qs
-        return scope(qs, request.user, self.agency_field)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class PartyInline(admin.TabularInline):

@@ -8,8 +8,6 @@ Rules:
 """
 
 import datetime as dt
-import hashlib
-import json
 from decimal import Decimal
 
 from django.db import transaction
@@ -20,6 +18,7 @@ from django.utils.translation import gettext as _
 from sanxiang.core.errors import DomainError, ErrorCode
 from sanxiang.core.fields import CaseActType
 from sanxiang.ledger.events import EventType
+from sanxiang.ledger.services import canonical_sha256
 from sanxiang.org.models import AgencyKind, Role
 from sanxiang.org.permissions import require_role, require_same_agency
 
@@ -135,10 +134,7 @@ def canonical_content(version):
 
 
 def content_hash(version):
-    text = json.dumps(
-        canonical_content(version), ensure_ascii=False, sort_keys=True, separators=(",", ":")
-    )
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return canonical_sha256(canonical_content(version))
 
 
 # --------------------------------------------------------------------------- versions

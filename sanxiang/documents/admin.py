@@ -3,28 +3,9 @@ refuses changes anyway); drafts are edited through the workbench services."""
 
 from django.contrib import admin
 
-from sanxiang.org.scoping import scope
+from sanxiang.org.admin import ScopedReadOnlyAdmin as ScopedAdmin
 
 from .models import Document, DocumentCorrection, DocumentNumberSequence
-
-
-class ScopedAdmin(admin.ModelAdmin):
-    agency_field = "agency"
-
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        return scope(qs, request.user, self.agency_field)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Document)

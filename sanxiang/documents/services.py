@@ -21,7 +21,6 @@ head; decisions (决定书) are issued only by the head; other agencies are refu
 
 import datetime as dt
 import hashlib
-import json
 import logging
 from decimal import Decimal
 
@@ -34,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from sanxiang.core.errors import DomainError, ErrorCode, PermissionDenied
 from sanxiang.ledger.events import EventType
+from sanxiang.ledger.services import canonical_sha256
 from sanxiang.org.models import Role
 from sanxiang.org.permissions import require_role, require_same_agency
 
@@ -156,16 +156,12 @@ def _clean_content(kind, content, *, base=None):
     return out
 
 
-def canonical_json(value) -> bytes:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
-
-
 def draft_content_hash(doc) -> str:
     """SHA-256 (hex) of the canonical JSON of a document's content.
 
     The legal-review app stores it when a draft is approved and compares it later to
     detect a draft changed after approval."""
-    return hashlib.sha256(canonical_json(doc.content or {})).hexdigest()
+    return canonical_sha256(doc.content or {})
 
 
 # ----------------------------------------------------------------------------- prefill
@@ -637,7 +633,7 @@ def issue_document(doc, actor) -> Document:
             "previous_id": doc.previous_id,
             "sha256": pdf_hash,
             "docx_sha256": docx_hash,
-            "content_sha256": hashlib.sha256(canonical_json(content)).hexdigest(),
+            "content_sha256": canonical_sha256(content),
             "issued_at": now.isoformat(),
         },
         actor,

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import hashlib
 import json
 import uuid
 from collections.abc import Iterable
@@ -46,6 +47,7 @@ __all__ = [
     "append",
     "append_many",
     "canonical_json",
+    "canonical_sha256",
     "consistency_proof",
     "get_leaf",
     "inclusion_proof",
@@ -82,6 +84,11 @@ def canonical_json(obj) -> str:
         allow_nan=False,
         default=_json_default,
     )
+
+
+def canonical_sha256(obj) -> str:
+    """SHA-256 (hex) of ``canonical_json(obj)``: the one content hash every app uses."""
+    return hashlib.sha256(canonical_json(obj).encode("utf-8")).hexdigest()
 
 
 def _utc_iso(moment: dt.datetime) -> str:

@@ -13,10 +13,25 @@ from .scoping import scope, visible_agencies
 
 
 class ScopedAdmin(admin.ModelAdmin):
+    """Base of every app's admin: rows limited to the agencies the user may see."""
+
     agency_field = "agency"
 
     def get_queryset(self, request):
         return scope(super().get_queryset(request), request.user, self.agency_field)
+
+
+class ScopedReadOnlyAdmin(ScopedAdmin):
+    """For records that change only through services (they check rules and write the ledger)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Agency)

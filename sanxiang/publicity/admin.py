@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from sanxiang.org.scoping import scope
+from sanxiang.org.admin import ScopedAdmin
 
 from .models import (
     AnnualReport,
@@ -10,16 +10,6 @@ from .models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
-
-
-class ScopedAdmin(admin.ModelAdmin):
-    agency_field = "agency"
-
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if request.user.is_superuser and request.user.agency_id is None:
-            return qs
-        return scope(qs, request.user, self.agency_field)
 
 
 @admin.register(Publication)

@@ -10,9 +10,6 @@ version; the page shows when it last changed and what changed.
 
 from __future__ import annotations
 
-import hashlib
-import json
-
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
@@ -21,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from sanxiang.core.errors import DomainError, ErrorCode
 from sanxiang.core.fields import ActType, CaseActType, EnforcementField
 from sanxiang.ledger.events import EventType
+from sanxiang.ledger.services import canonical_sha256
 from sanxiang.org.models import Role
 from sanxiang.org.permissions import require_role, require_same_agency
 
@@ -188,8 +186,7 @@ def build_content(agency) -> dict:
 
 
 def _hash(content) -> str:
-    data = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+    return canonical_sha256(content)
 
 
 def _changes(old, new) -> list[str]:

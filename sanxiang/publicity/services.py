@@ -21,8 +21,6 @@ Public functions (other apps may call these):
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from decimal import Decimal, InvalidOperation
 
 from django.core.cache import cache
@@ -34,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from sanxiang.core.errors import DomainError, ErrorCode
 from sanxiang.core.fields import ActType, CaseActType, PartyType, PenaltyKind
 from sanxiang.ledger.events import EventType
+from sanxiang.ledger.services import canonical_sha256
 from sanxiang.org.models import Role
 from sanxiang.org.permissions import require_role, require_same_agency
 from sanxiang.org.scoping import scope
@@ -327,8 +326,7 @@ def build_public_fields(publication: Publication) -> dict:
 
 
 def content_hash(fields: dict) -> str:
-    data = json.dumps(_jsonable(fields), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+    return canonical_sha256(_jsonable(fields))
 
 
 def _write_preview(publication: Publication) -> Snapshot:

@@ -3,7 +3,7 @@ services (uploads, access approvals, retention), which check the rules and write
 
 from django.contrib import admin
 
-from sanxiang.org.scoping import scope
+from sanxiang.org.admin import ScopedReadOnlyAdmin as ReadOnlyScopedAdmin
 
 from .models import (
     AccessLog,
@@ -16,22 +16,6 @@ from .models import (
     RecordingWaiver,
     UploadSession,
 )
-
-
-class ReadOnlyScopedAdmin(admin.ModelAdmin):
-    agency_field = "agency"
-
-    def get_queryset(self, request):
-        return scope(super().get_queryset(request), request.user, self.agency_field)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Recording)

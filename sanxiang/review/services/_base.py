@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from decimal import Decimal
 
 from django.utils import timezone
@@ -74,11 +72,8 @@ def draft_hash(document) -> str:
     """Hash of a draft's content as the documents app computes it."""
     if document is None:
         return ""
-    try:
-        from sanxiang.documents.services import draft_content_hash
-    except ImportError:  # pragma: no cover - documents app always present
-        raw = json.dumps(document.content or {}, sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+    from sanxiang.documents.services import draft_content_hash
+
     return draft_content_hash(document)
 
 
