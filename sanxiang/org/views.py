@@ -98,9 +98,9 @@ def enforce_check(request):
         try:
             on_date = dt.date.fromisoformat(form["date"]) if form["date"] else None
         except ValueError:
-            on_date = None
             messages.error(request, "日期格式应为 YYYY-MM-DD。")
-        result = services.may_enforce(officer, form["field"], form["region"], on_date)
+        else:
+            result = services.may_enforce(officer, form["field"], form["region"], on_date)
     return render(
         request,
         "org/enforce_check.html",

@@ -1,6 +1,8 @@
 """A handler of agency A sees nothing of agency B — through pages, admin and API;
 a supervisor sees its subtree."""
 
+from django.contrib.auth.models import Permission
+
 from sanxiang.org.models import Certificate, Officer
 from sanxiang.org.scoping import scope, visible_agencies
 
@@ -42,11 +44,7 @@ def test_api(api_for, handler_a, agency_a, agency_b, officer_a1, officer_b1):
 
 def test_admin(client_for, head_a, head_b, officer_a1, officer_b1, agency_b):
     client = client_for(head_a)  # heads are staff: they use the scoped admin
-    head_a.user_permissions.add(
-        *__import__(
-            "django.contrib.auth.models", fromlist=["Permission"]
-        ).Permission.objects.filter(content_type__app_label="org")
-    )
+    head_a.user_permissions.add(*Permission.objects.filter(content_type__app_label="org"))
     listing = client.get("/admin/org/officer/").content.decode()
     assert officer_a1.name in listing and officer_b1.name not in listing
     assert client.get(f"/admin/org/officer/{officer_b1.pk}/change/").status_code in (302, 404)
@@ -61,3 +59,11 @@ def test_supervisor_sees_subtree_through_api(api_for, supervisor, agency_a, agen
 def test_anonymous_gets_nothing(client, officer_a1):
     assert client.get("/api/org/officers/").status_code in (401, 403)
     assert client.get("/org/agencies/").status_code == 302
+
+
+def test_enforce_check_page_refuses_a_bad_date(client_for, handler_a, officer_a1):
+    page = client_for(handler_a).get(
+        f"/org/enforce-check/?officer={officer_a1.pk}&field=market&region=x&date=2026-13-40"
+    )
+    body = page.content.decode()
+    assert "日期格式应为 YYYY-MM-DD" in body and "TEST-A-0001" not in body
