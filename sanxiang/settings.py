@@ -28,6 +28,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from sanxiang.core.keyfiles import create_file_once
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -66,9 +68,9 @@ def _secret_key():
         )
     path = VAR_DIR / "secret_key"
     if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_urlsafe(50))
+        # Several processes may start at once on a fresh machine (test workers, web
+        # and worker processes): the file appears whole, once, and every one reads it.
+        create_file_once(path, secrets.token_urlsafe(50).encode())
     return path.read_text().strip()
 
 

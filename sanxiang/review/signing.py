@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
-import tempfile
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
+
+from sanxiang.core.keyfiles import create_file_once
 
 ALGORITHM = "Ed25519(SHA-256(pdf))"
 KEY_FILE = "signing_ed25519.pem"
@@ -34,23 +34,10 @@ def key_path(agency_id) -> Path:
 
 
 def _create_key(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
     pem = Ed25519PrivateKey.generate().private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".agency-key-")
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(pem)
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            pass  # another process created it first: use that key
-    finally:
-        os.unlink(tmp)
+    create_file_once(path, pem)
 
 
 def private_key(agency_id) -> Ed25519PrivateKey:

@@ -97,3 +97,37 @@ def test_embedded_default_generates_secret_in_var(tmp_path):
 def test_secret_never_in_git():
     ignored = (ROOT / ".gitignore").read_text().split()
     assert "var/" in ignored
+
+
+def _first_start(var_dir, barrier, results):
+    from sanxiang import settings as project_settings
+
+    project_settings.VAR_DIR = Path(var_dir)
+    barrier.wait(timeout=30)
+    try:
+        results.put(project_settings._secret_key())
+    except Exception as exc:  # report to the parent
+        results.put(f"error: {exc!r}")
+
+
+def test_secret_generated_once_when_processes_start_together(tmp_path, monkeypatch):
+    """Web, worker and test processes may start at the same moment on a fresh machine:
+    all of them start, and all of them use the same, whole key."""
+    import multiprocessing
+
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    ctx = multiprocessing.get_context("fork")
+    starters = 8
+    barrier, results = ctx.Barrier(starters), ctx.Queue()
+    procs = [
+        ctx.Process(target=_first_start, args=(str(tmp_path), barrier, results))
+        for _ in range(starters)
+    ]
+    for proc in procs:
+        proc.start()
+    keys = [results.get(timeout=60) for _ in procs]
+    for proc in procs:
+        proc.join(timeout=30)
+    assert len(set(keys)) == 1, keys
+    assert keys[0] == (tmp_path / "secret_key").read_text() and len(keys[0]) >= 50
+    assert [p.name for p in tmp_path.iterdir()] == ["secret_key"]  # no temporary left
