@@ -2,7 +2,8 @@
 """`make bench`: runs every bench/*_bench.py and prints one table.
 
 Each module exposes ``run(args) -> list[dict]`` with rows
-{benchmark, size, ours, baseline, ratio, target, unit}. The baseline is measured in the
+{benchmark, size, ours, baseline, ratio, target, unit} and, for rows with a target, ``met``
+(True/False, judged by the module that knows what the target applies to). The baseline is measured in the
 same run (a physical limit or the obvious alternative), so the ratio is what matters on
 these noisy machines. Timings are never asserted in tests.
 
@@ -38,8 +39,11 @@ def fmt(value):
 
 
 def print_table(rows):
-    headers = ["benchmark", "size", "ours", "baseline", "ratio", "target", "unit"]
-    table = [[fmt(r.get(h)) for h in headers] for r in rows]
+    headers = ["benchmark", "size", "ours", "baseline", "ratio", "target", "met", "unit"]
+    marks = {True: "✓", False: "✗ MISSED"}
+    table = [
+        [marks.get(r.get(h), "—") if h == "met" else fmt(r.get(h)) for h in headers] for r in rows
+    ]
     widths = [
         max(len(h), *(len(row[i]) for row in table)) if table else len(h)
         for i, h in enumerate(headers)

@@ -181,15 +181,20 @@ def perfect_nodes(start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
-def range_hash(start: int, end: int, get_node: Callable[[int, int], bytes]) -> bytes:
-    """MTH(D[start:end]) from perfect-subtree hashes ``get_node(level, index)``."""
-    if start == end:
+def fold(subtrees: list[bytes]) -> bytes:
+    """The root over consecutive perfect-subtree hashes, left to right, each larger than
+    the next (as ``perfect_nodes`` splits a range); the empty list gives the empty root."""
+    if not subtrees:
         return EMPTY_ROOT
-    nodes = [get_node(level, index) for level, index in perfect_nodes(start, end)]
-    h = nodes[-1]
-    for left in reversed(nodes[:-1]):
+    h = subtrees[-1]
+    for left in reversed(subtrees[:-1]):
         h = node_hash(left, h)
     return h
+
+
+def range_hash(start: int, end: int, get_node: Callable[[int, int], bytes]) -> bytes:
+    """MTH(D[start:end]) from perfect-subtree hashes ``get_node(level, index)``."""
+    return fold([get_node(level, index) for level, index in perfect_nodes(start, end)])
 
 
 class Frontier:
@@ -235,12 +240,7 @@ class Frontier:
         return completed
 
     def root(self) -> bytes:
-        if not self.hashes:
-            return EMPTY_ROOT
-        h = self.hashes[-1]
-        for left in reversed(self.hashes[:-1]):
-            h = node_hash(left, h)
-        return h
+        return fold(self.hashes)
 
     def to_bytes(self) -> bytes:
         return b"".join(self.hashes)

@@ -155,3 +155,11 @@ def test_extra_node_is_found():
     NodeHash.objects.create(level=1, index=10**6, hash=b"\x01" * 32)
     result = verify_ledger()
     assert not result.ok and "beyond" in result.reason
+
+
+def test_verify_jobs_option():
+    _fill()
+    with pytest.raises(CommandError, match="--jobs"):
+        _run("verify", "--jobs", "0")
+    # inside the test's transaction workers could not see the leaves: one process
+    assert "checked by 1 process)" in _run("verify", "--jobs", "2", "--chunk-size", "2")
