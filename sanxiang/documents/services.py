@@ -12,6 +12,7 @@ Public functions (stable, called by cases / review):
     render_pdf(doc) -> bytes, render_docx(doc) -> bytes           (re-exported from rendering)
     is_case_main_decision(doc) -> bool
     verify_document(doc) -> list[str]                              (integrity problems)
+    check_sealed_file(data) -> dict       (文书验签 of a file someone holds: seal + record)
     issued_for_case(case, kind=None) -> QuerySet                   (current issued documents)
 
 Permissions: drafting/editing by the case's handlers (or any handler of the agency while
@@ -37,7 +38,7 @@ from sanxiang.ledger.services import canonical_sha256
 from sanxiang.org.models import Role
 from sanxiang.org.permissions import require_role, require_same_agency
 
-from . import signals
+from . import seal, signals
 from .kinds import DocumentKind, missing_elements, spec
 from .models import Document, DocumentCorrection, DocumentStatus
 from .numbering import next_number
@@ -616,6 +617,8 @@ def issue_document(doc, actor) -> Document:
     serial, number = next_number(doc.agency, s.number_code, today.year)
     doc.content = content
     pdf = render_pdf_bytes(doc, number=number, issued_date=today, draft=False)
+    if s.sealed:  # 电子签章: the agency's PAdES signature over the file as issued
+        pdf = seal.sign_pdf(doc.agency, pdf, reason=f"签发 {s.title} {number}")
     docx = render_docx_bytes(doc, number=number, issued_date=today, draft=False)
     pdf_name, pdf_hash = _store(pdf, "pdf")
     docx_name, docx_hash = _store(docx, "docx")
@@ -736,7 +739,8 @@ def issued_for_case(case, kind=None):
 
 def verify_document(doc) -> list:
     """Integrity problems of an issued document (empty list: intact): the stored PDF
-    still hashes to ``sha256`` and the ledger leaf records the same hash and number."""
+    still hashes to ``sha256``, carries a valid agency seal (sealed kinds) and the ledger
+    leaf records the same hash and number."""
     problems = []
     if not doc.is_issued:
         return [_("文书尚未签发。")]
@@ -746,6 +750,10 @@ def verify_document(doc) -> list:
         return [_("PDF 文件缺失或无法读取。")]
     if hashlib.sha256(data).hexdigest() != doc.sha256:
         problems.append(_("PDF 文件的 SHA-256 与签发记录不一致。"))
+    if spec(doc.kind).sealed:
+        check = seal.check_pdf(data)
+        if not check.ok:
+            problems.append(_("电子签章无效：%(p)s") % {"p": check.problem})
     from sanxiang.ledger.models import Leaf
 
     leaf = Leaf.objects.filter(index=doc.ledger_index).first()
@@ -756,3 +764,31 @@ def verify_document(doc) -> list:
         if payload.get("sha256") != doc.sha256 or payload.get("number") != doc.number:
             problems.append(_("账本记录的哈希或文号与文书不一致。"))
     return problems
+
+
+SEAL_CHECK_MAX_BYTES = 10 * 1024 * 1024
+
+
+def check_sealed_file(data: bytes) -> dict:
+    """文书验签 for a PDF someone holds (the public page): the seal check, the file's
+    SHA-256 and, for an issued document with exactly that hash, its agency, 文号, issue
+    date and ledger index — nothing else of the document. Nothing is stored."""
+    if len(data) > SEAL_CHECK_MAX_BYTES:
+        raise DomainError(_("文件超过 10 MB，不是本平台签发的文书。"))
+    if not data.startswith(b"%PDF-"):
+        raise DomainError(_("该文件不是 PDF 文件。"))
+    sha256 = hashlib.sha256(data).hexdigest()
+    doc = (
+        Document.objects.filter(sha256=sha256, status=DocumentStatus.ISSUED)
+        .select_related("agency")
+        .first()
+    )
+    record = None
+    if doc is not None:
+        record = {
+            "agency": doc.agency.name,
+            "number": doc.number,
+            "issued_on": timezone.localdate(doc.issued_at),
+            "ledger_index": doc.ledger_index,
+        }
+    return {"check": seal.check_pdf(data), "sha256": sha256, "record": record}

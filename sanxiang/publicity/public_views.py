@@ -4,7 +4,9 @@ Models read here: ``Snapshot``, ``PortalPage``, ``AnnualReport`` (this app's pub
 snapshots) — never ``Publication`` (workbench data, unredacted sources). Exceptions by
 design: the credential check reads the live certificate through
 ``org.services.certificate_public_status`` (a revoked certificate must say so at once),
-and the ledger page shows the ledger's public tree head and key.
+the ledger page shows the ledger's public tree head and key, and the document check
+(文书验签) looks up an issued document by the exact SHA-256 of a file the visitor
+holds, showing only its agency, 文号, issue date and ledger index.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
 from sanxiang.core.fields import ActType
 
@@ -472,3 +475,33 @@ def report_pdf(request, report_id):
 def render_decision_html(snap) -> str:
     """Used by the PDF/report code and tests: the decision body as HTML."""
     return render_to_string("publicity/public/_decision_body.html", {"snap": snap})
+
+
+@require_GET
+def seal_ca(request):
+    from sanxiang.documents import seal
+
+    response = HttpResponse(seal.ca_certificate_pem(), content_type="application/x-pem-file")
+    response["Content-Disposition"] = 'attachment; filename="sanxiang-seal-ca.pem"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def seal_check(request):
+    """文书验签: upload an issued PDF, learn whether its agency seal is valid. Nothing
+    uploaded is stored."""
+    from sanxiang.core.errors import DomainError
+    from sanxiang.documents.services import SEAL_CHECK_MAX_BYTES, check_sealed_file
+
+    ctx, status = {}, 200
+    if request.method == "POST":
+        upload = request.FILES.get("pdf")
+        try:
+            if upload is None:
+                raise DomainError(_("请选择要核验的 PDF 文书文件。"))
+            # read at most one byte past the limit: a larger file is refused unread
+            ctx.update(check_sealed_file(upload.read(SEAL_CHECK_MAX_BYTES + 1)))
+            ctx["filename"] = upload.name
+        except DomainError as exc:
+            ctx["error"], status = exc.message, 400
+    return render(request, "publicity/public/seal_check.html", ctx, status=status)
