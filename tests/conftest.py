@@ -10,6 +10,7 @@ handler_a2), officer_b1 (handler_b).
 """
 
 import datetime as dt
+import os
 import socket
 
 import pytest
@@ -21,6 +22,33 @@ from sanxiang.org.models import AgencyKind, AgencyLevel, Officer, Role
 
 PASSWORD = "Test-pass-2026"
 REGION = "测试市测试县"
+
+
+@pytest.fixture
+def chromium():
+    """Debian's headless Chromium driven by Playwright (skipped where it is missing)."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not os.path.exists("/usr/bin/chromium"):
+        pytest.skip("chromium not installed")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+        # Under Playwright's sync API the test runs in another context, so Django opened a
+        # second database connection there; close it, or PostgreSQL refuses to drop the
+        # test database at the end ("being accessed by other users").
+        from django.db import connections
+
+        connections.close_all()
 
 
 @pytest.fixture(autouse=True)
@@ -190,3 +218,22 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def sqlite_file_copy(connection, path):
+    """Copy the in-memory SQLite test database to ``path`` and switch the copy to WAL
+    before any other process opens it. ``VACUUM INTO`` writes a rollback-journal file;
+    if several processes opened it at once, each one's ``PRAGMA journal_mode=WAL``
+    (settings' init_command) would race for the exclusive lock, and SQLite answers the
+    loser "database is locked" at once, without waiting out the busy timeout."""
+    import sqlite3
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM INTO %s", [str(path)])
+    copy = sqlite3.connect(str(path))
+    try:
+        mode = copy.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+    finally:
+        copy.close()
+    assert mode == "wal", mode
+    return str(path)

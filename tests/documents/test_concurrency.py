@@ -5,8 +5,8 @@ the same agency and kind at the same time; the serials must be exactly 1..40.
 
 PostgreSQL: the workers connect to the test database (``transaction=True`` so the
 fixtures are committed). SQLite: the test database is in memory, so its committed
-content is copied with the SQLite backup API to a file the workers open (WAL, BEGIN
-IMMEDIATE as configured in settings), and the result is read back from that file.
+content is copied to a file switched to WAL before the workers open it (BEGIN IMMEDIATE
+as configured in settings), and the result is read back from that file.
 """
 
 import json
@@ -24,6 +24,8 @@ from django.db import connection
 from sanxiang.documents import services
 from sanxiang.documents.models import Document
 
+from ..conftest import sqlite_file_copy
+
 ROOT = Path(__file__).resolve().parents[2]
 PER_WORKER = 20
 WORKERS = 2
@@ -37,11 +39,7 @@ def _database_url(tmp_path):
         host = db.get("HOST") or "127.0.0.1"
         port = f":{db['PORT']}" if db.get("PORT") else ""
         return f"postgres://{user}{password}@{host}{port}/{db['NAME']}", None
-    target = tmp_path / "concurrency.sqlite3"
-    dest = sqlite3.connect(str(target))
-    connection.ensure_connection()
-    connection.connection.backup(dest)
-    dest.close()
+    target = sqlite_file_copy(connection, tmp_path / "concurrency.sqlite3")
     return f"sqlite:///{target}", target
 
 

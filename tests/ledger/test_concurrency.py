@@ -10,6 +10,8 @@ from django.db import connection, connections, transaction
 
 from sanxiang.ledger import merkle
 
+from ..conftest import sqlite_file_copy
+
 WRITERS = 4
 APPENDS = 25
 BATCHES = 5
@@ -76,9 +78,7 @@ def _checker(db_name, results):
 def test_parallel_writers_gap_free(tmp_path):
     db_name = None
     if connection.vendor == "sqlite":
-        db_name = str(tmp_path / "parallel.sqlite3")
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM INTO %s", [db_name])
+        db_name = sqlite_file_copy(connection, tmp_path / "parallel.sqlite3")
     else:
         connections.close_all()
     ctx = multiprocessing.get_context("fork")
