@@ -278,6 +278,7 @@ def run(args):
                 "baseline": round(mbps_openssl, 1),
                 "ratio": round(mbps_ours / mbps_openssl, 3),
                 "target": "≥ 0.5",
+                "met": mbps_ours / mbps_openssl >= 0.5,
                 "unit": "MB/s",
             },
             {
@@ -296,6 +297,7 @@ def run(args):
                 "baseline": round((base_rss or 0) / 1024, 1),
                 "ratio": None,
                 "target": "< 100 MB",
+                "met": growth_mb < 100,
                 "unit": "MB (baseline: RSS before)",
             },
         ]
