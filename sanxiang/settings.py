@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "sanxiang.records",
     "sanxiang.review",
     "sanxiang.publicity",
+    "sanxiang.inspections",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ APPS = [
     "records",
     "review",
     "publicity",
+    "inspections",
 ]
 
 urlpatterns = [
@@ -40,4 +41,7 @@ for _app in APPS:
         path(f"api/{_app}/", include(f"sanxiang.{_app}.api_urls")),
     ]
 # The public portal (publicity app) mounts its own public pages under /gs/ in its urls.
-urlpatterns += [path("gs/", include("sanxiang.publicity.public_urls"))]
+urlpatterns += [
+    path("gs/sj/", include("sanxiang.inspections.public_urls")),
+    path("gs/", include("sanxiang.publicity.public_urls")),
+]

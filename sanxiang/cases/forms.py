@@ -82,6 +82,18 @@ class OpenCaseForm(PartyFields):
         "facts",
         "officers",
     ]
+    PREFILL_FIELDS = (
+        "act_type",
+        "title",
+        "source",
+        "source_detail",
+        "place",
+        "facts",
+        "party_type",
+        "party_name",
+        "usci",
+        "address",
+    )
 
     def __init__(self, *args, agency, **kwargs):
         super().__init__(*args, **kwargs)

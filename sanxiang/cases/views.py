@@ -95,7 +95,10 @@ def case_new(request):
     user = request.user
     if user.role not in (Role.HANDLER, Role.HEAD) or not user.agency_id:
         raise PermissionDenied(_("只有执法机关的承办人或负责人可以立案。"))
-    form = OpenCaseForm(request.POST or None, agency=user.agency)
+    # A link from another record (e.g. a random-inspection task that found a lead) may
+    # prefill the form; the user still reviews and submits it.
+    initial = {k: v for k, v in request.GET.items() if k in OpenCaseForm.PREFILL_FIELDS}
+    form = OpenCaseForm(request.POST or None, agency=user.agency, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             case = services.open_case(agency=user.agency, actor=user, **form.service_kwargs())

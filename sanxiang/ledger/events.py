@@ -60,6 +60,12 @@ class EventType(models.TextChoices):
     PUBLICATION_POLICY_CHANGED = "publicity.policy_changed", _("公示规则变更")
     PUBLICATION_REMOVED_EARLY = "publicity.removed_early", _("信用修复提前停止公示")
     PUBLICATION_REPORT_PUBLISHED = "publicity.report_published", _("年度统计报告发布")
+    # random inspections (双随机、一公开)
+    INSPECTION_TARGETS_CHANGED = "inspections.targets_changed", _("检查对象名录库变更")
+    INSPECTION_DRAWN = "inspections.drawn", _("双随机摇号")
+    INSPECTION_RESULT_RECORDED = "inspections.result_recorded", _("记录抽查结果")
+    INSPECTION_COMPLETED = "inspections.completed", _("抽查计划办结")
+    INSPECTION_PUBLISHED = "inspections.published", _("抽查结果公示")
     # ledger itself
     TREE_HEAD_SIGNED = "ledger.tree_head_signed", _("树头签名")
     OTHER = "other", _("其他")

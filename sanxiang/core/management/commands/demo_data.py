@@ -12,7 +12,17 @@ import random
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-ORDER = ["org", "workdays", "catalog", "cases", "documents", "records", "review", "publicity"]
+ORDER = [
+    "org",
+    "workdays",
+    "catalog",
+    "cases",
+    "documents",
+    "records",
+    "review",
+    "publicity",
+    "inspections",
+]
 
 
 class Command(BaseCommand):
