@@ -16,6 +16,7 @@ APPS = [
     "review",
     "publicity",
     "inspections",
+    "complaints",
 ]
 
 urlpatterns = [
@@ -43,5 +44,6 @@ for _app in APPS:
 # The public portal (publicity app) mounts its own public pages under /gs/ in its urls.
 urlpatterns += [
     path("gs/sj/", include("sanxiang.inspections.public_urls")),
+    path("gs/ts/", include("sanxiang.complaints.public_urls")),
     path("gs/", include("sanxiang.publicity.public_urls")),
 ]

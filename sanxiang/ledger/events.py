@@ -66,6 +66,12 @@ class EventType(models.TextChoices):
     INSPECTION_RESULT_RECORDED = "inspections.result_recorded", _("记录抽查结果")
     INSPECTION_COMPLETED = "inspections.completed", _("抽查计划办结")
     INSPECTION_PUBLISHED = "inspections.published", _("抽查结果公示")
+    # complaints from the public (投诉举报)
+    COMPLAINT_SUBMITTED = "complaints.submitted", _("投诉举报提交")
+    COMPLAINT_ACCEPTED = "complaints.accepted", _("投诉举报受理")
+    COMPLAINT_REJECTED = "complaints.rejected", _("投诉举报不予受理")
+    COMPLAINT_TRANSFERRED = "complaints.transferred", _("投诉举报转办")
+    COMPLAINT_CONCLUDED = "complaints.concluded", _("投诉举报办结")
     # ledger itself
     TREE_HEAD_SIGNED = "ledger.tree_head_signed", _("树头签名")
     OTHER = "other", _("其他")

@@ -1,0 +1,98 @@
+"""投诉举报 (Complaint): complaints, reports and suggestions from the public, tracked to an answer.
+
+* ``Complaint``: one submission with its 受理编号 (``TS`` + date + 5-digit daily serial), the
+  agency currently handling it, the complainant's optional name/phone (personal data: shown
+  only to the handling agency's staff and supervisors, never written to the ledger in clear),
+  the SHA-256 HMAC of the 查询码, the status and the answer;
+* ``ComplaintSequence``: the gap-free daily counter behind the number (locked row).
+
+Every write goes through ``services``; a concluded complaint is immutable and no complaint
+is ever deleted (guards in ``services``/signals).
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ComplaintKind(models.TextChoices):
+    COMPLAINT = "complaint", _("投诉")
+    REPORT = "report", _("举报")
+    SUGGESTION = "suggestion", _("意见建议")
+
+
+class ComplaintStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("待受理")
+    ACCEPTED = "accepted", _("已受理")
+    REJECTED = "rejected", _("不予受理")
+    CONCLUDED = "concluded", _("已办结")
+
+
+class ComplaintResult(models.TextChoices):
+    SUBSTANTIATED = "substantiated", _("属实已处理")
+    PARTLY = "partly", _("部分属实")
+    UNFOUNDED = "unfounded", _("不属实")
+    CASE = "case", _("已转立案")
+
+
+class ComplaintSequence(models.Model):
+    """Gap-free counter behind 受理编号, one row per calendar day (locked for update)."""
+
+    day = models.DateField(unique=True)
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("受理编号序列")
+        verbose_name_plural = _("受理编号序列")
+
+
+class Complaint(models.Model):
+    number = models.CharField(_("受理编号"), max_length=20, unique=True)
+    kind = models.CharField(_("类别"), max_length=12, choices=ComplaintKind.choices)
+    agency = models.ForeignKey(
+        "org.Agency",
+        verbose_name=_("承办机关"),
+        on_delete=models.PROTECT,
+        related_name="complaints",
+    )
+    original_agency = models.ForeignKey(
+        "org.Agency",
+        verbose_name=_("被投诉举报机关"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reference = models.CharField(_("相关文号或执法证号"), max_length=60, blank=True)
+    content = models.TextField(_("内容"))
+    name = models.CharField(_("投诉举报人姓名"), max_length=50, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    code_hash = models.CharField(_("查询码摘要"), max_length=64)
+    status = models.CharField(
+        _("状态"),
+        max_length=12,
+        choices=ComplaintStatus.choices,
+        default=ComplaintStatus.SUBMITTED,
+    )
+    submitted_at = models.DateTimeField(_("提交时间"))
+    # The day the current clock started: submission (or the last transfer) while submitted,
+    # acceptance once accepted. Deadlines are computed from it in working days.
+    clock_start = models.DateField(_("期限起算日"))
+    decided_at = models.DateTimeField(_("受理决定时间"), null=True, blank=True)
+    reject_reason = models.TextField(_("不予受理理由"), blank=True)
+    concluded_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    result = models.CharField(
+        _("办理结果"), max_length=16, choices=ComplaintResult.choices, blank=True
+    )
+    reply = models.TextField(_("答复内容"), blank=True)
+    transfers = models.PositiveSmallIntegerField(_("转办次数"), default=0)
+    history = models.JSONField(_("办理记录"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("投诉举报")
+        verbose_name_plural = _("投诉举报")
+        ordering = ["-submitted_at", "-id"]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def is_open(self):
+        return self.status in (ComplaintStatus.SUBMITTED, ComplaintStatus.ACCEPTED)
