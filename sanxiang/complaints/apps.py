@@ -8,7 +8,7 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("投诉举报")
 
     def ready(self):
-        from django.db.models.signals import pre_delete
+        from django.db.models.signals import pre_delete, pre_save
         from django.urls import reverse
 
         from sanxiang.core.navigation import register_nav, register_panel
@@ -25,3 +25,4 @@ class ComplaintsConfig(AppConfig):
         register_nav(nav)
         register_panel(complaints_panel)
         pre_delete.connect(services.refuse_delete, sender=Complaint)
+        pre_save.connect(services.refuse_final_change, sender=Complaint)

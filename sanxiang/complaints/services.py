@@ -139,6 +139,17 @@ def refuse_delete(sender, instance, **kwargs):
     raise DomainError(_("投诉举报记录不能删除。"), ErrorCode.IMMUTABLE)
 
 
+def refuse_final_change(sender, instance, **kwargs):
+    """pre_save guard: a concluded or rejected complaint is never changed, whatever the path."""
+    if (
+        instance.pk
+        and Complaint.objects.filter(
+            pk=instance.pk, status__in=(ComplaintStatus.CONCLUDED, ComplaintStatus.REJECTED)
+        ).exists()
+    ):
+        raise DomainError(_("已办结或不予受理的投诉举报不可更改。"), ErrorCode.IMMUTABLE)
+
+
 # --------------------------------------------------------------------------- validation
 
 

@@ -248,3 +248,13 @@ def test_every_change_in_ledger_without_personal_data(agency_a, agency_b, handle
     for secret in ("陈秀英", "13912345678", "秘密内容甲乙丙", code, "转生态环境分局"):
         assert secret not in text
     assert leaves[0].payload["complainant_hmac"] == services._digest("陈秀英", "13912345678")
+
+
+def test_concluded_row_cannot_be_saved_by_any_path(complaint_a, handler_a):
+    services.accept(complaint_a, handler_a)
+    services.conclude(complaint_a, handler_a, result="partly", reply="部分属实。")
+    complaint_a.reply = "改写的答复"
+    with pytest.raises(DomainError, match="不可更改"), transaction.atomic():
+        complaint_a.save()
+    complaint_a.refresh_from_db()
+    assert complaint_a.reply == "部分属实。"
