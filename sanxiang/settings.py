@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "sanxiang.review",
     "sanxiang.publicity",
     "sanxiang.inspections",
+    "sanxiang.evaluation",
 ]
 
 MIDDLEWARE = [

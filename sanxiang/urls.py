@@ -16,6 +16,7 @@ APPS = [
     "review",
     "publicity",
     "inspections",
+    "evaluation",
 ]
 
 urlpatterns = [

@@ -22,6 +22,7 @@ ORDER = [
     "review",
     "publicity",
     "inspections",
+    "evaluation",
 ]
 
 
