@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "sanxiang.publicity",
     "sanxiang.inspections",
     "sanxiang.complaints",
+    "sanxiang.evaluation",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ APPS = [
     "publicity",
     "inspections",
     "complaints",
+    "evaluation",
 ]
 
 urlpatterns = [

@@ -23,6 +23,7 @@ ORDER = [
     "publicity",
     "inspections",
     "complaints",
+    "evaluation",
 ]
 
 
