@@ -5,6 +5,7 @@ unknown number and a wrong code. It shows the handling agency, never staff names
 """
 
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -12,7 +13,7 @@ from . import services, throttle
 from .forms import LookupForm, SubmitForm
 from .models import ComplaintStatus
 
-NOT_FOUND = "未找到与该受理编号和查询码相符的投诉举报，请核对后重试。"
+NOT_FOUND = _("未找到与该受理编号和查询码相符的投诉举报，请核对后重试。")
 
 
 def _too_many(request, what):

@@ -26,6 +26,7 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
@@ -33,6 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sanxiang.core.errors import DomainError, ErrorCode, PermissionDenied
+from sanxiang.core.keyfiles import create_file_once
 from sanxiang.ledger.events import EventType
 from sanxiang.ledger.services import append
 from sanxiang.org.models import Agency, AgencyKind, Role
@@ -65,15 +67,28 @@ def _now():
     return timezone.now()
 
 
+HMAC_KEY_FILE = "complaints_hmac.key"
+
+
+def _hmac_key() -> bytes:
+    """The platform's own key for complaint digests, created once under ``KEYS_DIR``.
+
+    Not ``SECRET_KEY``: rotating Django's secret (a routine measure) must not make every
+    stored 查询码 unverifiable or change what the ledger digests mean."""
+    path = Path(settings.KEYS_DIR) / HMAC_KEY_FILE
+    if not path.exists():
+        create_file_once(path, secrets.token_hex(32).encode())
+    return path.read_bytes().strip()
+
+
 def _digest(*parts) -> str:
-    """HMAC-SHA256 (key: SECRET_KEY) of personal or free-text data, for ledger payloads."""
+    """HMAC-SHA256 (the complaints key) of personal or free-text data, for ledger payloads."""
     text = "\x1f".join(str(p) for p in parts)
-    key = settings.SECRET_KEY.encode()
-    return hmac.new(key, b"complaints:" + text.encode(), hashlib.sha256).hexdigest()
+    return hmac.new(_hmac_key(), b"complaints:" + text.encode(), hashlib.sha256).hexdigest()
 
 
 def code_hash(number: str, code: str) -> str:
-    key = settings.SECRET_KEY.encode()
+    key = _hmac_key()
     msg = f"complaint-code:{number}:{code.strip().upper()}".encode()
     return hmac.new(key, msg, hashlib.sha256).hexdigest()
 

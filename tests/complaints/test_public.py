@@ -126,7 +126,7 @@ def test_wrong_code_same_answer_as_unknown_number(client, agency_a):
     assert wrong.status_code == unknown.status_code == 404
     for r in (wrong, unknown):
         text = r.content.decode()
-        assert NOT_FOUND in text and complaint.content not in text
+        assert str(NOT_FOUND) in text and complaint.content not in text
     strip = lambda r: r.content.decode().replace(complaint.number, "").replace(code, "")  # noqa: E731
     assert re.sub(r'value="[^"]*"', "", strip(wrong)) == re.sub(
         r'value="[^"]*"', "", strip(unknown)

@@ -84,6 +84,17 @@ def test_code_stored_only_as_hmac(with_code_a):
     assert services.lookup("TS2000010100001", code) is None
 
 
+def test_code_survives_a_secret_key_rotation(with_code_a, settings):
+    """The 查询码 digest uses the platform's complaints key under KEYS_DIR, not SECRET_KEY:
+    rotating Django's secret must not lock complainants out of their answer."""
+    complaint, code = with_code_a
+    settings.SECRET_KEY = "rotated-" + "x" * 50
+    assert services.lookup(complaint.number, code).pk == complaint.pk
+    key_file = settings.KEYS_DIR / services.HMAC_KEY_FILE
+    assert len(key_file.read_bytes().strip()) == 64
+    assert oct(key_file.stat().st_mode)[-3:] == "600"
+
+
 # --------------------------------------------------------------------------- state machine
 
 
