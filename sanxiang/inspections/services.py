@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import hmac
 import io
-import secrets
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -29,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from sanxiang.catalog.models import CatalogKind, InspectionItem
 from sanxiang.catalog.services import applicable_versions
+from sanxiang.core import draw as draw_rules
 from sanxiang.core.errors import DomainError, ErrorCode, PermissionDenied
 from sanxiang.core.ids import usci_error
 from sanxiang.ledger.events import EventType
@@ -41,7 +40,6 @@ from .models import Plan, PlanStatus, RiskClass, Target, Task, TaskResult
 MANAGER_ROLES = (Role.HANDLER, Role.HEAD, Role.ADMIN)
 PUBLISHER_ROLES = (Role.HEAD, Role.ADMIN)
 MIN_INSPECTORS = 2
-SEED_BYTES = 32
 ALGORITHM = "HMAC-SHA256 rank, ceil(ratio*count/100) per class, round-robin inspectors (v1)"
 
 
@@ -390,13 +388,7 @@ def update_plan(plan, actor, **data):
 # --------------------------------------------------------------------------- the draw
 
 
-def sample_size(ratio_percent, count):
-    """ceil(ratio × count / 100) in integers: a non-empty class with ratio > 0 gets ≥ 1."""
-    return (ratio_percent * count + 99) // 100
-
-
-def _rank(seed: bytes, label: str) -> str:
-    return hmac.new(seed, label.encode("utf-8"), hashlib.sha256).hexdigest()
+sample_size = draw_rules.share  # ceil(ratio × count / 100): a non-empty class gets ≥ 1
 
 
 def compute_draw(seed_hex, target_candidates, officer_candidates, ratios, per_task):
@@ -414,9 +406,11 @@ def compute_draw(seed_hex, target_candidates, officer_candidates, ratios, per_ta
     selected = []
     for cls in RiskClass.values:
         members = [t for t in target_candidates if t["risk_class"] == cls]
-        members.sort(key=lambda t: (_rank(seed, "target:" + t["usci"]), t["usci"]))
+        members = draw_rules.ranked(
+            members, seed, lambda t: "target:" + t["usci"], lambda t: t["usci"]
+        )
         selected.extend(members[: sample_size(int(ratios.get(cls, 0)), len(members))])
-    pool = sorted(officer_candidates, key=lambda o: (_rank(seed, f"officer:{o}"), o))
+    pool = draw_rules.ranked(officer_candidates, seed, lambda o: f"officer:{o}", lambda o: o)
     result = []
     for i, target in enumerate(selected):
         assigned = [pool[(i * per_task + j) % len(pool)] for j in range(per_task)]
@@ -451,7 +445,7 @@ def draw(plan, actor, *, seed_hex=None):
     if not targets:
         raise DomainError(_("检查对象名录库中没有在册的检查对象，不能摇号。"))
     target_candidates = [{"usci": t["usci"], "risk_class": t["risk_class"]} for t in targets]
-    seed_hex = seed_hex or secrets.token_bytes(SEED_BYTES).hex()
+    seed_hex = seed_hex or draw_rules.new_seed()
     result = compute_draw(seed_hex, target_candidates, officers, plan.ratios, per_task)
     if not result:
         raise DomainError(_("按当前抽查比例未抽中任何检查对象，请调整抽查比例。"))

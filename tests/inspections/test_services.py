@@ -6,6 +6,7 @@ from collections import Counter
 
 import pytest
 
+from sanxiang.core import draw
 from sanxiang.core.errors import DomainError, ErrorCode, PermissionDenied
 from sanxiang.core.fields import EnforcementField
 from sanxiang.inspections import services
@@ -140,7 +141,7 @@ def test_draw_selection_depends_on_seed_rank(plan_a, handler_a, inspectors_a):
     plan = services.draw(plan_a, handler_a, seed_hex=SEED)
     chosen = {row["usci"] for row in plan.draw_result}
     ranked = sorted(
-        (t.usci for t in targets), key=lambda u: services._rank(bytes.fromhex(SEED), "target:" + u)
+        (t.usci for t in targets), key=lambda u: draw.rank(bytes.fromhex(SEED), "target:" + u)
     )
     assert chosen == set(ranked[:2])
 
