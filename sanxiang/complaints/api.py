@@ -10,7 +10,6 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from sanxiang.org.models import Agency
-from sanxiang.org.scoping import scope
 
 from . import serializers as s
 from . import services
@@ -26,8 +25,7 @@ class ComplaintViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation
             return Complaint.objects.none()
-        services.require_read(self.request.user)
-        qs = scope(Complaint.objects.select_related("agency"), self.request.user)
+        qs = services.visible_complaints(self.request.user)
         status = self.request.query_params.get("status")
         if status:
             qs = qs.filter(status=status)

@@ -1,14 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from sanxiang.org.models import Agency, AgencyKind
+from sanxiang.org.models import Agency
 
 from . import services
 from .models import ComplaintKind, ComplaintResult
-
-
-def enforcement_agencies():
-    return Agency.objects.filter(kind=AgencyKind.ENFORCEMENT, is_active=True).order_by("path")
 
 
 class SubmitForm(forms.Form):
@@ -41,7 +37,7 @@ class SubmitForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].error_messages["required"] = _("请选择类别。")
-        self.fields["agency"].queryset = enforcement_agencies()
+        self.fields["agency"].queryset = services.enforcement_agencies().order_by("path")
 
     def clean(self):
         data = super().clean()

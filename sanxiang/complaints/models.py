@@ -27,6 +27,11 @@ class ComplaintStatus(models.TextChoices):
     CONCLUDED = "concluded", _("已办结")
 
 
+# Open: deadlines run and the complaint may still change; final: never changes again.
+OPEN_STATUSES = (ComplaintStatus.SUBMITTED, ComplaintStatus.ACCEPTED)
+FINAL_STATUSES = (ComplaintStatus.REJECTED, ComplaintStatus.CONCLUDED)
+
+
 class ComplaintResult(models.TextChoices):
     SUBSTANTIATED = "substantiated", _("属实已处理")
     PARTLY = "partly", _("部分属实")
@@ -95,4 +100,4 @@ class Complaint(models.Model):
 
     @property
     def is_open(self):
-        return self.status in (ComplaintStatus.SUBMITTED, ComplaintStatus.ACCEPTED)
+        return self.status in OPEN_STATUSES

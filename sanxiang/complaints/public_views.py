@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from . import services, throttle
 from .forms import LookupForm, SubmitForm
-from .models import ComplaintStatus
+from .models import FINAL_STATUSES
 
 NOT_FOUND = _("未找到与该受理编号和查询码相符的投诉举报，请核对后重试。")
 
@@ -26,7 +26,7 @@ def submit(request):
     if request.method != "POST":
         return render(request, "complaints/public/submit.html", {"form": SubmitForm()})
     if throttle.exceeded("submit", request, throttle.SUBMIT_LIMIT):
-        return _too_many(request, "提交")
+        return _too_many(request, _("提交"))
     form = SubmitForm(request.POST)
     if not form.is_valid():
         return render(request, "complaints/public/submit.html", {"form": form}, status=400)
@@ -54,7 +54,7 @@ def status(request):
     if request.method != "POST":
         return render(request, "complaints/public/status.html", {"form": LookupForm()})
     if throttle.exceeded("lookup", request, throttle.LOOKUP_LIMIT):
-        return _too_many(request, "查询")
+        return _too_many(request, _("查询"))
     throttle.hit("lookup", request)
     form = LookupForm(request.POST)
     complaint = None
@@ -67,7 +67,7 @@ def status(request):
             {"form": form, "error": NOT_FOUND},
             status=404,
         )
-    answered = complaint.status in (ComplaintStatus.CONCLUDED, ComplaintStatus.REJECTED)
+    answered = complaint.status in FINAL_STATUSES
     return render(
         request,
         "complaints/public/status.html",

@@ -38,10 +38,11 @@ from sanxiang.core.keyfiles import create_file_once
 from sanxiang.ledger.events import EventType
 from sanxiang.ledger.services import append
 from sanxiang.org.models import Agency, AgencyKind, Role
-from sanxiang.org.permissions import require_role
-from sanxiang.org.scoping import can_see_agency
+from sanxiang.org.permissions import require_agency_access, require_role
+from sanxiang.org.scoping import can_see_agency, scope
 
 from .models import (
+    FINAL_STATUSES,
     Complaint,
     ComplaintKind,
     ComplaintResult,
@@ -108,10 +109,14 @@ def can_read(user):
 def require_read(user, complaint=None):
     if not can_read(user):
         raise PermissionDenied(_("只有承办人、机关负责人或监督人员可以查看投诉举报。"))
-    if complaint is not None and not (
-        (user.is_superuser and user.agency_id is None) or can_see_agency(user, complaint.agency_id)
-    ):
-        raise PermissionDenied(_("您无权查看其他机关的投诉举报。"))
+    if complaint is not None:
+        require_agency_access(user, complaint.agency_id, _("您无权查看其他机关的投诉举报。"))
+
+
+def visible_complaints(user):
+    """The complaints ``user`` may read (raises when the user may read none)."""
+    require_read(user)
+    return scope(Complaint.objects.select_related("agency", "original_agency"), user)
 
 
 def can_handle(user, complaint):
@@ -137,7 +142,7 @@ def _require_handle(user, complaint):
 
 
 def _require_open(complaint, *allowed):
-    if complaint.status in (ComplaintStatus.CONCLUDED, ComplaintStatus.REJECTED):
+    if complaint.status in FINAL_STATUSES:
         raise DomainError(
             _("该投诉举报已%(s)s，不能再变更。") % {"s": complaint.get_status_display()},
             ErrorCode.ILLEGAL_TRANSITION,
@@ -156,12 +161,7 @@ def refuse_delete(sender, instance, **kwargs):
 
 def refuse_final_change(sender, instance, **kwargs):
     """pre_save guard: a concluded or rejected complaint is never changed, whatever the path."""
-    if (
-        instance.pk
-        and Complaint.objects.filter(
-            pk=instance.pk, status__in=(ComplaintStatus.CONCLUDED, ComplaintStatus.REJECTED)
-        ).exists()
-    ):
+    if instance.pk and Complaint.objects.filter(pk=instance.pk, status__in=FINAL_STATUSES).exists():
         raise DomainError(_("已办结或不予受理的投诉举报不可更改。"), ErrorCode.IMMUTABLE)
 
 
@@ -384,10 +384,13 @@ def reject(complaint, actor, reason):
     return c
 
 
+def enforcement_agencies():
+    """Active enforcement agencies: who can be complained about and who can handle it."""
+    return Agency.objects.filter(kind=AgencyKind.ENFORCEMENT, is_active=True)
+
+
 def transfer_targets(complaint):
-    return Agency.objects.filter(kind=AgencyKind.ENFORCEMENT, is_active=True).exclude(
-        pk=complaint.agency_id
-    )
+    return enforcement_agencies().exclude(pk=complaint.agency_id)
 
 
 @transaction.atomic

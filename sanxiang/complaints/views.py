@@ -15,7 +15,7 @@ from sanxiang.org.scoping import scope
 
 from . import services
 from .forms import ConcludeForm, RejectForm, TransferForm
-from .models import Complaint, ComplaintStatus
+from .models import OPEN_STATUSES, Complaint, ComplaintStatus
 
 
 def _raise_if_permission(exc):
@@ -23,13 +23,8 @@ def _raise_if_permission(exc):
         raise exc
 
 
-def visible(user):
-    services.require_read(user)
-    return scope(Complaint.objects.select_related("agency", "original_agency"), user)
-
-
 def _complaint_for(user, pk):
-    return get_object_or_404(visible(user), pk=pk)
+    return get_object_or_404(services.visible_complaints(user), pk=pk)
 
 
 def complaints_panel(request):
@@ -37,7 +32,7 @@ def complaints_panel(request):
     if not services.can_read(user) or user.agency_id is None:
         return None
     open_items = list(
-        scope(Complaint.objects.filter(status__in=_open_statuses()), user).select_related("agency")
+        scope(Complaint.objects.filter(status__in=OPEN_STATUSES), user).select_related("agency")
     )
     deadlines = [services.deadline(c) for c in open_items]
     pending = sum(1 for c in open_items if c.status == ComplaintStatus.SUBMITTED)
@@ -52,13 +47,9 @@ def complaints_panel(request):
     }
 
 
-def _open_statuses():
-    return [ComplaintStatus.SUBMITTED, ComplaintStatus.ACCEPTED]
-
-
 @login_required
 def index(request):
-    complaints = visible(request.user)
+    complaints = services.visible_complaints(request.user)
     status = request.GET.get("status")
     if status in ComplaintStatus.values:
         complaints = complaints.filter(status=status)
