@@ -14,7 +14,7 @@ from sanxiang.org.scoping import scope
 
 from . import serializers as s
 from . import services
-from .models import Rectification, Round, Sheet
+from .models import Rectification, RectificationStatus, Round, Sheet
 
 
 class RoundViewSet(viewsets.ReadOnlyModelViewSet):
@@ -73,7 +73,7 @@ class RectificationViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         qs = scope(Rectification.objects.all(), self.request.user)
         if self.request.query_params.get("open") == "1":
-            qs = qs.exclude(status="closed")
+            qs = qs.exclude(status=RectificationStatus.CLOSED)
         return qs.order_by("deadline", "id")
 
     @extend_schema(request=s.ReportInputSerializer, responses=s.RectificationSerializer)

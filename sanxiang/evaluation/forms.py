@@ -46,7 +46,7 @@ class SheetForm(forms.Form):
         self.items = checklist.items(version)
         for item in self.items:
             self.fields[f"d_{item.code}"] = forms.IntegerField(
-                label=f"{item.label}（{item.points}分）",
+                label=_("%(label)s（%(points)s分）") % {"label": item.label, "points": item.points},
                 initial=0,
                 required=False,
                 widget=forms.NumberInput(attrs={"min": 0, "max": item.points}),

@@ -112,10 +112,6 @@ class Sheet(models.Model):
     def __str__(self):
         return f"{self.round} · {self.case_number or self.case_title}"
 
-    @property
-    def is_submitted(self):
-        return self.submitted_at is not None
-
 
 class RectificationStatus(models.TextChoices):
     ISSUED = "issued", _("待整改")

@@ -1,6 +1,7 @@
 """Serializers of the evaluation API (choice fields as plain strings, documented in help_text,
 to avoid enum-name clashes in the schema)."""
 
+from django.utils import timezone
 from rest_framework import serializers
 
 from .models import Rectification, Round, Sheet
@@ -99,8 +100,6 @@ class RectificationSerializer(serializers.ModelSerializer):
         ]
 
     def get_overdue(self, obj) -> bool:
-        from django.utils import timezone
-
         return obj.is_overdue(timezone.localdate())
 
 

@@ -22,15 +22,14 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import hmac
 import io
-import secrets
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sanxiang.cases.models import Case, Stage
+from sanxiang.core import draw
 from sanxiang.core.errors import DomainError, ErrorCode, PermissionDenied
 from sanxiang.ledger.events import EventType
 from sanxiang.ledger.services import append, canonical_sha256
@@ -41,15 +40,10 @@ from sanxiang.workdays.calendar import add_workdays
 from . import checklist
 from .models import Rectification, RectificationStatus, Round, RoundStatus, Sheet
 
-SEED_BYTES = 32
 DEFAULT_RECTIFY_WORKDAYS = 20
 ALGORITHM = "HMAC-SHA256 rank per agency, max(ceil(ratio*count/100), minimum) (v1)"
 REPORTER_ROLES = (Role.HANDLER, Role.HEAD)
 CLOSED_STAGES = (Stage.CLOSING, Stage.ARCHIVED)
-
-
-def _today():
-    return timezone.localdate()
 
 
 # --------------------------------------------------------------------------- permissions
@@ -74,13 +68,18 @@ def require_evaluator(user, agency):
         raise PermissionDenied(_("只有司法行政部门（执法监督）可以组织案卷评查。"))
 
 
+AWAITING_REPORT = (RectificationStatus.ISSUED, RectificationStatus.RETURNED)
+
+
 def can_report(user, rectification):
+    """May ``user`` report on ``rectification`` now (its agency's handler or head, awaiting)?"""
     return bool(
         user
         and user.is_authenticated
         and user.is_active
         and user.agency_id == rectification.agency_id
         and user.role in REPORTER_ROLES
+        and rectification.status in AWAITING_REPORT
     )
 
 
@@ -177,18 +176,12 @@ def eligible_cases(rnd):
 # --------------------------------------------------------------------------- sampling
 
 
-def sample_size(ratio_percent, count, minimum=0):
-    """max(ceil(ratio × count / 100), minimum), never more than count."""
-    return min(count, max((ratio_percent * count + 99) // 100, minimum))
+sample_size = draw.share  # max(ceil(ratio × count / 100), minimum), at most count
 
 
 def _label(candidate):
     number = candidate.get("number") or ""
     return "case:" + number if number else f"case:id:{candidate['case']}"
-
-
-def _rank(seed: bytes, label: str) -> str:
-    return hmac.new(seed, label.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def compute_sample(seed_hex, candidates, ratio, min_per_agency):
@@ -199,7 +192,7 @@ def compute_sample(seed_hex, candidates, ratio, min_per_agency):
     result = []
     for agency_id in sorted({c["agency"] for c in candidates}):
         members = [c for c in candidates if c["agency"] == agency_id]
-        members.sort(key=lambda c: (_rank(seed, _label(c)), c["case"]))
+        members = draw.ranked(members, seed, _label, lambda c: c["case"])
         take = sample_size(ratio, len(members), min_per_agency)
         result.extend(
             {"agency": c["agency"], "case": c["case"], "number": c["number"]}
@@ -219,7 +212,7 @@ def sample(rnd, actor, *, seed_hex=None):
     if not cases:
         raise DomainError(_("评查期间内被评查机关没有已结案或已归档的案卷，不能抽取。"))
     candidates = [{"agency": c["agency_id"], "case": c["id"], "number": c["number"]} for c in cases]
-    seed_hex = seed_hex or secrets.token_bytes(SEED_BYTES).hex()
+    seed_hex = seed_hex or draw.new_seed()
     result = compute_sample(seed_hex, candidates, rnd.ratio, rnd.min_per_agency)
     if not result:
         raise DomainError(_("按当前抽取比例未抽中任何案卷，请调整抽取比例。"))
@@ -303,8 +296,9 @@ def case_facts(case):
 def clean_deductions(version, raw):
     """``raw``: {code: (deduction, note)} → stored {code: {"deduction", "note"}}; raises with
     every problem."""
+    items = checklist.items(version)
     errors, cleaned = [], {}
-    for item in checklist.items(version):
+    for item in items:
         value, note = raw.get(item.code, (0, ""))
         note = (note or "").strip()
         try:
@@ -318,7 +312,7 @@ def clean_deductions(version, raw):
         elif value > 0 and not note:
             errors.append(_("“%(l)s”有扣分，须写明扣分理由") % {"l": item.label})
         cleaned[item.code] = {"deduction": max(value, 0), "note": note}
-    unknown = set(raw) - {i.code for i in checklist.items(version)}
+    unknown = set(raw) - {i.code for i in items}
     if unknown:
         errors.append(_("未知评查项目：%(c)s") % {"c": "、".join(sorted(unknown))})
     if errors:
@@ -376,6 +370,20 @@ def needs_rectification(sheet):
     return sheet.score is not None and sheet.score < checklist.GRADES[1][2]
 
 
+def has_deductions(sheet):
+    return any(v["deduction"] for v in sheet.deductions.values())
+
+
+def can_issue_rectification(user, sheet, rectification=None):
+    """May ``user`` issue a notice for ``sheet`` (submitted, deducted, none issued yet)?"""
+    return bool(
+        sheet.submitted_at
+        and rectification is None
+        and is_evaluator(user, sheet.round.agency)
+        and has_deductions(sheet)
+    )
+
+
 @transaction.atomic
 def issue_rectification(sheet, actor, *, requirements, workdays=DEFAULT_RECTIFY_WORKDAYS):
     require_evaluator(actor, sheet.round.agency)
@@ -384,8 +392,7 @@ def issue_rectification(sheet, actor, *, requirements, workdays=DEFAULT_RECTIFY_
         raise _transition(_("评分表提交后才能发出整改通知。"))
     if Rectification.objects.filter(sheet=sheet).exists():
         raise _transition(_("该案卷已发出整改通知。"))
-    deducted = any(v["deduction"] for v in sheet.deductions.values())
-    if not deducted:
+    if not has_deductions(sheet):
         raise DomainError(_("该案卷没有扣分项，无须整改。"))
     requirements = (requirements or "").strip()
     if not requirements:
@@ -429,7 +436,7 @@ def submit_report(rect, actor, *, report):
     """整改报告 by the agency's handler or head (after the notice, or after a return)."""
     require_reporter(actor, rect)
     rect = _locked_rect(rect)
-    if rect.status not in (RectificationStatus.ISSUED, RectificationStatus.RETURNED):
+    if rect.status not in AWAITING_REPORT:
         raise _transition(_("当前状态不能报送整改报告。"))
     report = (report or "").strip()
     if not report:
@@ -474,6 +481,18 @@ def accept_report(rect, actor):
 MAX_RETURNS = 1
 
 
+def can_decide(user, rectification):
+    """May ``user`` accept or return ``rectification`` now (a report awaits the evaluator)?"""
+    return (
+        is_evaluator(user, rectification.round.agency)
+        and rectification.status == RectificationStatus.REPORTED
+    )
+
+
+def can_return(rectification):
+    return rectification.returned_count < MAX_RETURNS
+
+
 @transaction.atomic
 def return_report(rect, actor, *, reason):
     """退回 once, with a reason; a second report must then be accepted."""
@@ -481,7 +500,7 @@ def return_report(rect, actor, *, reason):
     rect = _locked_rect(rect)
     if rect.status != RectificationStatus.REPORTED:
         raise _transition(_("整改报告报送后才能退回。"))
-    if rect.returned_count >= MAX_RETURNS:
+    if not can_return(rect):
         raise _transition(_("整改报告已退回过一次，不能再次退回。"))
     reason = (reason or "").strip()
     if not reason:
@@ -541,9 +560,9 @@ def summary_csv(summary):
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(
-        ["被评查机关", "抽查案卷数", "平均分"]
+        [_("被评查机关"), _("抽查案卷数"), _("平均分")]
         + [label for _c, label, _m in checklist.GRADES]
-        + ["未销号整改"]
+        + [_("未销号整改")]
     )
     for row in summary.get("agencies", []):
         writer.writerow(

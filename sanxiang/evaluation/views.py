@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sanxiang.core.errors import DomainError, ErrorCode
+from sanxiang.core.errors import DomainError, ErrorCode, PermissionDenied
 from sanxiang.org.models import Role
 from sanxiang.org.scoping import scope
 
@@ -77,7 +77,7 @@ def index(request):
 def round_create(request):
     user = request.user
     if user.agency is None:
-        raise DomainError(_("请使用司法行政部门的账号创建评查批次。"), ErrorCode.PERMISSION_DENIED)
+        raise PermissionDenied(_("请使用司法行政部门的账号创建评查批次。"))
     services.require_evaluator(user, user.agency)
     agencies = services.evaluable_agencies(user.agency)
     if request.method == "POST":
@@ -219,12 +219,7 @@ def sheet_detail(request, pk):
             "items": items,
             "grade_label": checklist.GRADE_LABELS.get(sheet.grade, ""),
             "rect": rect,
-            "can_rectify": (
-                sheet.submitted_at
-                and rect is None
-                and services.is_evaluator(request.user, rnd.agency)
-                and any(v["deduction"] for v in sheet.deductions.values())
-            ),
+            "can_rectify": services.can_issue_rectification(request.user, sheet, rect),
             "suggest_rectify": services.needs_rectification(sheet),
             "rect_form": RectificationForm(),
             "is_supervisor": request.user.role == Role.SUPERVISOR,
@@ -278,11 +273,9 @@ def _rect_page(request, rect, report_form=None, return_form=None, status=200):
             "sheet": rect.sheet,
             "today": timezone.localdate(),
             "overdue": rect.is_overdue(timezone.localdate()),
-            "can_report": services.can_report(user, rect)
-            and rect.status in (RectificationStatus.ISSUED, RectificationStatus.RETURNED),
-            "can_decide": services.is_evaluator(user, rect.round.agency)
-            and rect.status == RectificationStatus.REPORTED,
-            "can_return": rect.returned_count < services.MAX_RETURNS,
+            "can_report": services.can_report(user, rect),
+            "can_decide": services.can_decide(user, rect),
+            "can_return": services.can_return(rect),
             "report_form": report_form or ReportForm(),
             "return_form": return_form or ReturnForm(),
         },
