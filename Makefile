@@ -2,7 +2,7 @@
 PORT ?= 8000
 PY := .venv/bin/python
 
-.PHONY: run setup test lint format bench clean-var
+.PHONY: run setup test test-year-end lint format bench clean-var
 
 run:
 	@bash scripts/bootstrap.sh
@@ -11,9 +11,17 @@ run:
 setup:
 	@bash scripts/bootstrap.sh
 
+.PHONY: serve-prod
+serve-prod:  # production mode under gunicorn (docs/deployment.md)
+	@bash scripts/serve_prod.sh
+
 test:
 	@bash scripts/setup_venv.sh
 	@bash scripts/test.sh
+
+test-year-end:
+	@bash scripts/setup_venv.sh
+	@bash scripts/test_year_end.sh
 
 lint:
 	@bash scripts/setup_venv.sh

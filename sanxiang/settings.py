@@ -3,25 +3,40 @@
 Embedded default (no environment set): SQLite and local files under ``var/``, eager
 Celery, a secret key generated once into ``var/secret_key``.
 
-Production mode (``SANXIANG_ENV=production``) fails closed: it refuses to start
-without ``SECRET_KEY`` and ``ALLOWED_HOSTS`` and never runs with DEBUG on.
+Production mode (``SANXIANG_ENV=production``, any case) fails closed: it refuses to start,
+listing every problem in Chinese and English, without a strong ``SECRET_KEY`` (≥ 50
+characters, not a placeholder or a pattern), ``ALLOWED_HOSTS``, ``DATABASE_URL`` and
+``CACHE_URL``, or with DEBUG on. An unknown ``SANXIANG_ENV`` is refused in any mode. See
+docs/deployment.md for running it behind nginx.
+
+Files under the var dir are private to the service user: the process umask is tightened to
+0077, and the var dir, keys dir, media dir and the SQLite files are chmod-ed to 0700/0600
+at startup when they belong to this user.
 
 | variable | default | meaning |
 |---|---|---|
-| SANXIANG_ENV | development | ``production`` turns on the fail-closed checks |
+| SANXIANG_ENV | development | ``production`` (case-insensitive) turns on the fail-closed checks |
 | SANXIANG_VAR_DIR | ./var | database, media, keys, secrets of the embedded default |
 | SECRET_KEY | generated into var/secret_key (not in production) | Django secret |
+| SECRET_KEY_FALLBACKS | (none) | comma separated previous secrets, accepted while rotating |
 | DEBUG | 0 | 1 to turn on debug pages (refused in production) |
 | ALLOWED_HOSTS | localhost,127.0.0.1,[::1] | comma separated |
-| DATABASE_URL | sqlite:///var/sanxiang.sqlite3 | any dj-database-url URL (postgres://...) |
+| DATABASE_URL | sqlite:///var/sanxiang.sqlite3 (required in production) | any dj-database-url URL (postgres://...) |
 | MEDIA_ROOT | var/media | local file storage |
+| STATIC_ROOT | ./staticfiles | where ``collectstatic`` puts static files (served by WhiteNoise) |
 | STORAGE_URL | (unset) | ``s3://bucket`` selects django-storages S3 (AWS_* env for credentials/endpoint) |
 | CELERY_BROKER_URL | (unset: tasks run eagerly in-process) | redis://..., amqp://... |
-| CACHE_URL | (unset: local memory) | redis://127.0.0.1:6379/1 |
+| CACHE_URL | (unset: local memory; required in production) | redis://127.0.0.1:6379/1 |
+| TRUST_PROXY_HEADERS | 0 | 1 behind a TLS-terminating reverse proxy: trust its ``X-Forwarded-Proto`` and ``X-Real-IP`` |
+| FORWARDED_ALLOW_IPS | 127.0.0.1,::1 | addresses/networks of that proxy (also read by gunicorn) |
+| SECURE_HSTS_SECONDS | 31536000 in production | Strict-Transport-Security max-age |
+| SECURE_HSTS_INCLUDE_SUBDOMAINS, SECURE_HSTS_PRELOAD | 0 | add includeSubDomains / preload to HSTS |
+| SECURE_SSL_REDIRECT | 1 in production | redirect plain HTTP to HTTPS |
 """
 
 import os
 import secrets
+import stat
 from pathlib import Path
 
 import dj_database_url
@@ -31,6 +46,10 @@ from django.utils.translation import gettext_lazy as _
 from sanxiang.core.keyfiles import create_file_once
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# Everything this process creates (SQLite database and journals, keys, media, uploads,
+# logs) is private to the service user, whatever umask it was started with.
+os.umask(os.umask(0o077) | 0o077)
 
 
 def env(name, default=None):
@@ -52,20 +71,88 @@ def env_list(name, default):
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-SANXIANG_ENV = env("SANXIANG_ENV", "development")
+ENVIRONMENTS = ("development", "production")
+_env_value = env("SANXIANG_ENV", "development")
+SANXIANG_ENV = _env_value.strip().lower()
+if SANXIANG_ENV not in ENVIRONMENTS:
+    # A typo must not silently run a production server in development mode.
+    raise ImproperlyConfigured(
+        f"SANXIANG_ENV 的值 {_env_value!r} 无效，只能是 production 或 development（不区分大小写）。"
+        f" (unknown SANXIANG_ENV {_env_value!r}: use production or development)"
+    )
 PRODUCTION = SANXIANG_ENV == "production"
 VAR_DIR = Path(env("SANXIANG_VAR_DIR", str(BASE_DIR / "var"))).resolve()
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
+# Problems found in production mode, each (中文, English); all are reported at once below.
+_refusals = []
+
+SECRET_KEY_MIN_LENGTH = 50
+_PLACEHOLDER_WORDS = ("insecure", "change", "secret", "password", "example", "replace", "sanxiang")
+
+
+def secret_key_weakness(key):
+    """Why ``key`` is too weak for production, as (中文, English), or None.
+
+    A generated key (``secrets.token_urlsafe(50)``, ``openssl rand -hex 32``, Django's
+    ``get_random_secret_key()``) passes; refused are short keys, Django's
+    ``django-insecure-`` keys, few distinct characters, repeated patterns, runs such as
+    ``abcdef…`` and placeholder words (``change-me``, ``secret``, ``example``…)."""
+    if len(key) < SECRET_KEY_MIN_LENGTH:
+        return (
+            f"SECRET_KEY 太短（{len(key)} 个字符，至少 {SECRET_KEY_MIN_LENGTH} 个）",
+            f"SECRET_KEY is too short ({len(key)} characters, at least {SECRET_KEY_MIN_LENGTH})",
+        )
+    lowered = key.lower()
+    word = next((w for w in _PLACEHOLDER_WORDS if w in lowered), None)
+    periodic = any(
+        key == (key[:p] * (len(key) // p + 1))[: len(key)] for p in range(1, len(key) // 2 + 1)
+    )
+    steps = sum(1 for a, b in zip(key, key[1:], strict=False) if abs(ord(b) - ord(a)) == 1)
+    if key.startswith("django-insecure-"):
+        reason = (
+            "是 Django 开发用密钥（django-insecure-）",
+            "is a django-insecure- development key",
+        )
+    elif len(set(key)) < 10:
+        reason = (f"只含 {len(set(key))} 种字符", f"has only {len(set(key))} distinct characters")
+    elif periodic:
+        reason = ("由一段字符重复而成", "repeats a short pattern")
+    elif steps * 2 > len(key):
+        reason = ("多为连续字符（如 abcdef、123456）", "is mostly runs such as abcdef or 123456")
+    elif word:
+        reason = (f"含占位词 “{word}”", f"contains the placeholder word {word!r}")
+    else:
+        return None
+    return (f"SECRET_KEY 强度不足：{reason[0]}", f"SECRET_KEY is weak: it {reason[1]}")
+
+
+_GENERATE_HINT = (
+    "用 python3 -c 'import secrets; print(secrets.token_urlsafe(50))' 生成",
+    "generate one with python3 -c 'import secrets; print(secrets.token_urlsafe(50))'",
+)
+
 
 def _secret_key():
     key = env("SECRET_KEY")
+    if PRODUCTION:
+        if not key:
+            _refusals.append(
+                (
+                    f"必须设置 SECRET_KEY；{_GENERATE_HINT[0]}",
+                    "SECRET_KEY must be set in production mode (SANXIANG_ENV=production); "
+                    + _GENERATE_HINT[1],
+                )
+            )
+            return "refused"  # never used: settings refuse to load below
+        weakness = secret_key_weakness(key)
+        if weakness:
+            _refusals.append(
+                (f"{weakness[0]}；{_GENERATE_HINT[0]}", f"{weakness[1]}; {_GENERATE_HINT[1]}")
+            )
+        return key
     if key:
         return key
-    if PRODUCTION:
-        raise ImproperlyConfigured(
-            "SECRET_KEY must be set in production mode (SANXIANG_ENV=production)."
-        )
     path = VAR_DIR / "secret_key"
     if not path.exists():
         # Several processes may start at once on a fresh machine (test workers, web
@@ -75,11 +162,45 @@ def _secret_key():
 
 
 SECRET_KEY = _secret_key()
+# Previous secrets, still accepted for sessions and signed links while rotating
+# (docs/deployment.md "密钥轮换").
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 DEBUG = env_bool("DEBUG", False)
-if PRODUCTION and DEBUG:
-    raise ImproperlyConfigured("DEBUG must not be on in production mode.")
-if PRODUCTION and not env("ALLOWED_HOSTS"):
-    raise ImproperlyConfigured("ALLOWED_HOSTS must be set in production mode.")
+if PRODUCTION:
+    if DEBUG:
+        _refusals.append(("不得开启 DEBUG", "DEBUG must not be on in production mode"))
+    if not env("ALLOWED_HOSTS"):
+        _refusals.append(
+            (
+                "必须设置 ALLOWED_HOSTS（平台的域名，逗号分隔）",
+                "ALLOWED_HOSTS must be set in production mode (the site's host names)",
+            )
+        )
+    if not env("DATABASE_URL"):
+        _refusals.append(
+            (
+                "必须设置 DATABASE_URL（如 postgres://sanxiang@127.0.0.1:5432/sanxiang），"
+                "不会退回到 var 目录下的 SQLite",
+                "DATABASE_URL must be set in production mode (e.g. "
+                "postgres://sanxiang@127.0.0.1:5432/sanxiang); no fallback to SQLite under var/",
+            )
+        )
+    if not env("CACHE_URL"):
+        _refusals.append(
+            (
+                "必须设置 CACHE_URL（如 redis://127.0.0.1:6379/1）；进程内缓存会让登录限制"
+                "和投诉限流在多个工作进程间失效",
+                "CACHE_URL must be set in production mode (e.g. redis://127.0.0.1:6379/1); "
+                "a per-process cache breaks login throttling and rate limits across workers",
+            )
+        )
+    if _refusals:
+        raise ImproperlyConfigured(
+            "生产模式（SANXIANG_ENV=production）配置不安全，拒绝启动："
+            " refusing to start in production mode:\n"
+            + "\n".join(f"  - {zh}。 {en}." for zh, en in _refusals)
+            + "\n详见 docs/deployment.md。 See docs/deployment.md."
+        )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -110,6 +231,7 @@ INSTALLED_APPS = [
     "sanxiang.inspections",
     "sanxiang.complaints",
     "sanxiang.evaluation",
+    "sanxiang.notifications",
 ]
 
 MIDDLEWARE = [
@@ -196,7 +318,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+# Production serves what ``collectstatic`` (scripts/serve_prod.sh) put in STATIC_ROOT, with
+# hashed names and far-future caching; development serves straight from the apps.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media-not-public/"
@@ -214,12 +338,16 @@ if STORAGE_URL and STORAGE_URL.startswith("s3://"):
     }
 STORAGES = {
     "default": _default_storage,
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
 }
 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-FILE_UPLOAD_PERMISSIONS = 0o440
+FILE_UPLOAD_PERMISSIONS = 0o400  # stored files: read-only, and only for the service user
 
 CACHE_URL = env("CACHE_URL")
 if CACHE_URL:
@@ -268,11 +396,23 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Behind a TLS-terminating reverse proxy (nginx, docs/deployment.md) every request reaches
+# the application server over plain HTTP from the proxy. Only when TRUST_PROXY_HEADERS says
+# so is the proxy's X-Forwarded-Proto believed; sanxiang.wsgi then also takes the client's
+# address from X-Real-IP, and drops both headers from peers outside FORWARDED_ALLOW_IPS.
+TRUST_PROXY_HEADERS = env_bool("TRUST_PROXY_HEADERS", False)
+FORWARDED_ALLOW_IPS = env_list("FORWARDED_ALLOW_IPS", ["127.0.0.1", "::1"])
+if TRUST_PROXY_HEADERS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000"))
+    # Off by default: the platform's host name may be the parent of other agency sites
+    # that do not serve HTTPS (docs/deployment.md, check --deploy W005/W021).
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 
 # Content-Security-Policy sent on every response (see core.middleware).
 CONTENT_SECURITY_POLICY = (
@@ -289,3 +429,28 @@ LOGGING = {
 
 # Key material of the embedded default (ledger signing key, agency keys) lives here.
 KEYS_DIR = Path(env("SANXIANG_KEYS_DIR", str(VAR_DIR / "keys")))
+
+
+def _make_private(path, mode):
+    """chmod ``path`` to ``mode`` when it exists and belongs to this user. Never touches a
+    shared directory (sticky bit, e.g. /tmp) that a var dir setting might point at."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return
+    if st.st_uid != os.geteuid() or st.st_mode & stat.S_ISVTX or stat.S_IMODE(st.st_mode) == mode:
+        return
+    try:
+        os.chmod(path, mode)
+    except OSError:
+        pass
+
+
+# Older installations (and files copied in by hand) may be world-readable: the var dir is
+# the gate, the rest is defence in depth. Not recursive: media may hold terabytes.
+for _dir in (VAR_DIR, KEYS_DIR, MEDIA_ROOT, VAR_DIR / "uploads"):
+    _make_private(_dir, 0o700)
+_make_private(VAR_DIR / "secret_key", 0o600)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    for _suffix in ("", "-wal", "-shm", "-journal"):
+        _make_private(f"{DATABASES['default']['NAME']}{_suffix}", 0o600)

@@ -18,6 +18,7 @@ APPS = [
     "inspections",
     "complaints",
     "evaluation",
+    "notifications",
 ]
 
 urlpatterns = [

@@ -4,8 +4,13 @@
 # otherwise says exactly what to install.
 set -uo pipefail
 missing=()
-if ! fc-list 2>/dev/null | grep -qiE 'Noto (Sans|Serif) CJK|WenQuanYi|Source Han'; then missing+=(fonts-noto-cjk); fi
-if ! ldconfig -p 2>/dev/null | grep -q libpango-1.0; then missing+=(libpango-1.0-0 libpangoft2-1.0-0); fi
+# Read each listing whole before grepping it: `fc-list | grep -q` under pipefail fails with
+# 141 (SIGPIPE) when grep exits at the first match while fc-list is still writing.
+fonts=$(fc-list 2>/dev/null || true)
+libs=$(ldconfig -p 2>/dev/null || true)
+if ! grep -qiE 'Noto (Sans|Serif) CJK|WenQuanYi|Source Han' <<<"$fonts"; then missing+=(fonts-noto-cjk); fi
+if ! grep -q libpango-1.0 <<<"$libs"; then missing+=(libpango-1.0-0 libpangoft2-1.0-0); fi
+if [ "${WANT_FAKETIME:-0}" = "1" ] && ! command -v faketime >/dev/null 2>&1; then missing+=(faketime); fi
 if [ "${WANT_CHROMIUM:-0}" = "1" ] && ! command -v chromium >/dev/null 2>&1; then missing+=(chromium); fi
 if [ "${WANT_CHROMIUM:-0}" = "1" ] && ! command -v pdftotext >/dev/null 2>&1; then missing+=(poppler-utils); fi
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Second half of `make run`: periodic jobs in the background, then the web server.
 set -euo pipefail
+umask 077 # var/ (database, keys, media, logs): private to this user
 cd "$(dirname "$0")/.."
 PORT=${PORT:-8000}
 .venv/bin/python manage.py print_logins --url "http://127.0.0.1:${PORT}/"

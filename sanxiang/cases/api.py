@@ -23,6 +23,7 @@ from sanxiang.catalog.models import Power
 from sanxiang.core.fields import CaseActType, EnforcementField, PartyType
 from sanxiang.org.models import Agency, Officer
 from sanxiang.org.scoping import scope
+from sanxiang.workdays.serializers import ProvisionalFlag
 
 from . import actions, services
 from .actions import choice
@@ -71,6 +72,7 @@ class CaseListSerializer(serializers.ModelSerializer):
     source = choice("CaseSource", CaseSource.choices, read_only=True)
     decision_outcome = choice("CaseDecisionOutcome", DecisionOutcome.choices, read_only=True)
     party_names = serializers.SerializerMethodField()
+    deadline_provisional = ProvisionalFlag("deadline")
 
     class Meta:
         model = Case
@@ -88,6 +90,7 @@ class CaseListSerializer(serializers.ModelSerializer):
             "opened_at",
             "created_at",
             "deadline",
+            "deadline_provisional",
             "decision_outcome",
             "decision_at",
             "party_names",
@@ -145,6 +148,11 @@ class CaseDetailSerializer(serializers.ModelSerializer):
     alerts = serializers.SerializerMethodField()
     timeline = serializers.SerializerMethodField()
     actions = serializers.SerializerMethodField()
+    deadline_provisional = ProvisionalFlag("deadline")
+    statement_deadline_provisional = ProvisionalFlag("statement_deadline")
+    hearing_request_deadline_provisional = ProvisionalFlag("hearing_request_deadline")
+    service_deadline_provisional = ProvisionalFlag("service_deadline")
+    simple_filing_deadline_provisional = ProvisionalFlag("simple_filing_deadline")
 
     class Meta:
         model = Case
@@ -411,6 +419,9 @@ class CaseExport(APIView):
     @extend_schema(
         operation_id="cases_export",
         summary="导出案卷（BagIt 归档包，zip）",
+        description="音像记录文件仅在导出人有权下载（复制）时随附，每个随附文件记入调阅日志"
+        "和账本（records.accessed）；未随附的在 data/recordings/manifest.json 中列明 "
+        "SHA-256、大小和原因。",
         request=None,
         responses={(200, "application/zip"): OpenApiTypes.BINARY},
     )
@@ -420,7 +431,7 @@ class CaseExport(APIView):
         from .archive import open_case_bag_zip
 
         case = get_case(request.user, pk)
-        handle, name = open_case_bag_zip(case)
+        handle, name = open_case_bag_zip(case, actor=request.user)
         response = FileResponse(
             handle,
             as_attachment=True,

@@ -45,3 +45,7 @@ class CasesConfig(AppConfig):
 
         register_nav(_nav)
         register_panel(_panel)
+
+        from .deadline_kinds import register_all
+
+        register_all()

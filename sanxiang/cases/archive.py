@@ -1,6 +1,6 @@
 """Export a case file (案卷) as a BagIt bag (RFC 8493) that verifies itself offline.
 
-    export_case_bag(case, dest_dir, zip_file=False) -> Path
+    export_case_bag(case, dest_dir, zip_file=False, actor=None) -> Path
 
 Layout of the bag (``data/`` is the payload, every file is in the SHA-256 and SHA-512
 manifests)::
@@ -12,17 +12,23 @@ manifests)::
                               and of the contributed files; check it with
                               ``python -m sanxiang.ledger.verify_bundle data/ledger-bundle.json``
     data/documents/…          issued documents (contributed by the documents app)
-    data/recordings/…         audio/video records (contributed by the records app)
+    data/recordings/…         audio/video records (contributed by the records app): the
+                              files only when ``actor`` may download them (each one logged
+                              and ledgered like a download), always manifest.json listing
+                              every recording by SHA-256 and why a file was left out
     data/README.txt           how to verify (zh)
 
 Other apps add files with ``hooks.register_archive_contributor(fn)``; ``fn(case)``
-returns ``hooks.ArchiveItem``s, dicts with the same keys, or ``(path, bytes)`` tuples.
+returns ``hooks.ArchiveItem``s, dicts with the same keys, or ``(path, bytes)`` tuples. A
+contributor that accepts an ``actor`` keyword (``fn(case, actor=None)``) is told who
+exports, so it can include only what that person may take out (the records app does).
 Verification: ``bagit.Bag(path).validate()`` (or ``python -m bagit --validate PATH``)
 detects any changed, missing or added payload file; the ledger bundle proves the events
 were in the signed, append-only ledger.
 """
 
 import datetime as dt
+import inspect
 import json
 import re
 import shutil
@@ -30,7 +36,8 @@ from decimal import Decimal
 from pathlib import Path, PurePosixPath
 
 import bagit
-from django.utils import timezone
+
+from sanxiang.core import clock
 
 from . import hooks
 from .services import case_alerts
@@ -42,6 +49,8 @@ README = """本目录为行政执法案卷的电子归档包（BagIt 格式，RF
 2. 校验全过程记录未被篡改：python -m sanxiang.ledger.verify_bundle data/ledger-bundle.json
    ledger-bundle.json 含本案全部账本记录、包含证明及签名树头，可离线验证。
 3. metadata.json 为案件信息及全过程记录（每条记录注明账本序号 ledger_index）。
+4. 音像记录文件仅在导出人有权下载（复制）时随附，每个随附文件均已记入调阅日志和账本；
+   recordings/manifest.json 列明全部音像记录的 SHA-256、大小，以及未随附文件的原因。
 """
 
 _SAFE = re.compile(r"[^\w.\-一-龥〔〕（）()]+")
@@ -92,7 +101,7 @@ def _case_metadata(case):
     ]
     return {
         "format": "sanxiang-case-file/1",
-        "exported_at": timezone.now(),
+        "exported_at": clock.now(),
         "case": fields,
         "agency": {"id": case.agency_id, "name": case.agency.name, "usci": case.agency.usci},
         "parties": [
@@ -147,16 +156,35 @@ def _write_item(data_dir, item):
     elif isinstance(item.source, (str, Path)):
         shutil.copyfile(item.source, target)
     elif item.source is not None:
-        with open(target, "wb") as out:
-            shutil.copyfileobj(item.source, out)
+        try:
+            with open(target, "wb") as out:
+                shutil.copyfileobj(item.source, out)
+        finally:
+            item.source.close()
     else:
         raise ValueError(f"archive item without content: {rel}")
     return rel
 
 
-def export_case_bag(case, dest_dir, zip_file=False) -> Path:
+def _contribution(contributor, case, actor):
+    """``contributor(case, actor=actor)`` when it takes an ``actor`` keyword, else
+    ``contributor(case)``."""
+    try:
+        params = inspect.signature(contributor).parameters.values()
+    except (TypeError, ValueError):  # pragma: no cover - builtins without a signature
+        params = ()
+    if any(p.name == "actor" or p.kind is p.VAR_KEYWORD for p in params):
+        return contributor(case, actor=actor)
+    return contributor(case)
+
+
+def export_case_bag(case, dest_dir, zip_file=False, actor=None) -> Path:
     """Write the case file as a BagIt bag under ``dest_dir``; returns the bag directory
-    (or the .zip of it with ``zip_file=True``)."""
+    (or the .zip of it with ``zip_file=True``).
+
+    ``actor``: the user who exports. Contributors that take it include only what that
+    user may take out (recordings: only for a user entitled to download them, each one
+    logged and ledgered); without it no recording file goes into the bag."""
     from sanxiang.ledger.bundle import export_bundle
 
     dest_dir = Path(dest_dir)
@@ -170,7 +198,7 @@ def export_case_bag(case, dest_dir, zip_file=False) -> Path:
     indices = set(case.events.exclude(ledger_index=None).values_list("ledger_index", flat=True))
     contributed = []
     for contributor in hooks.archive_contributors():
-        for raw in contributor(case) or []:
+        for raw in _contribution(contributor, case, actor) or []:
             item = _normalise(raw)
             rel = _write_item(data_dir, item)
             indices.update(int(i) for i in item.ledger_indices or [])
@@ -183,6 +211,9 @@ def export_case_bag(case, dest_dir, zip_file=False) -> Path:
             )
 
     metadata = _case_metadata(case)
+    metadata["exported_by"] = (
+        {"id": actor.pk, "name": actor.display_name} if actor is not None else None
+    )
     metadata["files"] = contributed
     metadata["ledger_indices"] = sorted(indices)
     (data_dir / "metadata.json").write_bytes(_dump(metadata))
@@ -199,7 +230,7 @@ def export_case_bag(case, dest_dir, zip_file=False) -> Path:
             "Organization-Address": case.agency.address or case.agency.region,
             "External-Identifier": case.number or f"case:{case.pk}",
             "External-Description": f"行政执法案卷：{case.title}",
-            "Bagging-Date": timezone.localdate().isoformat(),
+            "Bagging-Date": clock.today().isoformat(),
             "Bag-Group-Identifier": f"agency:{case.agency_id}",
         },
         checksums=["sha256", "sha512"],
@@ -210,16 +241,16 @@ def export_case_bag(case, dest_dir, zip_file=False) -> Path:
     return bag_dir
 
 
-def open_case_bag_zip(case):
-    """Export the case bag as a zip and return (open file, file name). The temporary
-    directory is removed at once; the open handle keeps the data readable until the
-    response has been streamed and closed, so no exported bag is left on disk."""
+def open_case_bag_zip(case, actor=None):
+    """Export the case bag as a zip for ``actor`` and return (open file, file name). The
+    temporary directory is removed at once; the open handle keeps the data readable until
+    the response has been streamed and closed, so no exported bag is left on disk."""
     import shutil
     import tempfile
 
     tmp = Path(tempfile.mkdtemp(prefix="case-bag-"))
     try:
-        zip_path = export_case_bag(case, tmp, zip_file=True)
+        zip_path = export_case_bag(case, tmp, zip_file=True, actor=actor)
         handle = open(zip_path, "rb")  # noqa: SIM115 - closed by FileResponse
         return handle, zip_path.name
     finally:

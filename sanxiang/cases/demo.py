@@ -7,6 +7,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from sanxiang.core import clock
 from sanxiang.core.errors import DomainError
 from sanxiang.core.fields import ActType, CaseActType, PartyType
 from sanxiang.core.ids import ric_check_char
@@ -172,9 +173,9 @@ class Builder:
         self.agency = ctx["agencies"][key]
         self.head = ctx["heads"][key]
         self.field = self.agency.fields[0]
-        today = ctx.get("today") or timezone.localdate()
+        today = ctx.get("today") or clock.today()
         anchor = timezone.make_aware(dt.datetime.combine(today, dt.time(8, 30)))
-        self.now = min(anchor, timezone.now())
+        self.now = min(anchor, clock.now())
         self.officers = [
             o
             for o in ctx["officers"][key]

@@ -7,11 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rest_framework import serializers as drf
 
+from sanxiang.core import clock
 from sanxiang.core.errors import DomainError, PermissionDenied
 from sanxiang.core.fields import CaseActType
 from sanxiang.org.models import Role
@@ -277,7 +277,7 @@ def case_action(request, pk, code):
         fields = form_fields(actions.serializer_for(code, case), initial=_initial(case, code))
     blockers = []
     if code == "decide":
-        blockers = services.decision_blockers(case, timezone.localdate())
+        blockers = services.decision_blockers(case, clock.today())
         try:  # what the registered gates (legal review) say now, as a hint
             gates.run_decision_gates(case, None, request.user)
         except DomainError as exc:
@@ -307,7 +307,7 @@ def case_export(request, pk):
     user = request.user
     if not (user.agency_id == case.agency_id or user.role == Role.SUPERVISOR or user.is_superuser):
         raise PermissionDenied(_("您无权导出该案卷。"))
-    handle, name = open_case_bag_zip(case)
+    handle, name = open_case_bag_zip(case, actor=user)
     response = FileResponse(
         handle,
         as_attachment=True,

@@ -12,9 +12,9 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sanxiang.core import clock
 from sanxiang.core.errors import DomainError, ErrorCode
 from sanxiang.core.fields import CaseActType
 from sanxiang.ledger.events import EventType
@@ -39,10 +39,6 @@ def _ledger(event_type, subject, payload, actor):
     from sanxiang.ledger.services import append
 
     return append(event_type, subject, payload, actor)
-
-
-def _today():
-    return timezone.localdate()
 
 
 # --------------------------------------------------------------------------- permissions
@@ -227,7 +223,7 @@ def publish_version(version, actor, *, effective_from=None, note=None):
     model = ITEM_MODELS[version.kind]
     if not model.objects.filter(version=version).exists():
         raise DomainError(_("该版本没有任何条目，不能发布。"))
-    effective_from = effective_from or _today()
+    effective_from = effective_from or clock.today()
     previous = (
         CatalogVersion.objects.select_for_update()
         .filter(agency=version.agency, kind=version.kind, status=VersionStatus.PUBLISHED)
@@ -246,7 +242,7 @@ def publish_version(version, actor, *, effective_from=None, note=None):
     version.effective_from = effective_from
     version.effective_to = None
     version.published_by = actor if actor is not None and actor.pk else None
-    version.published_at = timezone.now()
+    version.published_at = clock.now()
     if note is not None:
         version.note = note[:500]
     version.content_hash = content_hash(version)
@@ -271,7 +267,7 @@ def publish_version(version, actor, *, effective_from=None, note=None):
 
 def current_version(agency, kind, on_date=None):
     """The published version of ``agency``'s ``kind`` catalogue in force on ``on_date``."""
-    on_date = on_date or _today()
+    on_date = on_date or clock.today()
     return (
         CatalogVersion.objects.filter(
             agency=agency,

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sanxiang.core import clock
 from sanxiang.core.errors import DomainError, ErrorCode
 from sanxiang.org.models import Agency
 from sanxiang.org.scoping import visible_agencies
@@ -155,7 +156,7 @@ def version_page(request, pk):
             and services.can_edit(request.user, version.agency),
             "can_publish": version.status == VersionStatus.DRAFT
             and services.can_publish(request.user, version.agency),
-            "today": dt.date.today().isoformat(),
+            "today": clock.today().isoformat(),
         },
     )
 

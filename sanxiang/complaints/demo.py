@@ -1,14 +1,15 @@
 """Demo data of 投诉举报 for the market-regulation bureau (scj): one complaint in each state,
 one of them past its acceptance deadline.
 
-Built through the services with the clock set back (``services._now``) so the dates and
+Built through the services with the clock set back (``core.clock.at``) so the dates and
 deadlines look like a running office; the 查询码 come from ``ctx["rng"]`` and are printed,
 so the public status page can be tried.
 """
 
 import datetime as dt
-from contextlib import contextmanager
 from zoneinfo import ZoneInfo
+
+from sanxiang.core import clock
 
 from . import services
 from .models import Complaint, ComplaintKind, ComplaintResult
@@ -16,14 +17,8 @@ from .models import Complaint, ComplaintKind, ComplaintResult
 TZ = ZoneInfo("Asia/Shanghai")
 
 
-@contextmanager
 def _clock(day, hour=10):
-    real = services._now
-    services._now = lambda: dt.datetime(day.year, day.month, day.day, hour, 0, tzinfo=TZ)
-    try:
-        yield
-    finally:
-        services._now = real
+    return clock.at(dt.datetime(day.year, day.month, day.day, hour, 0, tzinfo=TZ))
 
 
 def _code(ctx):

@@ -16,6 +16,7 @@ class ComplaintSerializer(serializers.ModelSerializer):
     result = serializers.CharField(read_only=True, help_text="空或 " + RESULTS)
     agency_name = serializers.CharField(source="agency.name", read_only=True)
     deadline = serializers.SerializerMethodField()
+    deadline_provisional = serializers.SerializerMethodField()
     remaining_workdays = serializers.SerializerMethodField(
         help_text="剩余工作日；负数为超期的工作日数；null 为无期限或期限待定"
     )
@@ -38,6 +39,7 @@ class ComplaintSerializer(serializers.ModelSerializer):
             "concluded_at",
             "result",
             "deadline",
+            "deadline_provisional",
             "remaining_workdays",
             "overdue",
         ]
@@ -51,6 +53,10 @@ class ComplaintSerializer(serializers.ModelSerializer):
     def get_deadline(self, obj) -> str | None:
         d = self._d(obj)
         return d.due.isoformat() if d and d.due else None
+
+    def get_deadline_provisional(self, obj) -> bool:
+        d = self._d(obj)
+        return bool(d and d.provisional)
 
     def get_remaining_workdays(self, obj) -> int | None:
         d = self._d(obj)

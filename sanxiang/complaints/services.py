@@ -33,6 +33,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sanxiang.core import clock
 from sanxiang.core.errors import DomainError, ErrorCode, PermissionDenied
 from sanxiang.core.keyfiles import create_file_once
 from sanxiang.ledger.events import EventType
@@ -62,10 +63,6 @@ HANDLER_ROLES = (Role.HANDLER, Role.HEAD)
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
-
-
-def _now():
-    return timezone.now()
 
 
 HMAC_KEY_FILE = "complaints_hmac.key"
@@ -248,6 +245,12 @@ class Deadline:
     def overdue_days(self):
         return -self.remaining if self.overdue else 0
 
+    @property
+    def provisional(self) -> bool:
+        from sanxiang.workdays.calendar import date_is_provisional
+
+        return date_is_provisional(self.due)
+
 
 def deadline(complaint, today=None) -> Deadline | None:
     """The running deadline of an open complaint (None once decided/concluded)."""
@@ -259,7 +262,7 @@ def deadline(complaint, today=None) -> Deadline | None:
         label, days = _("办结期限"), CONCLUDE_WORKDAYS
     else:
         return None
-    today = today or timezone.localdate()
+    today = today or clock.today()
     try:
         due = add_workdays(complaint.clock_start, days)
         remaining = workdays_between(today, due)
@@ -276,7 +279,7 @@ def deadline(complaint, today=None) -> Deadline | None:
 def _log(complaint, action, actor, note=""):
     complaint.history = list(complaint.history) + [
         {
-            "at": timezone.localtime(_now()).strftime("%Y-%m-%d %H:%M"),
+            "at": timezone.localtime(clock.now()).strftime("%Y-%m-%d %H:%M"),
             "action": action,
             "agency": complaint.agency.name,
             "actor": (actor.display_name if actor else ""),
@@ -304,7 +307,7 @@ def submit(*, kind, agency, content, name="", phone="", reference=""):
     )
     if errors:
         raise DomainError("".join(str(e) for e in errors.values()), details=list(errors.items()))
-    now = _now()
+    now = clock.now()
     day = timezone.localdate(now)
     number = next_number(day)
     code = new_code()
@@ -351,7 +354,7 @@ def accept(complaint, actor):
     c = _locked(complaint)
     _require_handle(actor, c)
     _require_open(c, ComplaintStatus.SUBMITTED)
-    now = _now()
+    now = clock.now()
     c.status = ComplaintStatus.ACCEPTED
     c.decided_at = now
     c.clock_start = timezone.localdate(now)
@@ -370,7 +373,7 @@ def reject(complaint, actor, reason):
     if not reason:
         raise DomainError(_("不予受理须说明理由。"))
     c.status = ComplaintStatus.REJECTED
-    c.decided_at = _now()
+    c.decided_at = clock.now()
     c.reject_reason = reason
     c.reply = reason
     _log(c, _("不予受理"), actor, reason)
@@ -402,7 +405,7 @@ def transfer(complaint, actor, to_agency, reason=""):
     if to_agency is None or not transfer_targets(c).filter(pk=to_agency.pk).exists():
         raise DomainError(_("请选择另一个有效的执法机关作为承办机关。"))
     from_agency = c.agency
-    now = _now()
+    now = clock.now()
     c.agency = to_agency
     c.status = ComplaintStatus.SUBMITTED
     c.decided_at = None
@@ -437,7 +440,7 @@ def conclude(complaint, actor, *, result, reply):
     if len(reply) > CONTENT_MAX:
         raise DomainError(_("答复内容不能超过%(n)s个字。") % {"n": CONTENT_MAX})
     c.status = ComplaintStatus.CONCLUDED
-    c.concluded_at = _now()
+    c.concluded_at = clock.now()
     c.result = result
     c.reply = reply
     _log(c, _("办结"), actor, str(ComplaintResult(result).label))

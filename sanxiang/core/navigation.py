@@ -8,6 +8,7 @@ where provider(request) -> dict(title=..., template=..., context=...) or None.
 
 _nav_providers = []
 _panel_providers = []
+_banner_providers = []
 
 
 def register_nav(provider):
@@ -34,3 +35,16 @@ def workbench_panels(request):
         if panel:
             panels.append(panel)
     return panels
+
+
+def register_banner(provider):
+    """provider(request) -> list of dicts(text=..., url=..., link=...) shown atop every page."""
+    _banner_providers.append(provider)
+    return provider
+
+
+def banners(request):
+    out = []
+    for provider in _banner_providers:
+        out.extend(provider(request) or [])
+    return out

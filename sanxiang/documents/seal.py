@@ -34,6 +34,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from sanxiang.core import clock
 from sanxiang.core.keyfiles import create_dir_once
 
 CA_NAME = "三项制度执法平台电子签章根证书"
@@ -92,17 +93,13 @@ def _name(common_name, organization=None, serial=None) -> x509.Name:
     return x509.Name(attrs)
 
 
-def _now():
-    return dt.datetime.now(dt.UTC)
-
-
 def _ensure_ca() -> None:
     directory = ca_dir()
     if (directory / "ca_cert.pem").exists():
         return
     key = ec.generate_private_key(ec.SECP256R1())
     name = _name(CA_NAME, CA_NAME)
-    now = _now()
+    now = clock.now().astimezone(dt.UTC)
     cert = (
         x509.CertificateBuilder()
         .subject_name(name)
@@ -146,7 +143,7 @@ def _ensure_seal(agency) -> Path:
         return directory
     ca_cert, ca_key = _ca()
     key = ec.generate_private_key(ec.SECP256R1())
-    now = _now()
+    now = clock.now().astimezone(dt.UTC)
     cert = (
         x509.CertificateBuilder()
         .subject_name(_name(agency.name, agency.name, agency.usci or None))

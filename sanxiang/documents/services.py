@@ -32,6 +32,7 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sanxiang.core import clock
 from sanxiang.core.errors import DomainError, ErrorCode, PermissionDenied
 from sanxiang.ledger.events import EventType
 from sanxiang.ledger.services import canonical_sha256
@@ -603,7 +604,7 @@ def issue_document(doc, actor) -> Document:
     _refuse_issued(doc)
     require_may_issue(doc, actor)
     s = spec(doc.kind)
-    now = timezone.now()
+    now = clock.now()
     today = timezone.localdate(now)
     content = dict(doc.content or {})
     content["document_date"] = today.isoformat()

@@ -25,3 +25,7 @@ class EvaluationConfig(AppConfig):
 
         register_nav(nav)
         register_panel(evaluation_panel)
+
+        from .deadline_kinds import register_all
+
+        register_all()

@@ -1,8 +1,10 @@
 """Serializers of the evaluation API (choice fields as plain strings, documented in help_text,
 to avoid enum-name clashes in the schema)."""
 
-from django.utils import timezone
 from rest_framework import serializers
+
+from sanxiang.core import clock
+from sanxiang.workdays.serializers import ProvisionalFlag
 
 from .models import Rectification, Round, Sheet
 
@@ -77,6 +79,7 @@ class RectificationSerializer(serializers.ModelSerializer):
     status = serializers.CharField(read_only=True, help_text="issued、reported、returned、closed")
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     overdue = serializers.SerializerMethodField()
+    deadline_provisional = ProvisionalFlag("deadline")
 
     class Meta:
         model = Rectification
@@ -88,6 +91,7 @@ class RectificationSerializer(serializers.ModelSerializer):
             "requirements",
             "workdays",
             "deadline",
+            "deadline_provisional",
             "status",
             "status_display",
             "overdue",
@@ -100,7 +104,7 @@ class RectificationSerializer(serializers.ModelSerializer):
         ]
 
     def get_overdue(self, obj) -> bool:
-        return obj.is_overdue(timezone.localdate())
+        return obj.is_overdue(clock.today())
 
 
 class ReportInputSerializer(serializers.Serializer):

@@ -25,17 +25,16 @@ import hashlib
 import io
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sanxiang.cases.models import Case, Stage
-from sanxiang.core import draw
+from sanxiang.core import clock, draw
 from sanxiang.core.errors import DomainError, ErrorCode, PermissionDenied
 from sanxiang.ledger.events import EventType
 from sanxiang.ledger.services import append, canonical_sha256
 from sanxiang.org.models import Agency, AgencyKind, Role
 from sanxiang.org.permissions import require_role, require_same_agency
-from sanxiang.workdays.calendar import add_workdays
+from sanxiang.workdays import calendar, deadlines
 
 from . import checklist
 from .models import Rectification, RectificationStatus, Round, RoundStatus, Sheet
@@ -222,7 +221,7 @@ def sample(rnd, actor, *, seed_hex=None):
     rnd.candidates_sha256 = canonical_sha256(candidates)
     rnd.sample_result = result
     rnd.status = RoundStatus.SAMPLED
-    rnd.sampled_at = timezone.now()
+    rnd.sampled_at = clock.now()
     rnd.sampled_by = actor
     rnd.save()
     for order, row in enumerate(result, start=1):
@@ -338,7 +337,7 @@ def submit_sheet(sheet, actor, *, deductions, comment=""):
     sheet.score = score
     sheet.grade = checklist.grade_for(score)
     sheet.evaluator = actor
-    sheet.submitted_at = timezone.now()
+    sheet.submitted_at = clock.now()
     sheet.save()
     if rnd.status == RoundStatus.SAMPLED:
         rnd.status = RoundStatus.SCORING
@@ -399,8 +398,9 @@ def issue_rectification(sheet, actor, *, requirements, workdays=DEFAULT_RECTIFY_
         raise DomainError(_("请填写整改要求。"))
     if not isinstance(workdays, int) or not 1 <= workdays <= 120:
         raise DomainError(_("整改期限应为1至120个工作日。"), ErrorCode.DEADLINE)
-    now = timezone.now()
-    deadline = add_workdays(timezone.localdate(now), workdays)
+    now = clock.now()
+    computed = calendar.deadline(clock.local_date(now), workdays)
+    deadline = computed.date
     rect = Rectification.objects.create(
         sheet=sheet,
         round=sheet.round,
@@ -411,6 +411,7 @@ def issue_rectification(sheet, actor, *, requirements, workdays=DEFAULT_RECTIFY_
         issued_by=actor,
         issued_at=now,
     )
+    deadlines.track("evaluation.rectification", rect, computed)
     append(
         EventType.EVALUATION_RECTIFICATION_ISSUED,
         f"evaluation_rectification:{rect.pk}",
@@ -443,7 +444,7 @@ def submit_report(rect, actor, *, report):
         raise DomainError(_("请填写整改报告。"))
     rect.report = report
     rect.reported_by = actor
-    rect.reported_at = timezone.now()
+    rect.reported_at = clock.now()
     rect.status = RectificationStatus.REPORTED
     rect.save()
     append(
@@ -467,7 +468,7 @@ def accept_report(rect, actor):
         raise _transition(_("整改报告报送后才能审核销号。"))
     rect.status = RectificationStatus.CLOSED
     rect.closed_by = actor
-    rect.closed_at = timezone.now()
+    rect.closed_at = clock.now()
     rect.save()
     append(
         EventType.EVALUATION_RECTIFICATION_CLOSED,
@@ -586,7 +587,7 @@ def conclude(rnd, actor):
     rnd.summary = summary
     rnd.summary_sha256 = canonical_sha256(summary)
     rnd.status = RoundStatus.CONCLUDED
-    rnd.concluded_at = timezone.now()
+    rnd.concluded_at = clock.now()
     rnd.concluded_by = actor
     rnd.save()
     append(

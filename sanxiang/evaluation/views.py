@@ -8,10 +8,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sanxiang.core import clock
 from sanxiang.core.errors import DomainError, ErrorCode, PermissionDenied
 from sanxiang.org.models import Role
 from sanxiang.org.scoping import scope
@@ -58,7 +58,7 @@ def evaluation_panel(request):
         open_rects = scope(
             Rectification.objects.exclude(status=RectificationStatus.CLOSED), user
         ).select_related("sheet")
-        ctx = {"rects": list(open_rects.order_by("deadline")[:5]), "today": timezone.localdate()}
+        ctx = {"rects": list(open_rects.order_by("deadline")[:5]), "today": clock.today()}
     else:
         return None
     return {"title": _("案卷评查"), "template": "evaluation/panel.html", "context": ctx}
@@ -257,7 +257,7 @@ def rectifications(request):
         "evaluation/rectifications.html",
         {
             "rects": rects,
-            "today": timezone.localdate(),
+            "today": clock.today(),
             "is_supervisor": _is_supervisor(request.user),
         },
     )
@@ -271,8 +271,8 @@ def _rect_page(request, rect, report_form=None, return_form=None, status=200):
         {
             "rect": rect,
             "sheet": rect.sheet,
-            "today": timezone.localdate(),
-            "overdue": rect.is_overdue(timezone.localdate()),
+            "today": clock.today(),
+            "overdue": rect.is_overdue(clock.today()),
             "can_report": services.can_report(user, rect),
             "can_decide": services.can_decide(user, rect),
             "can_return": services.can_return(rect),

@@ -22,11 +22,11 @@ import hashlib
 import io
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sanxiang.catalog.models import CatalogKind, InspectionItem
 from sanxiang.catalog.services import applicable_versions
+from sanxiang.core import clock
 from sanxiang.core import draw as draw_rules
 from sanxiang.core.errors import DomainError, ErrorCode, PermissionDenied
 from sanxiang.core.ids import usci_error
@@ -41,10 +41,6 @@ MANAGER_ROLES = (Role.HANDLER, Role.HEAD, Role.ADMIN)
 PUBLISHER_ROLES = (Role.HEAD, Role.ADMIN)
 MIN_INSPECTORS = 2
 ALGORITHM = "HMAC-SHA256 rank, ceil(ratio*count/100) per class, round-robin inspectors (v1)"
-
-
-def _today():
-    return timezone.localdate()
 
 
 # --------------------------------------------------------------------------- permissions
@@ -285,7 +281,7 @@ def import_targets(agency, data: bytes, actor):
 
 def certified_officers(agency, on_date=None):
     """检查人员名录: the agency's officers on duty with a valid certificate on ``on_date``."""
-    on_date = on_date or _today()
+    on_date = on_date or clock.today()
     return (
         Officer.objects.filter(
             agency=agency,
@@ -457,7 +453,7 @@ def draw(plan, actor, *, seed_hex=None):
     plan.officers_sha256 = canonical_sha256(officers)
     plan.draw_result = result
     plan.status = PlanStatus.DRAWN
-    plan.drawn_at = timezone.now()
+    plan.drawn_at = clock.now()
     plan.drawn_by = actor
     plan.save()
     for order, row in enumerate(result, start=1):
@@ -535,7 +531,7 @@ def record_result(task, actor, *, result, note=""):
         raise DomainError(_("请填写检查情况说明。"))
     task.result = result
     task.note = note
-    task.recorded_at = timezone.now()
+    task.recorded_at = clock.now()
     task.recorded_by = actor
     task.save(update_fields=["result", "note", "recorded_at", "recorded_by"])
     append(
@@ -565,7 +561,7 @@ def complete_plan(plan, actor):
             ErrorCode.ILLEGAL_TRANSITION,
         )
     plan.status = PlanStatus.COMPLETED
-    plan.completed_at = timezone.now()
+    plan.completed_at = clock.now()
     plan.save(update_fields=["status", "completed_at"])
     append(
         EventType.INSPECTION_COMPLETED,
@@ -621,7 +617,7 @@ def publish_plan(plan, actor):
         raise DomainError(_("抽查结果已公示。"), ErrorCode.ILLEGAL_TRANSITION)
     content = public_content(plan)
     plan.public_snapshot = content
-    plan.published_at = timezone.now()
+    plan.published_at = clock.now()
     plan.save(update_fields=["public_snapshot", "published_at"])
     append(
         EventType.INSPECTION_PUBLISHED,

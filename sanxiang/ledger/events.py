@@ -20,6 +20,7 @@ class EventType(models.TextChoices):
     CATALOG_VERSION_PUBLISHED = "catalog.version_published", _("目录清单版本发布")
     CATALOG_IMPORTED = "catalog.imported", _("目录清单导入")
     HOLIDAY_CHANGED = "workdays.holiday_changed", _("节假日安排变更")
+    DEADLINE_RECOMPUTED = "workdays.deadline_recomputed", _("期限按节假日安排重算")
     # cases (whole-process recording)
     CASE_OPENED = "case.opened", _("立案")
     CASE_TRANSITION = "case.transition", _("案件环节变更")

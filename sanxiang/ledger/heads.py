@@ -20,8 +20,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
-from django.utils import timezone
 
+from sanxiang.core import clock
 from sanxiang.core.keyfiles import create_file_once
 
 from .models import SignedTreeHead
@@ -95,7 +95,7 @@ def key_id(raw: bytes | None = None) -> str:
 
 
 def sign_head(tree_size: int, root: bytes) -> SignedTreeHead:
-    timestamp_ms = int(timezone.now().timestamp() * 1000)
+    timestamp_ms = int(clock.now().timestamp() * 1000)
     signature = private_key().sign(tree_head_message(tree_size, root, timestamp_ms))
     return SignedTreeHead.objects.create(
         tree_size=tree_size,

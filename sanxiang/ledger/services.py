@@ -37,6 +37,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sanxiang.core import clock
 from sanxiang.core.errors import DomainError, ErrorCode
 
 from . import merkle
@@ -175,7 +176,7 @@ def append_many(entries: Iterable) -> list[Leaf]:
     with transaction.atomic(savepoint=False):
         state = _lock_state()
         frontier = merkle.Frontier.from_bytes(state.size, bytes(state.frontier))
-        now = timezone.now()
+        now = clock.now()
         stamp = _utc_iso(now)
         leaves, nodes = [], []
         for et, subject, payload, actor in prepared:

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from sanxiang.core import clock
+
 
 class OrgConfig(AppConfig):
     name = "sanxiang.org"
@@ -23,15 +25,13 @@ def certificate_panel(request):
     """Certificates expired or expiring within 30 days, for heads, supervisors, admins."""
     import datetime as dt
 
-    from django.utils import timezone
-
     from .models import Certificate, CertificateStatus, Role
     from .scoping import scope
 
     user = request.user
     if not (user.is_superuser or user.role in (Role.HEAD, Role.SUPERVISOR, Role.ADMIN)):
         return None
-    today = timezone.localdate()
+    today = clock.today()
     valid = scope(Certificate.objects.filter(status=CertificateStatus.VALID), user)
     expiring = list(
         valid.filter(expires_on__gte=today, expires_on__lte=today + dt.timedelta(days=30))

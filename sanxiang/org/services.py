@@ -8,9 +8,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sanxiang.core import clock
 from sanxiang.core.errors import DomainError, ErrorCode
 from sanxiang.core.fields import EnforcementField
 from sanxiang.core.ids import usci_error
@@ -263,7 +263,7 @@ def region_covers(cert_region: str, region: str) -> bool:
 
 def may_enforce(officer, field, region, on_date=None) -> EnforceCheck:
     """May ``officer`` enforce ``field`` in ``region`` on ``on_date``? With the reason."""
-    on_date = on_date or timezone.localdate()
+    on_date = on_date or clock.today()
     if isinstance(on_date, dt.datetime):
         on_date = on_date.date()
     if not officer.is_active:
@@ -308,7 +308,7 @@ def may_enforce(officer, field, region, on_date=None) -> EnforceCheck:
 
 def certificate_public_status(cert, on_date=None):
     """(code, Chinese label) of a certificate as the public credential check shows it."""
-    on_date = on_date or timezone.localdate()
+    on_date = on_date or clock.today()
     if cert.status == CertificateStatus.REVOKED:
         return "revoked", _("已吊销")
     if cert.status == CertificateStatus.SUSPENDED:

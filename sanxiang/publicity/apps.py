@@ -39,6 +39,10 @@ class PublicityConfig(AppConfig):
 
         register_nav(_nav)
         register_panel(_panel)
+
+        from .deadline_kinds import register_all
+
+        register_all()
         try:
             handlers.connect()
         except ImportError:  # the cases app is optional for the publicity core

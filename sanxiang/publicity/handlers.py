@@ -11,6 +11,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
+from sanxiang.core import clock
 from sanxiang.core.errors import DomainError
 from sanxiang.core.fields import ActType, CaseActType, PenaltyKind
 
@@ -56,7 +57,7 @@ def case_to_inputs(case, document=None) -> dict:
 
     category = str(CaseActType.category(case.act_type))
     parties = list(case.parties.all().order_by("id"))
-    decided = case.decision_at or timezone.now()
+    decided = case.decision_at or clock.now()
     content = dict(getattr(document, "content", None) or {})
     outcome_label = ""
     if case.decision_outcome:

@@ -1,6 +1,6 @@
 """Periodic jobs of the publicity app (``manage.py periodic``; celery beat in production)."""
 
-from django.utils import timezone
+from sanxiang.core import clock
 
 
 def run(stdout):
@@ -10,7 +10,7 @@ def run(stdout):
     overdue = services.notify_overdue()
     pushed = webhooks.retry_due()
     made = 0
-    today = timezone.localdate()
+    today = clock.today()
     if today.month == 1:  # publish last year's reports by 31 January (idempotent)
         made = len(reports.generate(reports.due_year(today)))
     stdout.write(

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from django.core.cache import cache
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sanxiang.core import clock
 from sanxiang.core.errors import DomainError, ErrorCode
 from sanxiang.core.fields import ActType, CaseActType, EnforcementField
 from sanxiang.ledger.events import EventType
@@ -256,7 +256,7 @@ def approve_page(page, actor) -> PortalPage:
     page.status = PageStatus.APPROVED
     page.approved_by = actor
     page.approved_by_name = getattr(actor, "display_name", "") or ""
-    page.approved_at = timezone.now()
+    page.approved_at = clock.now()
     leaf = _ledger(
         EventType.PUBLICATION_CONTENT_APPROVED,
         f"agency:{page.agency_id}",

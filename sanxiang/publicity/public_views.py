@@ -30,6 +30,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from sanxiang.core import clock
 from sanxiang.core.fields import ActType
 
 from . import exports, search
@@ -283,7 +284,7 @@ def _public_snapshot(publication_id):
 
 
 def _decision_response(request, snap, history):
-    today = timezone.localdate()
+    today = clock.today()
     gone = snap.state in (SnapshotState.EXPIRED, SnapshotState.REMOVED) or (
         snap.state == SnapshotState.PUBLISHED and snap.visible_until and snap.visible_until < today
     )
@@ -329,7 +330,7 @@ def decision(request, publication_id):
             dt.time.min,
             tzinfo=timezone.get_current_timezone(),
         )
-        timeout = max(1, min(timeout, int((end - timezone.now()).total_seconds())))
+        timeout = max(1, min(timeout, int((end - clock.now()).total_seconds())))
     version_key = f"{snap.pk}.{snap.version}.{snap.state}"
     cache.set(f"{pointer_key}:{version_key}", (response.status_code, response.content), timeout)
     cache.set(pointer_key, version_key, timeout)

@@ -16,8 +16,8 @@ from xml.sax.saxutils import escape
 
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
 
+from sanxiang.core import clock
 from sanxiang.core.fields import ActType
 from sanxiang.ledger.events import EventType
 from sanxiang.org.models import Agency, AgencyKind
@@ -95,7 +95,7 @@ def compute(agency, year: int) -> dict:
         "timeliness": timeliness,
         "reviews": reviews,
         "withdrawals": dict(withdrawals),
-        "generated_at": timezone.now().isoformat(),
+        "generated_at": clock.now().isoformat(),
     }
 
 
@@ -118,7 +118,7 @@ def generate(year: int, agencies=None, actor=None) -> list[AnnualReport]:
             is_region=is_region,
             title=title,
             data=data,
-            published_at=timezone.now(),
+            published_at=clock.now(),
         )
         leaf = append(
             EventType.PUBLICATION_REPORT_PUBLISHED,
@@ -134,7 +134,7 @@ def generate(year: int, agencies=None, actor=None) -> list[AnnualReport]:
 
 def due_year(today=None):
     """The year whose report must be published now (January: the previous year)."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     return today.year - 1
 
 

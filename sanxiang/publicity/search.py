@@ -22,7 +22,8 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Q
-from django.utils import timezone
+
+from sanxiang.core import clock
 
 from .models import Snapshot, SnapshotState
 
@@ -106,7 +107,7 @@ def unindex(snap: Snapshot) -> None:
 
 def public_q(today: dt.date | None = None) -> Q:
     """Snapshots visible on the public site today."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     return Q(state=SnapshotState.PUBLISHED) & (
         Q(visible_until__isnull=True) | Q(visible_until__gte=today)
     )

@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
+from sanxiang.core import clock
 from sanxiang.core.errors import DomainError, ErrorCode
 from sanxiang.core.fields import ActType, CaseActType, PartyType, PenaltyKind
 from sanxiang.ledger.events import EventType
@@ -77,14 +78,6 @@ def _ledger(event_type, subject, payload, actor):
     from sanxiang.ledger.services import append
 
     return append(event_type, subject, payload, actor)
-
-
-def _now():
-    return timezone.now()
-
-
-def _today():
-    return timezone.localdate()
 
 
 def _as_date(value):
@@ -139,14 +132,15 @@ def policy_for(agency) -> PublicationPolicy:
 
 
 def deadline_for(category, decision_date):
-    """(due date or None, note). Licensing and penalty: 7 working days; others 20."""
-    from sanxiang.workdays.calendar import add_workdays
+    """(calendar.Deadline or None, note). Licensing and penalty: 7 working days; others 20."""
+    from sanxiang.workdays import calendar
 
     n = FAST_WORKDAYS if category in FAST_CATEGORIES else SLOW_WORKDAYS
     try:
-        return add_workdays(decision_date, n), _t("决定作出之日起%(n)s个工作日内公开") % {"n": n}
+        result = calendar.deadline(decision_date, n)
     except DomainError as exc:
         return None, _t("无法计算公示期限：%(e)s") % {"e": exc.message}
+    return result, _t("决定作出之日起%(n)s个工作日内公开") % {"n": n}
 
 
 def window_end(publication: Publication, on_date: dt.date) -> dt.date | None:
@@ -402,7 +396,7 @@ def publish_decision(
     decision_date = _as_date(decision_date)
     if decision_date is None:
         raise DomainError(_("缺少决定日期。"))
-    if decision_date > _today() + dt.timedelta(days=1):
+    if decision_date > clock.today() + dt.timedelta(days=1):
         raise DomainError(_("决定日期不能晚于今天。"))
     parties = _clean_parties(parties)
     penalty = _jsonable(dict(penalty or {}))
@@ -420,7 +414,8 @@ def publish_decision(
         conclusion = "、".join(kinds)
         if penalty.get("fine"):
             conclusion += _t("，罚款人民币%(f)s元") % {"f": penalty["fine"]}
-    due, note = deadline_for(category, decision_date)
+    computed, note = deadline_for(category, decision_date)
+    due = computed.date if computed else None
     publication = Publication.objects.create(
         agency=agency,
         source_key=source_key,
@@ -444,6 +439,10 @@ def publish_decision(
         },
         handler_ids=[int(i) for i in handler_ids or []],
     )
+    if computed is not None:
+        from sanxiang.workdays import deadlines
+
+        deadlines.track("publicity.due_date", publication, computed)
     snap = _write_preview(publication)
     _ledger(
         EventType.PUBLICATION_PREVIEW_WRITTEN,
@@ -464,7 +463,7 @@ def publish_decision(
 
 
 def _go_public(publication: Publication, snap: Snapshot, actor) -> None:
-    now = _now()
+    now = clock.now()
     today = timezone.localdate(now)
     publication.status = PublicationStatus.PUBLISHED
     publication.published_at = publication.published_at or now
@@ -531,7 +530,7 @@ def confirm_publication(publication, actor, marks=None, expected_sha256=None) ->
     if expected_sha256 and expected_sha256 != snap.content_sha256:
         raise DomainError(_("脱敏预览已发生变化，请重新核对后再确认。"), code=ErrorCode.CONFLICT)
     publication.confirmed_by = actor
-    publication.confirmed_at = _now()
+    publication.confirmed_at = clock.now()
     publication.save()
     _go_public(publication, snap, actor)
     return publication
@@ -560,7 +559,7 @@ def withdraw_publication(
     if publication.status == PublicationStatus.WITHDRAWN:
         raise DomainError(_("该公示信息已撤下。"), code=ErrorCode.ILLEGAL_TRANSITION)
     was_public = publication.published_at is not None
-    now = _now()
+    now = clock.now()
     on_date = _as_date(on_date) or timezone.localdate(now)
     publication.status = PublicationStatus.WITHDRAWN
     publication.withdrawn_at = now
@@ -683,7 +682,7 @@ def correct_publication(
         version=publication.version,
         agency=publication.agency,
         state=SnapshotState.PUBLISHED,
-        published_at=_now(),
+        published_at=clock.now(),
         visible_until=publication.visible_until,
         correction_note=note[:500],
         **fields,
@@ -746,7 +745,7 @@ def remove_early(publication, *, reason, actor) -> Publication:
             )
         )
     publication.status = PublicationStatus.REMOVED
-    publication.removed_at = _now()
+    publication.removed_at = clock.now()
     publication.removed_reason = reason[:500]
     publication.save()
     snap = publication.snapshots.get(state=SnapshotState.PUBLISHED)
@@ -766,7 +765,7 @@ def remove_early(publication, *, reason, actor) -> Publication:
 @transaction.atomic
 def expire_due(today=None) -> int:
     """Take every snapshot whose publication window closed before ``today`` off the site."""
-    today = today or _today()
+    today = today or clock.today()
     snaps = list(
         Snapshot.objects.select_for_update()
         .filter(state=SnapshotState.PUBLISHED, visible_until__lt=today)
@@ -796,7 +795,7 @@ def clock_state(publication: Publication, today=None) -> dict:
     """{'state': ok|due_soon|overdue|published|published_late|none, 'label': …}."""
     from sanxiang.workdays.calendar import workdays_between
 
-    today = today or _today()
+    today = today or clock.today()
     if publication.status != PublicationStatus.PENDING:
         if publication.published_at:
             if publication.published_late:
@@ -827,7 +826,7 @@ def pending_flags(user, today=None) -> list[dict]:
 
     Agencies see their own; the supervisor sees its subtree (the flags go to both).
     """
-    today = today or _today()
+    today = today or clock.today()
     qs = scope(Publication.objects.filter(status=PublicationStatus.PENDING), user)
     qs = qs.select_related("agency").order_by("due_date", "id")
     flags = []
@@ -841,13 +840,13 @@ def pending_flags(user, today=None) -> list[dict]:
 @transaction.atomic
 def notify_overdue(today=None) -> int:
     """Mark newly overdue publications (shown to the agency and its supervisor)."""
-    today = today or _today()
+    today = today or clock.today()
     qs = Publication.objects.select_for_update().filter(
         status=PublicationStatus.PENDING, due_date__lt=today, overdue_notified_at__isnull=True
     )
     count = 0
     for pub in qs:
-        pub.overdue_notified_at = _now()
+        pub.overdue_notified_at = clock.now()
         pub.save(update_fields=["overdue_notified_at"])
         _ledger(
             EventType.PUBLICATION_OVERDUE,

@@ -5,9 +5,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from sanxiang.core import clock
 from sanxiang.core.errors import DomainError, PermissionDenied
 from sanxiang.core.fields import ActType
 from sanxiang.org.models import Role
@@ -46,7 +46,7 @@ def index(request):
     if status in PublicationStatus.values:
         qs = qs.filter(status=status)
     page = Paginator(qs.order_by("-decision_date", "-id"), 30).get_page(request.GET.get("page"))
-    today = timezone.localdate()
+    today = clock.today()
     rows = [(p, services.clock_state(p, today)) for p in page]
     flags = services.pending_flags(request.user, today)
     return render(

@@ -24,9 +24,9 @@ import urllib.request
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sanxiang.core import clock
 from sanxiang.core.errors import DomainError, ErrorCode
 from sanxiang.org.models import Role
 from sanxiang.org.permissions import require_role, require_same_agency
@@ -55,7 +55,7 @@ def payload_for(event: str, snap) -> dict:
 
     return {
         "event": event,
-        "sent_at": timezone.now().isoformat(),
+        "sent_at": clock.now().isoformat(),
         "decision": snapshot_public_dict(snap),
     }
 
@@ -76,7 +76,7 @@ def enqueue(event: str, snap) -> list[WebhookDelivery]:
                 agency_id=snap.agency_id,
                 event=event,
                 body=body,
-                next_attempt_at=timezone.now(),
+                next_attempt_at=clock.now(),
             )
         )
     if created:
@@ -116,7 +116,7 @@ def attempt(delivery_id: int) -> WebhookDelivery:
     delivery.last_error = error
     if code is not None and 200 <= code < 300:
         delivery.status = DeliveryStatus.DELIVERED
-        delivery.delivered_at = timezone.now()
+        delivery.delivered_at = clock.now()
         delivery.next_attempt_at = None
         delivery.last_error = ""
     elif delivery.attempts >= MAX_ATTEMPTS:
@@ -124,13 +124,13 @@ def attempt(delivery_id: int) -> WebhookDelivery:
         delivery.next_attempt_at = None
     else:
         delivery.status = DeliveryStatus.RETRYING
-        delivery.next_attempt_at = timezone.now() + backoff(delivery.attempts)
+        delivery.next_attempt_at = clock.now() + backoff(delivery.attempts)
     delivery.save()
     return delivery
 
 
 def retry_due(now=None, limit=200) -> int:
-    now = now or timezone.now()
+    now = now or clock.now()
     due = WebhookDelivery.objects.filter(
         status__in=[DeliveryStatus.PENDING, DeliveryStatus.RETRYING], next_attempt_at__lte=now
     ).order_by("next_attempt_at")[:limit]
@@ -166,7 +166,7 @@ def redeliver(delivery, actor) -> WebhookDelivery:
         event=delivery.event,
         body=delivery.body,
         redelivery_of=delivery,
-        next_attempt_at=timezone.now(),
+        next_attempt_at=clock.now(),
     )
     transaction.on_commit(lambda: attempt(new.pk))
     return new

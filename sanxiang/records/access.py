@@ -6,28 +6,66 @@ Who may view or download a recording of case C (agency A):
 * anyone else who may see A (same agency, or a supervisor above it) with an
   ``AccessRequest`` approved by the head of A, still valid, covering the recording (or
   the whole case) — downloads need a request that asked for download.
-Every view/download goes through ``open_for_viewing`` which writes an ``AccessLog`` row and
-a ledger event (who, when, what, why) before a byte is served.
+
+Every view, download and case-file export of a recording goes through ``record_access``
+(``open_for_viewing`` = ``record_access`` + open the file), which writes an ``AccessLog`` row
+and a ``records.accessed`` ledger leaf (outcome ``granted``) before a byte is served. A
+refused attempt writes an ``AccessRefusal`` row and a ``records.accessed`` leaf with outcome
+``refused`` (who, what, when, why) in its own transaction *before* ``PermissionDenied`` is
+raised, so the failing request does not roll it back: never call ``record_access`` inside
+an atomic block that the refusal would roll back.
+
+Viewing is a *viewing session*: opening the player logs one ``AccessLog`` (action view);
+the player then fetches the file by byte ranges through ``view_part``, which writes nothing
+more. A view session never yields the file as one download: every response is at most
+``RECORDS_VIEW_CHUNK_BYTES`` (a request without ``Range`` gets the first chunk), the session
+ends after ``view_window(recording)`` and serves at most ``RECORDS_VIEW_BUDGET_FACTOR`` times
+the file size in total. A copy of the file needs a download (a download approval).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sanxiang.core import clock
 from sanxiang.core.errors import DomainError, ErrorCode, PermissionDenied
 from sanxiang.org.models import Role
 from sanxiang.org.permissions import require_agency_access, require_role, require_same_agency
 
 from . import caseinfo, storage
-from .models import AccessAction, AccessLog, AccessRequest, Purge, Recording, RequestStatus
+from .models import (
+    AccessAction,
+    AccessLog,
+    AccessRefusal,
+    AccessRequest,
+    Purge,
+    Recording,
+    RequestStatus,
+)
 
 DEFAULT_VALID_DAYS = 7
 MAX_VALID_DAYS = 90
+
+# Viewing sessions (see the module docstring).
+MIN_VIEW_WINDOW = dt.timedelta(minutes=15)
+MAX_VIEW_WINDOW = dt.timedelta(hours=4)
+STREAM_BLOCK = 64 * 1024
+
+
+def view_chunk_bytes() -> int:
+    return max(64 * 1024, int(getattr(settings, "RECORDS_VIEW_CHUNK_BYTES", 2 * 1024**2)))
+
+
+def view_budget_factor() -> float:
+    return max(1.0, float(getattr(settings, "RECORDS_VIEW_BUDGET_FACTOR", 4)))
 
 
 def _ledger():
@@ -38,7 +76,7 @@ def _ledger():
 
 
 def approved_request(recording, user, action=AccessAction.VIEW, now=None):
-    now = now or timezone.now()
+    now = now or clock.now()
     qs = AccessRequest.objects.filter(
         requester=user,
         case_id=recording.case_id,
@@ -76,49 +114,244 @@ def may_access(recording, user, action=AccessAction.VIEW) -> bool:
     return True
 
 
-@transaction.atomic
-def open_for_viewing(recording, user, purpose, action=AccessAction.VIEW):
-    """Check, log and ledger one view/download; returns ``(file, AccessLog)``.
+def _refuse(recording, user, action, purpose, reason) -> AccessRefusal:
+    """Log and ledger a refused attempt in its own transaction (committed, or released to
+    the caller's transaction, before the refusal is raised)."""
+    with transaction.atomic():
+        row = AccessRefusal.objects.create(
+            agency_id=recording.agency_id,
+            recording=recording,
+            user=user,
+            action=action,
+            purpose=(purpose or "")[:255],
+            reason=str(reason)[:255],
+        )
+        EventType, append = _ledger()
+        append(
+            EventType.RECORDING_ACCESSED,
+            f"recording:{recording.pk}",
+            {
+                "case": recording.case_id,
+                "sha256": recording.sha256,
+                "action": action,
+                "purpose": row.purpose,
+                "outcome": "refused",
+                "reason": row.reason,
+                "access_refusal": row.pk,
+            },
+            user,
+        )
+    return row
 
-    The caller streams the returned file object (and closes it).
+
+def record_access(recording, user, purpose, action=AccessAction.VIEW, via=None) -> AccessLog:
+    """Check, log and ledger one view/download; returns the ``AccessLog`` (with the ledger
+    leaf's index as ``entry.ledger_index``). A refusal is logged and ledgered, then raised.
+
+    ``via`` names the path when it is not the recording's own page/API (``"case_export"``).
     """
-    purpose = (purpose or "").strip()
-    if not purpose:
-        raise DomainError(_("请填写调阅事由。"))
     if action not in AccessAction.values:
         raise DomainError(_("调阅方式无效。"))
-    basis, request = access_basis(recording, user, action)
+    purpose = (purpose or "").strip()
+    try:
+        basis, request = access_basis(recording, user, action)
+    except PermissionDenied as exc:
+        _refuse(recording, user, action, purpose, exc.message)
+        raise
+    if not purpose:
+        raise DomainError(_("请填写调阅事由。"))
     if Purge.objects.filter(recording=recording).exists():
         raise DomainError(_("该音像记录已到期清除，文件不再可用。"), code=ErrorCode.NOT_FOUND)
     if not storage.exists(recording.storage_key):
         raise DomainError(
             _("存储中找不到该文件，已通知管理员进行完整性检查。"), code=ErrorCode.NOT_FOUND
         )
-    entry = AccessLog.objects.create(
-        agency_id=recording.agency_id,
-        recording=recording,
-        user=user,
-        action=action,
-        purpose=purpose[:255],
-        basis=basis,
-        access_request=request,
-    )
-    EventType, append = _ledger()
-    append(
-        EventType.RECORDING_ACCESSED,
-        f"recording:{recording.pk}",
-        {
-            "case": recording.case_id,
-            "sha256": recording.sha256,
-            "action": action,
-            "purpose": entry.purpose,
-            "basis": basis,
-            "access_request": request.pk if request else None,
-            "access_log": entry.pk,
-        },
-        user,
-    )
+    payload_extra = {"via": via} if via else {}
+    with transaction.atomic():
+        entry = AccessLog.objects.create(
+            agency_id=recording.agency_id,
+            recording=recording,
+            user=user,
+            action=action,
+            purpose=purpose[:255],
+            basis=basis,
+            access_request=request,
+        )
+        EventType, append = _ledger()
+        leaf = append(
+            EventType.RECORDING_ACCESSED,
+            f"recording:{recording.pk}",
+            {
+                "case": recording.case_id,
+                "sha256": recording.sha256,
+                "action": action,
+                "purpose": entry.purpose,
+                "basis": basis,
+                "access_request": request.pk if request else None,
+                "access_log": entry.pk,
+                "outcome": "granted",
+                **payload_extra,
+            },
+            user,
+        )
+    entry.ledger_index = leaf.index
+    return entry
+
+
+def open_for_viewing(recording, user, purpose, action=AccessAction.VIEW):
+    """``record_access`` and open the stored file; returns ``(file, AccessLog)``.
+
+    The caller streams the returned file object (and closes it). For viewing in the
+    browser use ``record_access`` + ``view_part`` (ranged, bounded) instead.
+    """
+    entry = record_access(recording, user, purpose, action)
     return storage.open_stored(recording.storage_key), entry
+
+
+# --------------------------------------------------------------------------- viewing
+
+
+def view_window(recording) -> dt.timedelta:
+    """How long a viewing session lasts: the recording's duration + 15 minutes, between
+    15 minutes and 4 hours."""
+    duration = recording.recorded_end - recording.recorded_start
+    return min(max(MIN_VIEW_WINDOW, duration + MIN_VIEW_WINDOW), MAX_VIEW_WINDOW)
+
+
+class Unsatisfiable(Exception):
+    """The Range header asks for bytes the file does not have (HTTP 416)."""
+
+
+_RANGE = re.compile(r"^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$", re.IGNORECASE)
+
+
+def parse_range(header, size):
+    """``(start, end)`` (inclusive) for a single ``bytes=`` range of a ``size``-byte file;
+    ``None`` when there is no usable Range header (absent, another unit, malformed: RFC
+    9110 says ignore it); raises ``Unsatisfiable`` for a range outside the file or a
+    request for several ranges."""
+    header = (header or "").strip()
+    if not header or not header.lower().startswith("bytes"):
+        return None
+    if "," in header:
+        raise Unsatisfiable
+    m = _RANGE.match(header)
+    if not m or (m.group(1) == "" and m.group(2) == ""):
+        return None
+    first, last = m.group(1), m.group(2)
+    if first == "":  # suffix: the last N bytes
+        n = int(last)
+        if n == 0 or size == 0:
+            raise Unsatisfiable
+        return max(0, size - n), size - 1
+    start = int(first)
+    if last != "" and int(last) < start:
+        return None  # syntactically invalid: ignored
+    if start >= size:
+        raise Unsatisfiable
+    end = int(last) if last != "" else size - 1
+    return start, min(end, size - 1)
+
+
+@dataclass(frozen=True)
+class ViewPart:
+    """One response of a viewing session: bytes ``start..end`` (inclusive) of the file, or
+    nothing (``satisfiable`` False → HTTP 416 with ``Content-Range: bytes */size``)."""
+
+    recording: Recording
+    size: int
+    start: int = 0
+    end: int = -1
+
+    @property
+    def satisfiable(self) -> bool:
+        return self.end >= self.start
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start + 1 if self.satisfiable else 0
+
+    @property
+    def content_range(self) -> str:
+        if not self.satisfiable:
+            return f"bytes */{self.size}"
+        return f"bytes {self.start}-{self.end}/{self.size}"
+
+    def chunks(self):
+        """The bytes, read from storage in blocks; the file is closed when the generator is
+        exhausted or closed (Django closes it with the response)."""
+        fh = storage.open_stored(self.recording.storage_key)
+        try:
+            fh.seek(self.start)
+            left = self.length
+            while left > 0:
+                block = fh.read(min(STREAM_BLOCK, left))
+                if not block:
+                    break
+                left -= len(block)
+                yield block
+        finally:
+            fh.close()
+
+
+def view_part(log_id, user, range_header=None) -> ViewPart:
+    """The part of the file to send for one request of the viewing session ``log_id``.
+
+    Writes no log row (the session was logged when it was opened). Re-checks that the
+    session is the user's and still open, that the user is still entitled (an approval
+    that expired ends the session: refused without a new log row, the player's range
+    requests are not new attempts) and that the file is still there.
+    """
+    try:
+        entry = (
+            AccessLog.objects.select_related("recording", "recording__case")
+            .filter(pk=int(log_id), user_id=user.pk, action=AccessAction.VIEW)
+            .first()
+        )
+    except (TypeError, ValueError):
+        entry = None
+    if entry is None:
+        raise DomainError(_("查看链接无效。"), code=ErrorCode.NOT_FOUND)
+    rec = entry.recording
+    window = view_window(rec)
+    if clock.now() > entry.at + window:
+        raise DomainError(
+            _("本次查看已结束，请返回重新打开查看（将另行记入调阅日志）。"),
+            code=ErrorCode.NOT_FOUND,
+        )
+    access_basis(rec, user, AccessAction.VIEW)
+    if Purge.objects.filter(recording=rec).exists() or not storage.exists(rec.storage_key):
+        raise DomainError(_("该音像记录的文件不再可用。"), code=ErrorCode.NOT_FOUND)
+    size = rec.size
+    try:
+        wanted = parse_range(range_header, size)
+    except Unsatisfiable:
+        return ViewPart(rec, size)
+    start, end = wanted if wanted is not None else (0, size - 1)
+    part = ViewPart(rec, size, start, min(end, start + view_chunk_bytes() - 1))
+    _charge(entry, user, part, window)
+    return part
+
+
+def _charge(entry, user, part, window):
+    """Count the bytes a session serves; refuse beyond the session's budget (logged once)."""
+    rec = entry.recording
+    budget = int(view_budget_factor() * rec.size) + view_chunk_bytes()
+    key = f"records:view-bytes:{entry.pk}:{entry.at.timestamp()}"
+    cache.add(key, 0, timeout=int(window.total_seconds()) + 60)
+    try:
+        total = cache.incr(key, part.length)
+    except ValueError:  # evicted meanwhile
+        cache.set(key, part.length, timeout=int(window.total_seconds()) + 60)
+        total = part.length
+    if total > budget:
+        message = _("本次查看的数据量已达上限，请返回重新打开查看（将另行记入调阅日志）。")
+        if total - part.length <= budget:  # the request that crossed the budget
+            _refuse(rec, user, AccessAction.VIEW, entry.purpose, message)
+        raise PermissionDenied(message)
+
+
+# --------------------------------------------------------------------------- requests
 
 
 @transaction.atomic
@@ -174,7 +407,7 @@ def decide_access(req, head, approve: bool, note="", valid_days=DEFAULT_VALID_DA
     note = (note or "").strip()
     if not approve and not note:
         raise DomainError(_("驳回申请须填写理由。"))
-    now = timezone.now()
+    now = clock.now()
     req.status = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
     req.decided_by = head
     req.decided_at = now

@@ -7,6 +7,7 @@ from sanxiang.org.admin import ScopedReadOnlyAdmin as ReadOnlyScopedAdmin
 
 from .models import (
     AccessLog,
+    AccessRefusal,
     AccessRequest,
     FixityAlert,
     FixityRun,
@@ -35,6 +36,12 @@ class AccessRequestAdmin(ReadOnlyScopedAdmin):
 class AccessLogAdmin(ReadOnlyScopedAdmin):
     list_display = ["at", "recording", "user", "action", "purpose", "basis"]
     list_filter = ["action", "basis"]
+
+
+@admin.register(AccessRefusal)
+class AccessRefusalAdmin(ReadOnlyScopedAdmin):
+    list_display = ["at", "recording", "user", "action", "purpose", "reason"]
+    list_filter = ["action"]
 
 
 @admin.register(RecordingWaiver)

@@ -11,8 +11,7 @@ import struct
 import wave
 import zlib
 
-from django.utils import timezone
-
+from sanxiang.core import clock
 from sanxiang.core.fields import RecordedActivity
 
 from . import uploads
@@ -69,7 +68,7 @@ def load(ctx):
     from sanxiang.cases.models import Case, CaseHandler
 
     count = 0
-    now = timezone.now()
+    now = clock.now()
     for key, agency in ctx["agencies"].items():
         cases = list(Case.objects.filter(agency=agency).exclude(number="").order_by("id")[:3])
         for ci, case in enumerate(cases):

@@ -11,7 +11,8 @@ from __future__ import annotations
 import logging
 
 from django.db import transaction
-from django.utils import timezone
+
+from sanxiang.core import clock
 
 from . import storage
 from .models import FixityAlert, FixityProblem, FixityRun, Recording
@@ -23,7 +24,7 @@ def fixity_check(limit=None, now=None) -> FixityRun:
     from sanxiang.ledger.events import EventType
     from sanxiang.ledger.services import append
 
-    started = now or timezone.now()
+    started = now or clock.now()
     qs = Recording.objects.filter(purge__isnull=True).order_by("pk")
     cursor = 0
     if limit:
@@ -59,7 +60,7 @@ def fixity_check(limit=None, now=None) -> FixityRun:
     with transaction.atomic():
         run = FixityRun.objects.create(
             started_at=started,
-            finished_at=timezone.now(),
+            finished_at=clock.now(),
             checked=checked,
             bytes_checked=total,
             failures=len(problems),

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from sanxiang.core import clock
 from sanxiang.core.errors import DomainError
 from sanxiang.core.fields import RecordedActivity
 from sanxiang.org.models import Officer
@@ -53,7 +54,7 @@ def clean_labels(case, labels: dict, now=None) -> dict:
 
     Raises ``DomainError`` listing every problem (``details``) in Chinese.
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     errors = []
     activity = str(labels.get("activity") or "").strip()
     if activity not in RecordedActivity.values:

@@ -3,7 +3,8 @@
 Write-once design: a ``Recording`` row never changes after insert (database triggers).
 Everything that happens to it later is a new row in its own append-only table:
 ``LongTermMark`` (retention raised to long-term), ``Purge`` (file removed after expiry),
-``AccessLog`` (every view/download), ``FixityRun``/``FixityAlert`` (re-hash results).
+``AccessLog`` (every view/download), ``AccessRefusal`` (every refused attempt),
+``FixityRun``/``FixityAlert`` (re-hash results).
 Only the request/approval tables (``AccessRequest``, ``RecordingWaiver``) and the transient
 ``UploadSession`` have a status that changes; for the first two the triggers allow exactly
 the decision columns to change.
@@ -292,6 +293,39 @@ class AccessLog(models.Model):
     class Meta:
         verbose_name = _("调阅日志")
         verbose_name_plural = _("调阅日志")
+        ordering = ["-at"]
+
+
+class AccessRefusal(models.Model):
+    """One refused view/download attempt (who, when, what, why refused). Append-only.
+
+    Written in its own transaction before the refusal is raised, so the failing request
+    does not roll it back.
+    """
+
+    agency = models.ForeignKey(
+        "org.Agency", verbose_name=_("记录所属机关"), on_delete=models.PROTECT, related_name="+"
+    )
+    recording = models.ForeignKey(
+        Recording,
+        verbose_name=_("音像记录"),
+        on_delete=models.PROTECT,
+        related_name="access_refusals",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("调阅人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    action = models.CharField(_("方式"), max_length=16, choices=AccessAction.choices)
+    purpose = models.CharField(_("所填事由"), max_length=255, blank=True)
+    reason = models.CharField(_("拒绝原因"), max_length=255)
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("拒绝调阅记录")
+        verbose_name_plural = _("拒绝调阅记录")
         ordering = ["-at"]
 
 

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sanxiang.core import clock
 from sanxiang.core.errors import DomainError, ErrorCode, PermissionDenied
 from sanxiang.core.fields import RecordedActivity
 from sanxiang.org.models import Role
@@ -75,7 +76,7 @@ def missing_recordings(case, today=None) -> list[dict]:
     when the calendar lacks the year), ``overdue`` (bool), ``waiver_pending`` (bool),
     ``level`` ("error"/"warn") and ``message`` (zh).
     """
-    today = today or timezone.localdate()
+    today = today or clock.today()
     out = []
     seen = set()
     for activity, at in case_activities(case):
@@ -158,7 +159,7 @@ def activity_check(case, activity, data, actor):
             day = _local_date(at if isinstance(at, dt.datetime) else dt.datetime.fromisoformat(at))
         except (TypeError, ValueError):
             day = None
-    req = requirement_for(case, activity, day or timezone.localdate())
+    req = requirement_for(case, activity, day or clock.today())
     if req is None:
         return []
     if is_covered(case, activity, day):
@@ -190,7 +191,7 @@ def request_waiver(case, user, activity, activity_date, reason) -> RecordingWaiv
             activity_date = dt.date.fromisoformat(str(activity_date))
         except ValueError:
             raise DomainError(_("活动日期格式不正确。"))
-    if activity_date > timezone.localdate():
+    if activity_date > clock.today():
         raise DomainError(_("活动日期不能晚于今天。"))
     reason = (reason or "").strip()
     if len(reason) < 10:
@@ -242,7 +243,7 @@ def approve_waiver(waiver, head, approve=True, note="") -> RecordingWaiver:
         raise DomainError(_("不予批准须填写理由。"))
     waiver.status = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
     waiver.decided_by = head
-    waiver.decided_at = timezone.now()
+    waiver.decided_at = clock.now()
     waiver.decision_note = note[:255]
     waiver.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     append(

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sanxiang.core import clock
 from sanxiang.core.errors import DomainError
 from sanxiang.org.models import Role
 from sanxiang.org.permissions import require_role, require_same_agency
@@ -145,7 +146,7 @@ def purge_expired(now=None, actor=None) -> list[Purge]:
     from sanxiang.ledger.events import EventType
     from sanxiang.ledger.services import append
 
-    now = now or timezone.now()
+    now = now or clock.now()
     today = timezone.localtime(now).date()
     done = []
     for rec, until in list(purge_candidates(today)):

@@ -36,6 +36,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sanxiang.core import clock
 from sanxiang.core.errors import DomainError, ErrorCode, PermissionDenied
 from sanxiang.org.models import Role
 from sanxiang.org.permissions import require_agency_access, require_role
@@ -223,7 +224,7 @@ def append_chunk(session: UploadSession, user, offset, stream, content_length) -
             fh.flush()
             new_offset = session.offset + written
             UploadSession.objects.filter(pk=session.pk).update(
-                offset=new_offset, updated_at=timezone.now()
+                offset=new_offset, updated_at=clock.now()
             )
             session.offset = new_offset
             if hasher is not None:
@@ -310,7 +311,7 @@ def _discard(session, status, error=""):
     with contextlib.suppress(FileNotFoundError):
         os.unlink(temp_path(session.pk))
     UploadSession.objects.filter(pk=session.pk).update(
-        status=status, error=str(error)[:255], updated_at=timezone.now()
+        status=status, error=str(error)[:255], updated_at=clock.now()
     )
     session.status = status
     session.error = str(error)[:255]
@@ -414,7 +415,7 @@ def finalise(session: UploadSession) -> UploadSession:
                 )
                 storage.put(str(path), sha)
                 UploadSession.objects.filter(pk=session.pk).update(
-                    status=UploadStatus.COMPLETED, recording=rec, updated_at=timezone.now()
+                    status=UploadStatus.COMPLETED, recording=rec, updated_at=clock.now()
                 )
         except BaseException:
             # Roll back the stored object too, unless identical content was there before.
@@ -437,7 +438,7 @@ def finalise(session: UploadSession) -> UploadSession:
 
 def cleanup_abandoned(now=None) -> int:
     """Drop uploads idle longer than ``RECORDS_UPLOAD_EXPIRY_HOURS`` (and orphan temp files)."""
-    now = now or timezone.now()
+    now = now or clock.now()
     cutoff = now - abandon_after()
     count = 0
     for session in UploadSession.objects.filter(status=UploadStatus.ACTIVE, updated_at__lt=cutoff):

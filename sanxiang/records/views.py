@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,10 +15,11 @@ from sanxiang.core.fields import RecordedActivity
 from sanxiang.org.models import Officer, Role
 from sanxiang.org.scoping import scope
 
-from . import access, caseinfo, requirements, retention, storage
+from . import access, caseinfo, requirements, retention
 from .models import (
     AccessAction,
     AccessLog,
+    AccessRefusal,
     AccessRequest,
     FixityAlert,
     LongTermReason,
@@ -29,7 +30,9 @@ from .models import (
 from .sniff import MediaKind
 
 STREAM_SALT = "records.stream"
-STREAM_MAX_AGE = 15 * 60
+# Outer bound of a stream token; the session's own window (access.view_window) is checked
+# by the service against the time its AccessLog row was written.
+STREAM_MAX_AGE = int(access.MAX_VIEW_WINDOW.total_seconds())
 
 
 def _case(request, case_id):
@@ -105,9 +108,11 @@ def upload_page(request, case_id):
 def recording_detail(request, pk):
     rec = _recording(request, pk)
     user = request.user
-    logs = None
+    logs = refusals = None
     if user.role in (Role.HEAD, Role.SUPERVISOR, Role.ADMIN) or caseinfo.is_handler(rec.case, user):
         logs = AccessLog.objects.filter(recording=rec).select_related("user")[:100]
+    if user.role in (Role.HEAD, Role.SUPERVISOR, Role.ADMIN) or user.is_superuser:
+        refusals = AccessRefusal.objects.filter(recording=rec).select_related("user")[:100]
     return render(
         request,
         "records/detail.html",
@@ -118,6 +123,7 @@ def recording_detail(request, pk):
             "may_view": access.may_access(rec, user),
             "may_download": access.may_access(rec, user, AccessAction.DOWNLOAD),
             "logs": logs,
+            "refusals": refusals,
             "long_term_reasons": LongTermReason.choices,
         },
     )
@@ -126,31 +132,44 @@ def recording_detail(request, pk):
 @login_required
 @require_POST
 def view_recording(request, pk):
+    """Opens a viewing session (one AccessLog row + ledger leaf) and shows the player."""
     rec = _recording(request, pk)
-    fh, entry = access.open_for_viewing(rec, request.user, request.POST.get("purpose"))
-    fh.close()
+    entry = access.record_access(rec, request.user, request.POST.get("purpose"), AccessAction.VIEW)
     token = signing.dumps({"log": entry.pk, "user": request.user.pk}, salt=STREAM_SALT)
     return render(
         request,
         "records/player.html",
-        {"rec": rec, "src": reverse("records:stream", args=[token]), "entry": entry},
+        {
+            "rec": rec,
+            "src": reverse("records:stream", args=[token]),
+            "entry": entry,
+            "window_minutes": int(access.view_window(rec).total_seconds() // 60),
+        },
     )
 
 
 @login_required
 def stream(request, token):
-    """Serves the file of an access already logged by ``view_recording`` (15 minutes)."""
+    """Serves the file of a viewing session opened by ``view_recording`` by byte ranges:
+    always 206 with a bounded part (416 when the range is outside the file), inline."""
     try:
         data = signing.loads(token, salt=STREAM_SALT, max_age=STREAM_MAX_AGE)
     except signing.BadSignature:
         raise Http404
     if data.get("user") != request.user.pk:
         raise Http404
-    entry = get_object_or_404(AccessLog.objects.select_related("recording"), pk=data["log"])
-    rec = entry.recording
-    if hasattr(rec, "purge") or not storage.exists(rec.storage_key):
-        raise Http404
-    response = FileResponse(storage.open_stored(rec.storage_key), content_type=rec.content_type)
+    part = access.view_part(data.get("log"), request.user, request.headers.get("Range"))
+    if not part.satisfiable:
+        response = HttpResponse(
+            _("请求的字节范围超出文件大小。"), status=416, content_type="text/plain; charset=utf-8"
+        )
+    else:
+        response = StreamingHttpResponse(
+            part.chunks(), status=206, content_type=part.recording.content_type
+        )
+        response["Content-Length"] = str(part.length)
+    response["Content-Range"] = part.content_range
+    response["Accept-Ranges"] = "bytes"
     response["Content-Disposition"] = "inline"
     response["Cache-Control"] = "private, no-store"
     return response

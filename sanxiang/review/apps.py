@@ -28,3 +28,7 @@ class ReviewConfig(AppConfig):
             dispatch_uid="review_guard_decision_issue",
         )
         hooks.register()
+
+        from .deadline_kinds import register_all
+
+        register_all()

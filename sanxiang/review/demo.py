@@ -13,6 +13,7 @@ import datetime as dt
 from django.db import transaction
 
 from sanxiang.cases.demo import Builder
+from sanxiang.core import clock
 
 from . import services
 from .models import CheckPoint
@@ -32,7 +33,7 @@ class ReviewDemo:
         self.b = Builder(ctx, key)
         self.b.i = 60  # distinct party numbers from the cases demo
         self.head = self.b.head
-        self.today = ctx.get("today") or dt.date.today()
+        self.today = ctx.get("today") or clock.today()
         reviewers = [o.user for o in ctx["officers"][key] if o.user and o.user.role == "reviewer"]
         self.reviewers = reviewers
 

@@ -4,6 +4,8 @@ import binascii
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from sanxiang.workdays.serializers import ProvisionalFlag
+
 from .models import (
     ChecklistFinding,
     CheckPoint,
@@ -271,6 +273,7 @@ class ReviewSerializer(serializers.ModelSerializer):
     case_number = serializers.CharField(source="case.number", read_only=True)
     reviewer_name = serializers.SerializerMethodField()
     effective_deadline = serializers.DateField(read_only=True)
+    effective_deadline_provisional = ProvisionalFlag("effective_deadline")
 
     class Meta:
         model = Review
@@ -302,6 +305,7 @@ class ReviewSerializer(serializers.ModelSerializer):
             "deadline",
             "extended_deadline",
             "effective_deadline",
+            "effective_deadline_provisional",
             "concluded_at",
         ]
 
@@ -427,6 +431,7 @@ class FlagSerializer(serializers.Serializer):
     review = serializers.IntegerField(source="review.pk")
     case_title = serializers.CharField(source="review.case.title")
     deadline = serializers.DateField(source="review.effective_deadline")
+    deadline_provisional = ProvisionalFlag("review.effective_deadline")
     state = serializers.CharField()
     workdays_left = serializers.IntegerField()
 

@@ -1,8 +1,10 @@
 """Read-only REST API of the working-day calendar (any logged-in user or platform token).
 
 The calendar is the same for every agency (the State Council schedule), so there is no agency
-scope. A year without a schedule answers HTTP 400 with ``code = "calendar_missing"`` and the
-Chinese message naming the year.
+scope. A year whose schedule is not entered is computed provisionally by the statutory rule:
+every answer carries ``provisional`` (true when such a year was counted) and, when true,
+``provisional_note`` naming the years. Only a year before 2000 without a schedule answers
+HTTP 400 with ``code = "calendar_missing"``.
 """
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -38,14 +40,27 @@ class DayResult(serializers.Serializer):
     name = serializers.CharField(help_text="节日名称，如“国庆节”；普通日期为空")
     description = serializers.CharField()
     source = serializers.ChoiceField(
-        choices=[calendar.SOURCE_OVERRIDE, calendar.SOURCE_BUILTIN, calendar.SOURCE_WEEKEND_RULE]
+        choices=[
+            calendar.SOURCE_OVERRIDE,
+            calendar.SOURCE_BUILTIN,
+            calendar.SOURCE_WEEKEND_RULE,
+            calendar.SOURCE_PROVISIONAL,
+        ]
     )
+    provisional = serializers.BooleanField(help_text="该年度节假日安排尚未录入，按法定节假日推算")
+    provisional_note = serializers.CharField(allow_blank=True)
 
 
 class AddResult(serializers.Serializer):
     date = serializers.DateField()
     n = serializers.IntegerField()
     result = serializers.DateField(help_text="起算日次日起第 n 个工作日")
+    provisional = serializers.BooleanField(
+        help_text="为 true 时，计算涉及尚未录入节假日安排的年份，结果为暂定"
+    )
+    provisional_years = serializers.ListField(child=serializers.IntegerField())
+    provisional_note = serializers.CharField(allow_blank=True)
+    calendar_revision = serializers.CharField(allow_blank=True)
 
 
 class BetweenResult(serializers.Serializer):
@@ -54,6 +69,9 @@ class BetweenResult(serializers.Serializer):
     workdays = serializers.IntegerField(
         help_text="(start, end] 内的工作日天数；end 早于 start 时为负数"
     )
+    provisional = serializers.BooleanField()
+    provisional_years = serializers.ListField(child=serializers.IntegerField())
+    provisional_note = serializers.CharField(allow_blank=True)
 
 
 class YearResult(serializers.Serializer):
@@ -68,6 +86,7 @@ class YearResult(serializers.Serializer):
     )
     label = serializers.CharField()
     known = serializers.BooleanField()
+    provisional = serializers.BooleanField()
     notice = serializers.CharField(allow_blank=True)
     holidays = serializers.IntegerField()
     workdays = serializers.IntegerField()
@@ -98,6 +117,10 @@ class IsWorkdayView(APIView):
                 "name": info.name,
                 "description": info.describe(),
                 "source": info.source,
+                "provisional": calendar.is_provisional(info.date.year),
+                "provisional_note": calendar.provisional_note(
+                    [info.date.year] if calendar.is_provisional(info.date.year) else []
+                ),
             }
         )
 
@@ -111,8 +134,18 @@ class AddWorkdaysView(APIView):
     )
     def get(self, request):
         data = _query(AddQuery, request)
-        result = calendar.add_workdays(data["date"], data["n"])
-        return Response({"date": data["date"], "n": data["n"], "result": result})
+        result = calendar.deadline(data["date"], data["n"])
+        return Response(
+            {
+                "date": data["date"],
+                "n": data["n"],
+                "result": result.date,
+                "provisional": result.provisional,
+                "provisional_years": list(result.provisional_years),
+                "provisional_note": result.note,
+                "calendar_revision": result.revision,
+            }
+        )
 
 
 class WorkdaysBetweenView(APIView):
@@ -125,7 +158,17 @@ class WorkdaysBetweenView(APIView):
     def get(self, request):
         data = _query(BetweenQuery, request)
         count = calendar.workdays_between(data["start"], data["end"])
-        return Response({"start": data["start"], "end": data["end"], "workdays": count})
+        years = calendar.between_provisional_years(data["start"], data["end"])
+        return Response(
+            {
+                "start": data["start"],
+                "end": data["end"],
+                "workdays": count,
+                "provisional": bool(years),
+                "provisional_years": list(years),
+                "provisional_note": calendar.provisional_note(years),
+            }
+        )
 
 
 class YearsView(APIView):
@@ -141,6 +184,7 @@ class YearsView(APIView):
                 "status": s.status,
                 "label": s.label,
                 "known": s.known,
+                "provisional": not s.known,
                 "notice": s.record.notice if s.record else "",
                 "holidays": s.holidays,
                 "workdays": s.workdays,

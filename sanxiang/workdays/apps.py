@@ -16,7 +16,7 @@ class WorkdaysConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_migrate, post_save
 
-        from sanxiang.core.navigation import register_nav, register_panel
+        from sanxiang.core.navigation import register_banner, register_nav, register_panel
 
         from . import views
 
@@ -33,3 +33,4 @@ class WorkdaysConfig(AppConfig):
                 )
         register_nav(views.nav_items)
         register_panel(views.workbench_panel)
+        register_banner(views.banner)

@@ -1,11 +1,17 @@
 """Working-day arithmetic (工作日计算): THE one place that counts working days.
 
 Base calendar: ``chinese_calendar`` (State Council schedules 2004–2026 in v1.11). On top of it,
-the administrator-edited holiday table (``HolidayOverride``) wins for any date it lists, and a
-year beyond the package's data counts as *known* only once an administrator has marked its
+the administrator-edited holiday table (``HolidayOverride``) wins for any date it lists. A year
+is *official* when ``chinese_calendar`` covers it or an administrator has marked its
 ``HolidayYear`` complete (then: Monday–Friday are working days, except the listed overrides).
-Any calculation that needs an unknown year raises ``DomainError(code=CALENDAR_MISSING)`` naming
-that year — never a silent weekends-only guess.
+
+A year that is not official is computed *provisionally* — never refused, never silently:
+Monday–Friday minus the statutory holidays of 《全国年节及纪念日放假办法》 and their 补假
+(``statutory.py``), with any overrides already entered on top. Every result that touched a
+provisional year says so (``Deadline.provisional`` and ``provisional_years``), the pages show
+「（暂定）」 with the reason, and importing or completing the year recomputes the open
+provisional deadlines (``deadlines.recompute_year``). Only a year before 2000 (no rule
+modelled) without a schedule is refused with ``DomainError(code=CALENDAR_MISSING)``.
 
 Semantics (all dates are ``datetime.date``):
 
@@ -49,6 +55,8 @@ from django.utils.translation import gettext as _
 
 from sanxiang.core.errors import DomainError, ErrorCode
 
+from . import statutory
+
 WEEKDAY_NAMES = ["星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日"]
 
 # chinese_calendar's holiday names (English enum values) in Chinese.
@@ -66,6 +74,7 @@ HOLIDAY_NAMES = {
 SOURCE_OVERRIDE = "override"
 SOURCE_BUILTIN = "chinese_calendar"
 SOURCE_WEEKEND_RULE = "weekend_rule"
+SOURCE_PROVISIONAL = "provisional"  # statutory rule of a year whose schedule is not entered
 
 
 # --------------------------------------------------------------------------- base calendar
@@ -121,6 +130,7 @@ def missing_year_error(year: int, incomplete: bool = False) -> DomainError:
 class _YearData:
     ordinals: list[int]  # sorted ordinals of the year's working days
     members: frozenset[int]
+    provisional: bool = False
 
 
 @dataclass
@@ -135,7 +145,14 @@ class _Snapshot:
 
 _lock = threading.RLock()
 _snapshot: _Snapshot | None = None
-_force_check = True  # check the revision on every call (until an edit is committed)
+_force_check = True  # check the revision on the next call(s)
+# The revision token written by an edit of this process whose transaction has not committed
+# yet (None: no such edit). While the database still shows that token we are inside the
+# editing transaction and keep checking on every call; once it shows another token the edit
+# was rolled back (or superseded) and the reloaded snapshot is committed state.
+_dirty_token: str | None = None
+_untracked_dirty = False  # a direct model save (signal) inside a transaction
+DISPLAY_MAX_AGE = 30.0  # seconds a display-only reader may reuse a checked snapshot
 
 
 def _read_token():
@@ -160,38 +177,59 @@ def _check_seconds() -> float:
     return float(getattr(settings, "WORKDAYS_REVISION_CHECK_SECONDS", 1.0))
 
 
-def _current() -> _Snapshot:
-    global _snapshot, _force_check
+def _current(max_age: float | None = None) -> _Snapshot:
+    """The snapshot, re-validated against the revision token when it is older than
+    ``max_age`` seconds (default: the configured check interval) or an edit is pending."""
+    global _snapshot, _force_check, _dirty_token, _untracked_dirty
     with _lock:
         snap = _snapshot
         now = time.monotonic()
-        if snap is None or _force_check or now - snap.checked >= _check_seconds():
+        age = _check_seconds() if max_age is None else max_age
+        if snap is None or _force_check or now - snap.checked >= age:
             token = _read_token()
             if snap is None or token != snap.token:
                 snap = _load(token)
                 _snapshot = snap
             snap.checked = now
-            if _force_check and not connection.in_atomic_block:
-                # Read in autocommit mode: what we hold is committed state.
-                _force_check = False
+            if _force_check:
+                in_txn = connection.in_atomic_block
+                pending = in_txn and (
+                    _untracked_dirty or (_dirty_token is not None and token == _dirty_token)
+                )
+                if not pending:
+                    _force_check = False
+                    _dirty_token = None
+                    _untracked_dirty = False
         return snap
 
 
-def invalidate() -> None:
-    """Drop the caches (called by every edit of the holiday table, inside its transaction)."""
-    global _snapshot, _force_check
+def invalidate(token: str | None = None) -> None:
+    """Drop the caches (called by every edit of the holiday table, inside its transaction).
+
+    ``token`` is the new revision the edit wrote (services); without it (a direct model save)
+    the caches are re-validated on every call until the transaction commits."""
+    global _snapshot, _force_check, _dirty_token, _untracked_dirty
     with _lock:
         _snapshot = None
         _force_check = True
+        if connection.in_atomic_block:
+            if token is None:
+                _untracked_dirty = True
+            else:
+                _dirty_token = token
+                _untracked_dirty = False
     if connection.in_atomic_block:
         transaction.on_commit(_committed)
 
 
 def _committed() -> None:
-    global _snapshot, _force_check
+    global _snapshot, _force_check, _dirty_token, _untracked_dirty
     with _lock:
         _snapshot = None
-        _force_check = connection.in_atomic_block
+        _force_check = True
+        if not connection.in_atomic_block:
+            _dirty_token = None
+            _untracked_dirty = False
 
 
 def _year_data(snap: _Snapshot, year: int) -> _YearData:
@@ -207,8 +245,10 @@ def _year_data(snap: _Snapshot, year: int) -> _YearData:
 
 def _build_year(snap: _Snapshot, year: int) -> _YearData | None:
     builtin = builtin_covers(year)
-    if not builtin and not snap.years_status.get(year, False):
+    provisional = not builtin and not snap.years_status.get(year, False)
+    if provisional and year < statutory.FIRST_MODELLED_YEAR:
         return None
+    rule_days = statutory.provisional_holidays(year) if provisional else {}
     ordinals = []
     day = dt.date(year, 1, 1)
     one = dt.timedelta(days=1)
@@ -219,25 +259,117 @@ def _build_year(snap: _Snapshot, year: int) -> _YearData | None:
         elif builtin:
             workday = chinese_calendar.is_workday(day)
         else:
-            workday = day.weekday() < 5
+            workday = day.weekday() < 5 and day not in rule_days
         if workday:
             ordinals.append(day.toordinal())
         day += one
-    return _YearData(ordinals=ordinals, members=frozenset(ordinals))
+    return _YearData(ordinals=ordinals, members=frozenset(ordinals), provisional=provisional)
 
 
 # --------------------------------------------------------------------------- public API
 
 
 def year_is_known(year: int) -> bool:
-    """True when working days of ``year`` can be computed."""
+    """True when ``year`` is *official*: its State Council schedule is built in or entered and
+    confirmed complete. Other years are computed provisionally (see ``is_provisional``)."""
     snap = _current()
     return builtin_covers(year) or snap.years_status.get(year, False)
 
 
+is_official = year_is_known
+
+
+def is_provisional(year: int) -> bool:
+    """True when working days of ``year`` come from the statutory rule, not the schedule."""
+    return not year_is_known(year)
+
+
 def require_year(year: int) -> None:
-    """Raise the CALENDAR_MISSING error when ``year`` is unknown."""
+    """Raise the CALENDAR_MISSING error when ``year`` cannot be computed at all (before 2000
+    without a schedule)."""
     _year_data(_current(), year)
+
+
+def revision() -> str:
+    """The holiday table's current revision token ("" before the first edit)."""
+    return _current().token or ""
+
+
+def provisional_note(years) -> str:
+    """One line explaining a provisional date, e.g. 「2027年节假日安排尚未录入，暂按法定节假日
+    推算，录入后自动重算」."""
+    years = sorted(set(years))
+    if not years:
+        return ""
+    return _("%(years)s年节假日安排尚未录入，暂按法定节假日推算，录入后自动重算") % {
+        "years": "、".join(str(y) for y in years)
+    }
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A computed deadline: the date, and whether it rests on a provisional year."""
+
+    date: dt.date
+    start: dt.date
+    workdays: int
+    provisional_years: tuple[int, ...] = ()
+    revision: str = ""
+
+    @property
+    def provisional(self) -> bool:
+        return bool(self.provisional_years)
+
+    @property
+    def note(self) -> str:
+        return provisional_note(self.provisional_years)
+
+    def display(self) -> str:
+        """「2027-02-11（暂定）」 or 「2026-10-15」."""
+        return (
+            f"{self.date.isoformat()}{_('（暂定）')}" if self.provisional else self.date.isoformat()
+        )
+
+    def __str__(self):
+        return self.display()
+
+
+def _provisional_years(snap: _Snapshot, first: dt.date, last: dt.date) -> tuple[int, ...]:
+    """The provisional years among the years whose days in ``(first, last]`` were counted."""
+    if last <= first:
+        return ()
+    low_year = (first + dt.timedelta(days=1)).year
+    return tuple(y for y in range(low_year, last.year + 1) if _year_data(snap, y).provisional)
+
+
+def deadline(d: dt.date, n: int) -> Deadline:
+    """``add_workdays(d, n)`` with its provisional flag and the calendar revision."""
+    result = add_workdays(d, n)
+    snap = _current()
+    return Deadline(
+        date=result,
+        start=d,
+        workdays=n,
+        provisional_years=_provisional_years(snap, d, result),
+        revision=snap.token or "",
+    )
+
+
+def between_provisional_years(start: dt.date, end: dt.date) -> tuple[int, ...]:
+    """The provisional years that ``workdays_between(start, end)`` counted."""
+    start, end = _as_date(start), _as_date(end)
+    low, high = (start, end) if start <= end else (end, start)
+    return _provisional_years(_current(), low, high)
+
+
+def date_is_provisional(d: dt.date | None) -> bool:
+    """Whether a stored deadline ``d`` lies in a provisional year (for display)."""
+    if not isinstance(d, dt.date) or isinstance(d, dt.datetime):
+        return False
+    try:
+        return _year_data(_current(DISPLAY_MAX_AGE), d.year).provisional
+    except DomainError:
+        return True
 
 
 def is_workday(d: dt.date) -> bool:
@@ -341,6 +473,10 @@ def day_info(d: dt.date) -> DayInfo:
         return DayInfo(d, workday, override[1], SOURCE_OVERRIDE)
     if builtin_covers(d.year):
         return DayInfo(d, workday, builtin_day(d)[1], SOURCE_BUILTIN)
+    if _year_data(snap, d.year).provisional:
+        return DayInfo(
+            d, workday, statutory.provisional_holidays(d.year).get(d, ""), SOURCE_PROVISIONAL
+        )
     return DayInfo(d, workday, "", SOURCE_WEEKEND_RULE)
 
 

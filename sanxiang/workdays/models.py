@@ -92,3 +92,53 @@ class CalendarRevision(models.Model):
 
     def __str__(self):
         return self.token
+
+
+class DeadlineStatus(models.TextChoices):
+    OPEN = "open", _("进行中")
+    CLOSED = "closed", _("已结束")
+
+
+class TrackedDeadline(models.Model):
+    """A deadline some record holds (e.g. a review's 审核期限), computed by ``calendar.deadline``
+    and stored with its provisional flag and the calendar revision it was computed under.
+
+    ``kind`` names a registered ``deadlines.DeadlineKind`` (which model and field hold the date,
+    whether the record is still open, whether the date was communicated to a party); the row is
+    how ``deadlines.recompute_year`` finds what to move when a year's schedule is entered.
+    """
+
+    kind = models.CharField(_("期限类别"), max_length=60)
+    object_id = models.PositiveBigIntegerField(_("对象编号"))
+    agency = models.ForeignKey(
+        "org.Agency",
+        verbose_name=_("执法主体"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    start = models.DateField(_("起算日"))
+    workdays = models.PositiveIntegerField(_("工作日天数"))
+    due = models.DateField(_("期限"))
+    provisional = models.BooleanField(_("暂定"), default=False)
+    provisional_years = models.JSONField(_("暂按法定节假日推算的年份"), default=list, blank=True)
+    calendar_revision = models.CharField(_("节假日表版本"), max_length=32, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=DeadlineStatus.choices, default=DeadlineStatus.OPEN
+    )
+    kept_reason = models.CharField(_("保留原期限的原因"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("计算时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("期限")
+        verbose_name_plural = _("期限")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="workdays_deadline_uniq")
+        ]
+        indexes = [models.Index(fields=["status", "provisional"], name="workdays_deadline_open")]
+
+    def __str__(self):
+        suffix = "（暂定）" if self.provisional else ""
+        return f"{self.kind}:{self.object_id} {self.due.isoformat()}{suffix}"

@@ -6,19 +6,19 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sanxiang.core import clock
 from sanxiang.core.errors import DomainError, ErrorCode
 from sanxiang.ledger import services as ledger
 from sanxiang.ledger.events import EventType
 from sanxiang.org.models import Role
 from sanxiang.org.permissions import require_role
 
-from . import calendar
+from . import calendar, deadlines
 from .importing import ParsedSchedule, parse_schedule
 from .models import CalendarRevision, HolidayOverride, HolidayYear, OverrideKind
 
@@ -52,8 +52,9 @@ def _check_date(day) -> dt.date:
 
 def _changed():
     """Record a new revision of the holiday table and drop the caches."""
-    CalendarRevision.objects.update_or_create(pk=1, defaults={"token": uuid.uuid4().hex})
-    calendar.invalidate()
+    token = uuid.uuid4().hex
+    CalendarRevision.objects.update_or_create(pk=1, defaults={"token": token})
+    calendar.invalidate(token)
 
 
 def _log(subject: str, payload: dict, actor):
@@ -164,7 +165,7 @@ def mark_year_complete(actor, year: int, notice: str = "", source: str = "") -> 
     was_complete = row.complete
     row.notice, row.source = notice, source
     row.complete = True
-    row.completed_at = timezone.now()
+    row.completed_at = clock.now()
     row.entered_by, row.entered_by_name = actor, _actor_name(actor)
     row.save()
     _changed()
@@ -183,6 +184,7 @@ def mark_year_complete(actor, year: int, notice: str = "", source: str = "") -> 
         },
         actor,
     )
+    row.moved = deadlines.recompute_year(year, actor)
     return row
 
 
@@ -225,6 +227,7 @@ class ImportResult:
     removed: list[str]
     holidays: int
     workdays: int
+    moved: list = field(default_factory=list)  # deadlines.Moved, one per recomputed deadline
 
 
 @transaction.atomic
@@ -304,7 +307,8 @@ def import_schedule(
         },
         actor,
     )
-    mark_year_complete(actor, year, notice=notice, source=source)
+    row = mark_year_complete(actor, year, notice=notice, source=source)
+    result.moved = row.moved
     return result
 
 
@@ -335,8 +339,8 @@ class YearStatus:
         return {
             STATUS_BUILTIN: _("已有数据（内置）"),
             STATUS_COMPLETE: _("已完整录入"),
-            STATUS_INCOMPLETE: _("录入中，未确认完整"),
-            STATUS_MISSING: _("未录入"),
+            STATUS_INCOMPLETE: _("录入中，未确认完整（暂按法定节假日推算）"),
+            STATUS_MISSING: _("未录入（暂按法定节假日推算）"),
         }[self.status]
 
     @property
@@ -390,7 +394,7 @@ def _statuses(years) -> list[YearStatus]:
 def year_overview(today: dt.date | None = None) -> list[YearStatus]:
     """All years the administrator should see, newest first: the built-in range, every year
     with a record or an override, and the current and next year."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     first, last = calendar.builtin_range()
     years = set(range(first, last + 1)) | {today.year, today.year + 1}
     years |= set(HolidayYear.objects.values_list("year", flat=True))

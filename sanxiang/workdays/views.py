@@ -7,10 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from sanxiang.core import clock
 from sanxiang.core.errors import DomainError, PermissionDenied
 from sanxiang.org.models import Role
 
@@ -40,7 +40,7 @@ def nav_items(request):
 def workbench_panel(request):
     if not is_admin(request.user):
         return None
-    today = timezone.localdate()
+    today = clock.today()
     statuses = services._statuses([today.year, today.year + 1])
     return {
         "title": _("节假日安排"),
@@ -65,13 +65,15 @@ def index(request):
     if add_form.is_bound and add_form.is_valid():
         d, n = add_form.cleaned_data["date"], add_form.cleaned_data["n"]
         try:
-            context["add_result"] = calendar.add_workdays(d, n)
+            context["add_result"] = calendar.deadline(d, n)
         except DomainError as exc:
             context["calc_error"] = exc.message
     if between_form.is_bound and between_form.is_valid():
         try:
-            context["between_result"] = calendar.workdays_between(
-                between_form.cleaned_data["start"], between_form.cleaned_data["end"]
+            start, end = between_form.cleaned_data["start"], between_form.cleaned_data["end"]
+            context["between_result"] = calendar.workdays_between(start, end)
+            context["between_note"] = calendar.provisional_note(
+                calendar.between_provisional_years(start, end)
             )
         except DomainError as exc:
             context["calc_error"] = exc.message
@@ -168,8 +170,13 @@ def complete_year(request, year):
     year = _parse_year(year)
 
     def action(data):
-        services.mark_year_complete(request.user, year, data["notice"], data["source"])
-        return _("%(year)s年节假日安排已标记为完整录入，可以计算工作日。") % {"year": year}
+        row = services.mark_year_complete(request.user, year, data["notice"], data["source"])
+        for item in row.moved:
+            messages.info(request, item.line())
+        return _("%(year)s年节假日安排已标记为完整录入；已重算%(n)s个暂定期限。") % {
+            "year": year,
+            "n": len(row.moved),
+        }
 
     return _apply(request, CompleteForm(request.POST), year, action, "complete_form")
 
@@ -213,15 +220,7 @@ def import_schedule(request):
                 errors = [format_error(e) for e in exc.details if isinstance(e, dict)]
                 status = 400
             else:
-                messages.success(
-                    request,
-                    _(
-                        "已导入%(year)s年节假日安排：休息日%(h)s天、调休上班日%(w)s天，"
-                        "并标记为完整录入。"
-                    )
-                    % {"year": result.year, "h": result.holidays, "w": result.workdays},
-                )
-                return redirect("workdays:year", year=result.year)
+                return render(request, "workdays/import_done.html", {"result": result})
         else:
             status = 400
     else:
@@ -232,3 +231,29 @@ def import_schedule(request):
         {"form": form, "errors": errors, "summary": summary},
         status=status,
     )
+
+
+def banner(request):
+    """From 1 November, while next year's schedule is missing: administrators get the import
+    link, supervisors the notice (they cannot import themselves)."""
+    from .periodic import missing_next_year
+
+    user = request.user
+    if not user.is_authenticated or not (is_admin(user) or user.role == Role.SUPERVISOR):
+        return []
+    year = missing_next_year()
+    if year is None:
+        return []
+    text = _(
+        "%(year)s年的节假日安排尚未录入：涉及%(year)s年的期限暂按法定节假日推算，"
+        "显示为“暂定”，录入后自动重算。"
+    ) % {"year": year}
+    if is_admin(user):
+        return [
+            {
+                "text": text,
+                "url": reverse("workdays:import") + f"?year={year}",
+                "link": _("导入%(year)s年节假日安排") % {"year": year},
+            }
+        ]
+    return [{"text": text + _("请联系系统管理员导入。"), "url": "", "link": ""}]

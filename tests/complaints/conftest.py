@@ -9,6 +9,7 @@ from django.core.cache import cache
 
 from sanxiang.complaints import services
 from sanxiang.complaints.models import ComplaintKind
+from sanxiang.core import clock as core_clock
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -26,7 +27,7 @@ def clock(monkeypatch):
 
     def set_to(day, hour=10):
         moment = dt.datetime(day.year, day.month, day.day, hour, 0, tzinfo=TZ)
-        monkeypatch.setattr(services, "_now", lambda: moment)
+        monkeypatch.setattr(core_clock, "now", lambda: moment)
         return moment
 
     return set_to

@@ -309,21 +309,27 @@ def test_missing_and_overdue_listed(case_a, handler_a, head_a, officer_a1, offic
     assert "超过上传期限" in missing[0]["message"]
 
 
-def test_archive_contributor_adds_files_and_labels(case_a, ingest):
+def test_archive_contributor_adds_files_and_labels(case_a, ingest, handler_a):
     import json
 
     from sanxiang.records.archive import contribute
 
     rec = ingest(case_a, png_bytes())
-    items = contribute(case_a)
-    paths = [i.path for i in items]
+    items = contribute(case_a, actor=handler_a)
+    by_path = {i.path: i for i in items}
+    paths = list(by_path)
     assert any(p.endswith(".png") for p in paths) and "recordings/labels.json" in paths
-    labels = json.loads(items[-1].content)
+    labels = json.loads(by_path["recordings/labels.json"].content)
     assert labels[0]["sha256"] == rec.sha256 and labels[0]["case_number"] == case_a.number
+    manifest = json.loads(by_path["recordings/manifest.json"].content)
+    assert manifest["recordings"][0]["included"] is True
     sources = [i.source for i in items if i.source is not None]
     assert len(sources) == 1
     with open(sources[0], "rb") as fh:
         assert hashlib.sha256(fh.read()).hexdigest() == rec.sha256
+    # without an exporter: listed by hash, no file
+    items = contribute(case_a)
+    assert [i.source for i in items if i.source is not None] == []
 
 
 def test_periodic_runs(case_a, ingest):

@@ -52,16 +52,15 @@ TODAY = dt.date(2026, 11, 23)
 
 
 @pytest.fixture(autouse=True)
-def _today(monkeypatch):
-    """Tests set the clock: "today" is 2026-11-23 (2027's schedule not yet entered)."""
-    from django.utils import timezone
+def _today():
+    """Tests freeze the clock: "today" is 2026-11-23 10:00 Beijing time (2027's schedule not
+    yet entered)."""
+    import time_machine
 
-    real = timezone.localdate
-
-    def localdate(value=None, timezone=None):
-        return TODAY if value is None else real(value, timezone)
-
-    monkeypatch.setattr(timezone, "localdate", localdate)
+    with time_machine.travel(
+        dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=False
+    ):
+        yield
 
 
 @pytest.fixture

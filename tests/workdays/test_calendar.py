@@ -12,10 +12,6 @@ from sanxiang.workdays.models import OverrideKind
 from .conftest import holiday_cn
 
 D = dt.date
-MISSING_2027 = (
-    "2027年的节假日安排尚未录入，无法计算工作日。"
-    "请系统管理员先录入国务院办公厅公布的2027年节假日安排。"
-)
 
 
 def _all_days(first, last):
@@ -111,31 +107,62 @@ def test_workdays_between_is_half_open(db):
 
 
 @pytest.mark.parametrize(
-    "call",
+    "call, expected",
     [
-        lambda: calendar.is_workday(D(2027, 1, 4)),
-        lambda: calendar.add_workdays(D(2026, 12, 28), 5),  # runs into 2027
-        lambda: calendar.add_workdays(D(2027, 3, 1), 1),
-        lambda: calendar.workdays_between(D(2026, 12, 31), D(2027, 1, 1)),
-        lambda: calendar.next_workday(D(2026, 12, 31)),
-        lambda: calendar.day_info(D(2027, 10, 1)),
+        (lambda: calendar.is_workday(D(2027, 1, 4)), True),
+        (lambda: calendar.add_workdays(D(2026, 12, 28), 5), D(2027, 1, 5)),  # runs into 2027
+        (lambda: calendar.add_workdays(D(2027, 3, 1), 1), D(2027, 3, 2)),
+        (lambda: calendar.workdays_between(D(2026, 12, 31), D(2027, 1, 1)), 0),  # 元旦
+        (lambda: calendar.next_workday(D(2026, 12, 31)), D(2027, 1, 4)),
+        (lambda: calendar.day_info(D(2027, 10, 1)).describe(), "休息日（国庆节）"),
     ],
 )
-def test_unknown_year_2027_is_refused_naming_the_year(db, call):
-    with pytest.raises(DomainError) as exc:
-        call()
-    assert exc.value.code == ErrorCode.CALENDAR_MISSING
-    assert str(exc.value) == MISSING_2027
-    assert exc.value.details == [{"year": 2027}]
+def test_unknown_year_2027_is_computed_provisionally_never_refused(db, call, expected):
+    assert call() == expected
 
 
-def test_unknown_year_2003_is_refused(db):
+def test_a_deadline_into_an_unknown_year_says_it_is_provisional(db):
+    d = calendar.deadline(D(2026, 12, 28), 5)
+    assert d.date == D(2027, 1, 5)
+    assert d.provisional and d.provisional_years == (2027,)
+    assert d.display() == "2027-01-05（暂定）"
+    assert d.note == "2027年节假日安排尚未录入，暂按法定节假日推算，录入后自动重算"
+    # inside an official year: not provisional
+    d = calendar.deadline(D(2026, 9, 30), 7)
+    assert (d.date, d.provisional, d.display()) == (D(2026, 10, 15), False, "2026-10-15")
+    assert calendar.between_provisional_years(D(2026, 12, 1), D(2027, 1, 8)) == (2027,)
+    assert calendar.between_provisional_years(D(2026, 1, 1), D(2026, 12, 31)) == ()
+    assert calendar.date_is_provisional(D(2027, 2, 11))
+    assert not calendar.date_is_provisional(D(2026, 12, 31))
+
+
+def test_issue_example_2028(db):
+    # 2028-01-24 (Mon): 除夕 01-25 … 初三 01-28 off; 01-31, 02-01, 02-02
+    d = calendar.deadline(D(2028, 1, 24), 3)
+    assert (d.date, d.provisional_years) == (D(2028, 2, 2), (2028,))
+
+
+def test_provisional_year_is_weekdays_minus_statutory_days_and_bu_jia(db):
+    # 2027: 国庆 10-01 (Fri), 10-02/03 weekend → 补假 Mon 10-04, Tue 10-05
+    for day in (D(2027, 10, 1), D(2027, 10, 4), D(2027, 10, 5)):
+        assert not calendar.is_workday(day)
+    assert calendar.is_workday(D(2027, 10, 6))
+    assert calendar.day_info(D(2027, 10, 4)).describe() == "休息日（国庆节补假）"
+    assert calendar.day_info(D(2027, 10, 4)).source == calendar.SOURCE_PROVISIONAL
+    # no 调休 is guessed: weekends stay off
+    assert not calendar.is_workday(D(2027, 2, 13))
+
+
+def test_year_before_2000_without_schedule_is_refused(db):
     with pytest.raises(DomainError) as exc:
-        calendar.is_workday(D(2003, 6, 2))
+        calendar.is_workday(D(1999, 6, 1))
     assert exc.value.code == ErrorCode.CALENDAR_MISSING
-    assert "2003年的节假日安排尚未录入" in str(exc.value)
+    assert "1999年的节假日安排尚未录入" in str(exc.value)
     with pytest.raises(DomainError):
-        calendar.workdays_between(D(2003, 12, 30), D(2004, 1, 5))
+        calendar.workdays_between(D(1999, 12, 30), D(2000, 1, 5))
+    # 2003 (before chinese_calendar's range) is provisional under the 1999 rule
+    assert not calendar.is_workday(D(2003, 5, 2))  # 劳动节 3 days
+    assert calendar.date_is_provisional(D(2003, 5, 2))
 
 
 def test_only_the_years_needed_must_be_known(db):
@@ -147,12 +174,12 @@ def test_only_the_years_needed_must_be_known(db):
     assert calendar.add_workdays(D(2026, 12, 28), 3) == D(2026, 12, 31)
 
 
-def test_a_started_but_unconfirmed_year_says_so(admin_user):
-    services.set_override(admin_user, D(2027, 1, 1), OverrideKind.HOLIDAY, "元旦")
-    with pytest.raises(DomainError) as exc:
-        calendar.is_workday(D(2027, 1, 4))
-    assert exc.value.code == ErrorCode.CALENDAR_MISSING
-    assert "2027年的节假日安排尚未确认完整" in str(exc.value)
+def test_a_started_but_unconfirmed_year_is_provisional_with_its_overrides(admin_user):
+    services.set_override(admin_user, D(2027, 3, 1), OverrideKind.HOLIDAY, "测试休息日")
+    assert not calendar.is_workday(D(2027, 3, 1))  # the entered day counts
+    assert calendar.is_workday(D(2027, 1, 4))
+    assert calendar.deadline(D(2027, 2, 26), 1).provisional_years == (2027,)
+    assert services.year_status(2027).status == services.STATUS_INCOMPLETE
 
 
 def test_bad_arguments_are_refused(db):
@@ -177,6 +204,7 @@ def test_builtin_range_is_what_chinese_calendar_covers():
 
 def test_year_is_known(db):
     assert calendar.year_is_known(2026)
-    assert not calendar.year_is_known(2027)
+    assert not calendar.year_is_known(2027) and calendar.is_provisional(2027)
+    calendar.require_year(2027)  # computable (provisionally)
     with pytest.raises(DomainError):
-        calendar.require_year(2027)
+        calendar.require_year(1999)

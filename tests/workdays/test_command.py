@@ -33,13 +33,14 @@ def test_is_and_next(db):
     assert run("next", "2026-09-30") == "2026-10-08\n"
 
 
-def test_unknown_year_is_a_clear_error(db):
+def test_unknown_year_prints_the_date_first_then_provisional(db):
+    note = "2028年节假日安排尚未录入，暂按法定节假日推算，录入后自动重算"
+    assert run("add", "2028-01-24", "3") == f"2028-02-02 暂定：{note}\n"
+    assert run("between", "2028-01-24", "2028-02-02") == f"3 暂定：{note}\n"
+    assert run("add", "2026-09-30", "7") == "2026-10-15\n"  # official: no suffix
     with pytest.raises(CommandError) as exc:
-        run("add", "2026-12-28", "5")
-    assert str(exc.value) == (
-        "2027年的节假日安排尚未录入，无法计算工作日。"
-        "请系统管理员先录入国务院办公厅公布的2027年节假日安排。"
-    )
+        run("add", "1999-12-28", "5")
+    assert "1999年的节假日安排尚未录入" in str(exc.value)
 
 
 def test_bad_arguments(db):
@@ -59,7 +60,10 @@ def test_import_csv_then_the_year_works(admin_user, tmp_path):
     path = tmp_path / "2027.csv"
     path.write_text(TEST_2027_CSV, encoding="utf-8")
     out = run("import", str(path), "--notice", "测试用通知（虚构）")  # the only administrator
-    assert out == "已导入2027年节假日安排：休息日12天，调休上班日2天；已标记为完整录入。\n"
+    assert out == (
+        "已导入2027年节假日安排：休息日12天，调休上班日2天；已标记为完整录入。\n"
+        "没有需要重算的暂定期限。\n"
+    )
     assert run("add", "2026-12-28", "5") == "2027-01-05\n"
     assert HolidayYear.objects.get(year=2027).entered_by == admin_user
     assert ledger_events("holiday-year:2027")[0]["actor"]["id"] == admin_user.pk

@@ -1,24 +1,20 @@
 import datetime as dt
 
-import pytest
-
-from sanxiang.core.errors import DomainError, ErrorCode
 from sanxiang.workdays import calendar, demo
 from sanxiang.workdays.models import HolidayOverride, HolidayYear
 
 from .conftest import ledger_events
 
 
-def test_demo_records_2026_and_leaves_2027_unknown(admin_user):
+def test_demo_records_2026_and_leaves_2027_provisional(admin_user):
     demo.load({"today": dt.date(2026, 11, 23)})
     row = HolidayYear.objects.get(year=2026)
     assert row.complete and row.notice == demo.NOTICE_2026
     assert not HolidayOverride.objects.exists()  # no invented dates
     assert ledger_events("holiday-year:2026")[0]["action"] == "year_completed"
-    # the demo shows the clear error for 2027
-    with pytest.raises(DomainError) as exc:
-        calendar.add_workdays(dt.date(2026, 12, 28), 5)
-    assert exc.value.code == ErrorCode.CALENDAR_MISSING
+    # 2027 is computed provisionally, and says so
+    d = calendar.deadline(dt.date(2026, 12, 28), 5)
+    assert (d.date, d.provisional_years) == (dt.date(2027, 1, 5), (2027,))
 
 
 def test_periodic_warns_while_next_year_is_missing(admin2027):
@@ -42,3 +38,7 @@ def test_periodic_message(db):
     out = StringIO()
     periodic.run(out)
     assert out.getvalue().startswith("警告：2027年的节假日安排尚未录入")
+    # once a day, not on every run
+    again = StringIO()
+    periodic.run(again)
+    assert again.getvalue() == ""

@@ -80,9 +80,7 @@ def test_every_edit_is_in_the_ledger(admin_user):
 
 def test_a_year_becomes_known_only_when_marked_complete(admin_user):
     services.set_override(admin_user, D(2027, 1, 1), HOLIDAY, "元旦")
-    with pytest.raises(DomainError) as exc:
-        calendar.is_workday(D(2027, 1, 4))
-    assert exc.value.code == ErrorCode.CALENDAR_MISSING
+    assert calendar.is_provisional(2027)
     services.mark_year_complete(admin_user, 2027, notice="国办发明电〔2026〕1号（测试）")
     assert calendar.is_workday(D(2027, 1, 4))
     assert not calendar.is_workday(D(2027, 1, 1))
@@ -91,10 +89,10 @@ def test_a_year_becomes_known_only_when_marked_complete(admin_user):
     row = HolidayYear.objects.get(year=2027)
     assert row.complete and row.entered_by == admin_user and row.completed_at
     # reopening makes it unknown again
+    assert not calendar.is_provisional(2027)
     services.reopen_year(admin_user, 2027, "通知更正")
-    with pytest.raises(DomainError) as exc:
-        calendar.is_workday(D(2027, 1, 4))
-    assert exc.value.code == ErrorCode.CALENDAR_MISSING
+    assert calendar.is_provisional(2027)
+    assert calendar.deadline(D(2027, 1, 4), 1).provisional
 
 
 def test_a_year_without_any_holiday_cannot_be_marked_complete(admin_user):

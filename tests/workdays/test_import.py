@@ -23,16 +23,15 @@ def _import_error(user, content, filename, **kwargs):
 
 
 def test_2027_unknown_until_imported_from_csv(admin_user):
-    # Given no 2027 schedule
-    with pytest.raises(DomainError) as exc:
-        calendar.add_workdays(D(2026, 12, 28), 5)
-    assert exc.value.code == ErrorCode.CALENDAR_MISSING
+    # Given no 2027 schedule: provisional
+    assert calendar.deadline(D(2026, 12, 28), 5).provisional
     # When the administrator imports it
     result = services.import_schedule(
         admin_user, TEST_2027_CSV.encode(), "2027.csv", notice="测试用通知（虚构）"
     )
-    # Then the same call works: 12-29, 12-30, 12-31, (01-01 holiday), 01-04, 01-05
+    # Then the same call follows the schedule: 12-29, 12-30, 12-31, (01-01), 01-04, 01-05
     assert calendar.add_workdays(D(2026, 12, 28), 5) == D(2027, 1, 5)
+    assert not calendar.deadline(D(2026, 12, 28), 5).provisional
     assert (result.year, result.format, result.holidays, result.workdays) == (2027, "csv", 12, 2)
     assert calendar.is_workday(D(2027, 2, 14))  # Sunday make-up workday
     assert not calendar.is_workday(D(2027, 2, 8))

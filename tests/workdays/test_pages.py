@@ -90,8 +90,9 @@ def test_import_page_good_file(admin_user, client_for):
     response = client_for(admin_user).post(
         reverse("workdays:import"), {"file": upload, "notice": "测试用通知（虚构）"}
     )
-    assert response.status_code == 302
-    assert response["Location"] == reverse("workdays:year", args=[2027])
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "已导入2027年节假日安排" in html and "没有需要重算的暂定期限。" in html
     assert calendar.add_workdays(D(2026, 12, 28), 5) == D(2027, 1, 5)
 
 
@@ -152,7 +153,13 @@ def test_api_add_between_is(handler_a, api_for):
     api = api_for(handler_a)
     response = api.get("/api/workdays/add", {"date": "2026-09-30", "n": 7})
     assert response.status_code == 200
-    assert response.json() == {"date": "2026-09-30", "n": 7, "result": "2026-10-15"}
+    body = response.json()
+    assert {k: body[k] for k in ("date", "n", "result", "provisional")} == {
+        "date": "2026-09-30",
+        "n": 7,
+        "result": "2026-10-15",
+        "provisional": False,
+    }
     response = api.get("/api/workdays/between", {"start": "2026-09-30", "end": "2026-10-15"})
     assert response.json()["workdays"] == 7
     response = api.get("/api/workdays/is", {"date": "2026-10-10"})
@@ -162,19 +169,32 @@ def test_api_add_between_is(handler_a, api_for):
         "name": "国庆节",
         "description": "工作日（调休上班：国庆节）",
         "source": "chinese_calendar",
+        "provisional": False,
+        "provisional_note": "",
     }
     years = api.get("/api/workdays/years").json()
     by_year = {y["year"]: y for y in years}
     assert by_year[2027]["status"] == "missing" and not by_year[2027]["known"]
+    assert by_year[2027]["provisional"]
     assert by_year[2026]["status"] == "builtin" and by_year[2026]["known"]
 
 
-def test_api_unknown_year_and_bad_input(handler_a, api_for):
+def test_api_unknown_year_is_provisional_and_bad_input(handler_a, api_for):
     api = api_for(handler_a)
     response = api.get("/api/workdays/add", {"date": "2026-12-28", "n": 5})
-    assert response.status_code == 400
-    assert response.json()["code"] == "calendar_missing"
-    assert "2027年的节假日安排尚未录入" in response.json()["detail"]
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["result"], body["provisional"], body["provisional_years"]) == (
+        "2027-01-05",
+        True,
+        [2027],
+    )
+    assert body["provisional_note"].startswith("2027年节假日安排尚未录入")
+    body = api.get("/api/workdays/between", {"start": "2026-12-28", "end": "2027-01-05"}).json()
+    assert (body["workdays"], body["provisional"]) == (5, True)
+    assert api.get("/api/workdays/is", {"date": "2027-10-04"}).json()["provisional"] is True
+    response = api.get("/api/workdays/add", {"date": "1999-12-28", "n": 5})
+    assert response.status_code == 400 and response.json()["code"] == "calendar_missing"
     assert api.get("/api/workdays/add", {"date": "2026-09-31", "n": 1}).status_code == 400
     assert api.get("/api/workdays/add", {"date": "2026-09-30", "n": -1}).status_code == 400
     assert api.get("/api/workdays/is").status_code == 400

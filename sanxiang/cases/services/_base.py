@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sanxiang.core import clock
 from sanxiang.core.errors import DomainError, ErrorCode, PermissionDenied
 from sanxiang.ledger.events import EventType
 from sanxiang.org.models import Role
@@ -17,11 +18,11 @@ from ..models import Case, CaseEvent, CaseNumberSequence, CasePolicy, Stage
 
 
 def now():
-    return timezone.now()
+    return clock.now()
 
 
 def today():
-    return timezone.localdate()
+    return clock.today()
 
 
 def as_date(value):
@@ -239,6 +240,17 @@ def workdays_after(day, n):
     from sanxiang.workdays.calendar import add_workdays
 
     return add_workdays(day, n)
+
+
+def set_deadline(case, field, day, n):
+    """Set ``case.<field>`` to the n-th working day after ``day`` and track it (provisional
+    flag, calendar revision) so that entering a year's holiday schedule recomputes it."""
+    from sanxiang.workdays import calendar, deadlines
+
+    result = calendar.deadline(day, n)
+    setattr(case, field, result.date)
+    deadlines.track(f"case.{field}", case, result)
+    return result.date
 
 
 def documents_module():

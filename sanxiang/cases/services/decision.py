@@ -139,9 +139,11 @@ def send_prior_notice(
     pol = b.policy(case.agency)
     grounds = hearing_grounds(case, kinds, fine, confiscation, other_heavy)
     case.notice_at = at
-    case.statement_deadline = b.workdays_after(day, pol.statement_window_workdays)
+    b.set_deadline(case, "statement_deadline", day, pol.statement_window_workdays)
     case.hearing_eligible = bool(grounds)
-    case.hearing_request_deadline = b.workdays_after(day, 5) if grounds else None
+    case.hearing_request_deadline = None
+    if grounds:
+        b.set_deadline(case, "hearing_request_deadline", day, 5)
     case.proposed_penalty_kinds = kinds
     case.proposed_fine = fine
     case.confiscation_value = confiscation
@@ -647,7 +649,7 @@ def decide(
         case.decision_document_id = document.pk
         case.decision_number = getattr(document, "number", "") or ""
     if case.stage == Stage.SERVICE:
-        case.service_deadline = b.workdays_after(b.as_date(at), 7)
+        b.set_deadline(case, "service_deadline", b.as_date(at), 7)
     if fine or confiscated:
         case.payment_deadline = b.as_date(at) + dt.timedelta(days=int(payment_days))
     case.save()

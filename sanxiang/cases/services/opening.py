@@ -280,7 +280,7 @@ def approve_opening(case, actor, *, opinion="", at=None):
         # 行政处罚法 第六十条: 90 (calendar) days from 立案.
         case.deadline = opened_on + dt.timedelta(days=pol.decision_days)
     elif case.power_id and case.power.time_limit_days:
-        case.deadline = b.workdays_after(opened_on, case.power.time_limit_days)
+        b.set_deadline(case, "deadline", opened_on, case.power.time_limit_days)
     case.save()
     b.record(
         case,

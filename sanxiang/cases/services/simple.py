@@ -196,7 +196,7 @@ def decide_on_the_spot(
     case.decision_summary = basis.strip()
     case.proposed_penalty_kinds = kinds
     case.proposed_fine = fine
-    case.simple_filing_deadline = b.workdays_after(day, pol.simple_filing_workdays)
+    b.set_deadline(case, "simple_filing_deadline", day, pol.simple_filing_workdays)
     if document is not None:
         case.decision_document_id = document.pk
         case.decision_number = getattr(document, "number", "") or ""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sanxiang.core.errors import DomainError, ErrorCode, PermissionDenied
@@ -40,16 +39,6 @@ ACTIVE_FOR_GATE = (
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _now(now=None):
-    return now or timezone.now()
-
-
-def _today(today=None, now=None):
-    if today is not None:
-        return today
-    return timezone.localdate(now) if now is not None else timezone.localdate()
 
 
 def _name(user):

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
+from sanxiang.core import clock
 from sanxiang.org.models import Officer, Role, User
 from sanxiang.org.permissions import require_role
 
@@ -20,7 +21,6 @@ from ..models import (
 )
 from ._base import (
     REVIEWER_RATIO,
-    _today,
 )
 from .workflow import open_workload
 
@@ -118,7 +118,7 @@ def stats(user, today=None) -> list[dict]:
     from sanxiang.org.scoping import visible_agencies
 
     require_role(user, Role.SUPERVISOR, Role.HEAD, Role.REVIEWER, Role.ADMIN)
-    today = _today(today)
+    today = today or clock.today()
     agencies = [a for a in visible_agencies(user).order_by("path") if not a.is_supervisor]
     ids = [a.pk for a in agencies]
     counts = {

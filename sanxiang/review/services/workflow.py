@@ -9,9 +9,11 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sanxiang.core import clock
 from sanxiang.core.errors import DomainError, ErrorCode, PermissionDenied
 from sanxiang.ledger.events import EventType
 from sanxiang.org.models import Role, User
+from sanxiang.workdays import calendar, deadlines
 
 from .. import signing
 from ..models import (
@@ -37,11 +39,8 @@ from ._base import (
     _ledger,
     _lock,
     _name,
-    _now,
     _require_agency,
     _require_handling_unit,
-    _today,
-    add_workdays,
     draft_hash,
     workdays_between,
 )
@@ -160,12 +159,14 @@ def accept(review, actor, *, today=None) -> Review:
             _("该审核当前为“%(s)s”，不能受理。") % {"s": review.get_status_display()},
             ErrorCode.ILLEGAL_TRANSITION,
         )
-    today = _today(today)
-    review.accepted_at = timezone.now()
+    today = today or clock.today()
+    review.accepted_at = clock.now()
     review.accepted_on = today
-    review.deadline = add_workdays(today, REVIEW_WORKDAYS)
+    computed = calendar.deadline(today, REVIEW_WORKDAYS)
+    review.deadline = computed.date
     review.status = ReviewStatus.IN_REVIEW
     review.save()
+    deadlines.track("review.deadline", review, computed)
     _ledger(
         EventType.REVIEW_ACCEPTED,
         review,
@@ -228,7 +229,7 @@ def decide_extension(extension, actor, *, approve, note="") -> DeadlineExtension
     ext.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REJECTED
     ext.decided_by = actor
     ext.decided_by_name = _name(actor)
-    ext.decided_at = timezone.now()
+    ext.decided_at = clock.now()
     ext.decision_note = note[:500]
     ext.save()
     if approve:
@@ -248,7 +249,7 @@ def deadline_state(review, today=None):
     deadline = review.effective_deadline
     if deadline is None or review.status != ReviewStatus.IN_REVIEW:
         return "", None
-    today = _today(today)
+    today = today or clock.today()
     left = workdays_between(today, deadline)
     if today > deadline:
         return "overdue", left
@@ -406,7 +407,7 @@ def give_opinion(review, actor, *, kind, reasoning, findings, now=None) -> Opini
             ),
             ErrorCode.CONFLICT,
         )
-    now = _now(now)
+    now = now or clock.now()
     doc = _file_opinion_document(review, kind, reasoning, findings, actor)
     pdf = _read_file(doc.pdf)
     sig = signing.sign_pdf(review.agency_id, pdf)

@@ -1,6 +1,7 @@
 """Working-day calculations and holiday-table import from the command line.
 
     python manage.py workdays add 2026-09-30 7        -> 2026-10-15
+    python manage.py workdays add 2028-01-24 3        -> 2028-02-02 暂定：2028年节假日安排尚未录入，…
     python manage.py workdays between 2026-09-30 2026-10-15   -> 7
     python manage.py workdays is 2026-10-10           -> 2026-10-10 星期六 工作日（调休上班：国庆节）
     python manage.py workdays next 2026-09-30         -> 2026-10-08
@@ -65,20 +66,32 @@ class Command(BaseCommand):
             lines += [format_error(d) for d in exc.details if isinstance(d, dict) and "reason" in d]
             raise CommandError("\n".join(lines))
 
+    def _line(self, first: str, years) -> str:
+        """The answer first; then 暂定 and the reason when a provisional year was counted."""
+        if years:
+            return f"{first} 暂定：{calendar.provisional_note(years)}"
+        return first
+
     def do_add(self, options):
-        result = calendar.add_workdays(_date(options["date"]), options["n"])
-        self.stdout.write(result.isoformat())
+        result = calendar.deadline(_date(options["date"]), options["n"])
+        self.stdout.write(self._line(result.date.isoformat(), result.provisional_years))
 
     def do_between(self, options):
-        count = calendar.workdays_between(_date(options["start"]), _date(options["end"]))
-        self.stdout.write(str(count))
+        start, end = _date(options["start"]), _date(options["end"])
+        count = calendar.workdays_between(start, end)
+        years = calendar.between_provisional_years(start, end)
+        self.stdout.write(self._line(str(count), years))
 
     def do_is(self, options):
         info = calendar.day_info(_date(options["date"]))
-        self.stdout.write(f"{info.date.isoformat()} {info.weekday_name} {info.describe()}")
+        years = [info.date.year] if calendar.is_provisional(info.date.year) else []
+        self.stdout.write(
+            self._line(f"{info.date.isoformat()} {info.weekday_name} {info.describe()}", years)
+        )
 
     def do_next(self, options):
-        self.stdout.write(calendar.next_workday(_date(options["date"])).isoformat())
+        result = calendar.deadline(_date(options["date"]), 1)
+        self.stdout.write(self._line(result.date.isoformat(), result.provisional_years))
 
     def do_status(self, options):
         for row in services.year_overview():
@@ -122,3 +135,9 @@ class Command(BaseCommand):
         )
         if result.removed:
             self.stdout.write("已删除文件中没有的原有调整：" + "、".join(result.removed))
+        if result.moved:
+            self.stdout.write(f"已按新的节假日安排重算{len(result.moved)}个暂定期限：")
+            for item in result.moved:
+                self.stdout.write("  " + item.line())
+        else:
+            self.stdout.write("没有需要重算的暂定期限。")
