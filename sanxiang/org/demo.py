@@ -5,6 +5,7 @@ Deterministic: the same names, codes and certificates on every run.
 
 import datetime as dt
 
+from sanxiang.core import clock
 from sanxiang.core.fields import EnforcementField
 from sanxiang.core.ids import usci_check_char
 
@@ -148,7 +149,11 @@ def load(ctx):
 
     officers = {}
     i = 0
-    today = dt.date(2026, 11, 23)
+    # The demo replays an office as of 23 November: of 2026 when loaded in 2026-11-23 …
+    # 2027-11-22, and shifted by whole years on other days, so that it loads on any date.
+    real = clock.today()
+    shift = real.year - 2026 - (1 if (real.month, real.day) < (11, 23) else 0)
+    today = dt.date(2026 + shift, 11, 23)
     for key, agency in agencies.items():
         field = agency.fields[0]
         officers[key] = []
@@ -180,10 +185,11 @@ def load(ctx):
                 position="法制审核员" if role == Role.REVIEWER else "执法队员",
                 unit="法制科" if role == Role.REVIEWER else f"执法{(k - 1) // 3 + 1}中队",
             )
-            issued = dt.date(2023 + (k % 3), 1 + (k % 12), 10)
+            # Certificates valid on the demo's day, whatever year it is loaded in.
+            issued = dt.date(2023 + shift + (k % 3), 1 + (k % 12), 10)
             expires = dt.date(issued.year + 5, issued.month, 9)
             if k == 8:  # an expired certificate
-                issued, expires = dt.date(2020, 7, 1), dt.date(2025, 6, 30)
+                issued, expires = dt.date(2020 + shift, 7, 1), dt.date(2025 + shift, 6, 30)
             cert = services.issue_certificate(
                 officer=officer,
                 number=f"ZJ{REGION_CODE}{list(agencies).index(key) + 1:02d}{k:04d}",
