@@ -9,6 +9,7 @@ import datetime as dt
 import io
 import pathlib
 
+from sanxiang.core import clock
 from sanxiang.org.models import Role, User
 
 from . import imports, services
@@ -17,6 +18,16 @@ from .demo_data.powers import POWERS, PROCEDURE, TIME_LIMITS, UNITS
 from .models import CatalogKind
 
 EFFECTIVE = dt.date(2026, 1, 1)
+
+
+def _effective() -> dt.date:
+    """1 January 2026, or earlier when the demo is loaded before 23 November 2026 (the demo
+    replays an office as of the last 23 November, see org.demo)."""
+    real = clock.today()
+    anchor_year = real.year - (1 if (real.month, real.day) < (11, 23) else 0)
+    return min(EFFECTIVE, dt.date(anchor_year, 1, 1))
+
+
 DATA = pathlib.Path(__file__).parent / "demo_data"
 NATURAL = "自然人、个体工商户"
 ORG = "法人、非法人组织"
@@ -38,7 +49,7 @@ def _publish(agency, kind, rows, actor, note):
     version = imports.import_catalog(
         agency, kind, _csv(kind, rows), f"demo-{kind}.csv", actor, note
     )
-    return services.publish_version(version, actor, effective_from=EFFECTIVE)
+    return services.publish_version(version, actor, effective_from=_effective())
 
 
 # --------------------------------------------------------------------------- rows
@@ -750,7 +761,7 @@ def load(ctx):
                 head,
                 "参照江门市生态环境局生态环境违法行为行政处罚自由裁量权裁量标准参照表（试行）",
             )
-            services.publish_version(version, head, effective_from=EFFECTIVE)
+            services.publish_version(version, head, effective_from=_effective())
         else:
             _publish(agency, CatalogKind.DISCRETION, discretion_rows(key), head, "行政处罚裁量基准")
         _publish(agency, CatalogKind.MAJOR, major_rows(key), head, "重大执法决定法制审核目录清单")
