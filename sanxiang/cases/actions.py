@@ -39,6 +39,21 @@ def choice(name, choices, multiple=False, **kwargs):
     return named_choice(name, choices, multiple)(choices=choices, **kwargs)
 
 
+def late_reason_field():
+    """补录原因: required by the services when the act's date lies more than
+    ``services.dates.late_entry_days()`` days back (a paper record entered afterwards)."""
+    return serializers.CharField(
+        label=_("补录原因"),
+        required=False,
+        allow_blank=True,
+        max_length=500,
+        help_text=_(
+            "所填时间早于录入之日超过规定天数（默认 3 日）的，属事后补录（如纸质文书事后录入），"
+            "须填写原因；该记录将标注“补录”，录入时间以账本时间为准。"
+        ),
+    )
+
+
 def _lines(text):
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
@@ -87,6 +102,13 @@ class CaseApproveOpeningIn(CaseBound):
     opinion = serializers.CharField(
         label=_("审批意见"), required=False, allow_blank=True, style=TEXTAREA
     )
+    at = serializers.DateTimeField(label=_("立案时间"), required=False, allow_null=True)
+    late_reason = late_reason_field()
+
+
+class CaseStartInvestigationIn(CaseBound):
+    at = serializers.DateTimeField(label=_("开始调查时间"), required=False, allow_null=True)
+    late_reason = late_reason_field()
 
 
 class CaseReasonIn(CaseBound):
@@ -136,6 +158,7 @@ class CaseRecordEventIn(CaseBound):
     evidence = serializers.CharField(
         label=_("取得的证据（每行一项）"), required=False, allow_blank=True, style=TEXTAREA
     )
+    late_reason = late_reason_field()
     queryset_officers = staticmethod(_officers)
 
 
@@ -161,6 +184,8 @@ class CaseFinishInvestigationIn(CaseBound):
     is_major = serializers.BooleanField(
         label=_("重大/复杂案件（须集体讨论）"), required=False, default=False
     )
+    at = serializers.DateTimeField(label=_("调查终结时间"), required=False, allow_null=True)
+    late_reason = late_reason_field()
 
 
 class CasePriorNoticeIn(CaseBound):
@@ -186,6 +211,7 @@ class CasePriorNoticeIn(CaseBound):
         label=_("属其他较重的行政处罚（可要求听证）"), required=False, default=False
     )
     notice_at = serializers.DateTimeField(label=_("告知时间"), required=False, allow_null=True)
+    late_reason = late_reason_field()
     document = _document_field(_("事先告知书"))
     queryset_document = staticmethod(_documents)
 
@@ -205,11 +231,13 @@ class CaseStatementIn(CaseBound):
     review_note = serializers.CharField(
         label=_("复核意见"), required=False, allow_blank=True, style=TEXTAREA
     )
+    late_reason = late_reason_field()
 
 
 class CaseRequestHearingIn(CaseBound):
     requested_at = serializers.DateTimeField(label=_("申请时间"), required=False, allow_null=True)
     note = serializers.CharField(label=_("备注"), required=False, allow_blank=True)
+    late_reason = late_reason_field()
 
 
 class CaseScheduleHearingIn(CaseBound):
@@ -220,6 +248,7 @@ class CaseScheduleHearingIn(CaseBound):
     )
     notified_at = serializers.DateTimeField(label=_("通知时间"), required=False, allow_null=True)
     public = serializers.BooleanField(label=_("公开举行"), required=False, default=True)
+    late_reason = late_reason_field()
 
     @staticmethod
     def queryset_chair(case):
@@ -231,6 +260,7 @@ class CaseHoldHearingIn(CaseBound):
     held_at = serializers.DateTimeField(label=_("举行时间"), required=False, allow_null=True)
     party_attended = serializers.BooleanField(label=_("当事人出席"), required=False, default=True)
     absence_reason = serializers.CharField(label=_("未出席情况"), required=False, allow_blank=True)
+    late_reason = late_reason_field()
     document = _document_field(_("听证笔录"))
     queryset_document = staticmethod(_documents)
 
@@ -245,6 +275,7 @@ class CaseWaiveIn(CaseBound):
     note = serializers.CharField(
         label=_("书面声明内容"), required=False, allow_blank=True, style=TEXTAREA
     )
+    late_reason = late_reason_field()
     document = _document_field(_("书面放弃声明（文书）"))
     queryset_document = staticmethod(_documents)
 
@@ -256,6 +287,7 @@ class CaseDiscussionIn(CaseBound):
     participants = serializers.CharField(label=_("参加人员（每行一人）"), style=TEXTAREA)
     minutes = serializers.CharField(label=_("讨论记录"), style=TEXTAREA)
     conclusion = serializers.CharField(label=_("讨论结论"), style=TEXTAREA)
+    late_reason = late_reason_field()
 
 
 class CaseDecideIn(CaseBound):
@@ -273,6 +305,7 @@ class CaseDecideIn(CaseBound):
         label=_("决定内容"), required=False, allow_blank=True, style=TEXTAREA
     )
     decided_at = serializers.DateTimeField(label=_("决定时间"), required=False, allow_null=True)
+    late_reason = late_reason_field()
     document = _document_field(_("决定书（草稿将在通过审核后签发）"))
     queryset_document = staticmethod(_documents)
 
@@ -290,6 +323,7 @@ class CaseServeIn(CaseBound):
         label=_("当事人已签订电子送达确认书"), required=False, default=False
     )
     note = serializers.CharField(label=_("备注"), required=False, allow_blank=True)
+    late_reason = late_reason_field()
 
 
 class CasePaymentIn(CaseBound):
@@ -303,6 +337,7 @@ class CasePaymentIn(CaseBound):
     paid_at = serializers.DateTimeField(label=_("缴款时间"), required=False, allow_null=True)
     receipt_number = serializers.CharField(label=_("票据号"), required=False, allow_blank=True)
     note = serializers.CharField(label=_("备注"), required=False, allow_blank=True)
+    late_reason = late_reason_field()
 
 
 class CaseEnforcementIn(CaseBound):
@@ -312,20 +347,26 @@ class CaseEnforcementIn(CaseBound):
     description = serializers.CharField(label=_("执行情况"), style=TEXTAREA)
     at = serializers.DateTimeField(label=_("时间"), required=False, allow_null=True)
     completes = serializers.BooleanField(label=_("执行完毕"), required=False, default=False)
+    late_reason = late_reason_field()
 
 
 class CaseFileSimpleIn(CaseBound):
     at = serializers.DateTimeField(label=_("备案时间"), required=False, allow_null=True)
     note = serializers.CharField(label=_("备注"), required=False, allow_blank=True)
+    late_reason = late_reason_field()
 
 
 class CaseCloseIn(CaseBound):
     report = serializers.CharField(label=_("结案报告"), style=TEXTAREA)
+    at = serializers.DateTimeField(label=_("结案时间"), required=False, allow_null=True)
+    late_reason = late_reason_field()
 
 
 class CaseArchiveIn(CaseBound):
     location = serializers.CharField(label=_("存放位置"), required=False, allow_blank=True)
     retention = serializers.CharField(label=_("保管期限"), required=False, allow_blank=True)
+    at = serializers.DateTimeField(label=_("归档时间"), required=False, allow_null=True)
+    late_reason = late_reason_field()
 
 
 class CaseWithdrawIn(CaseBound):
@@ -343,7 +384,10 @@ RUNNERS = {
         CaseReasonIn,
         lambda c, u, d: services.reject_opening(c, u, reason=d["reason"]),
     ),
-    "start_investigation": (CaseEmptyIn, lambda c, u, d: services.start_investigation(c, u)),
+    "start_investigation": (
+        CaseStartInvestigationIn,
+        lambda c, u, d: services.start_investigation(c, u, **d),
+    ),
     "add_party": (CasePartyIn, lambda c, u, d: services.add_party(c, u, **d)),
     "add_handler": (
         CaseAddHandlerIn,
@@ -360,6 +404,7 @@ RUNNERS = {
             place=d.get("place", ""),
             officers=d.get("officers", []),
             evidence=_lines(d.get("evidence")),
+            late_reason=d.get("late_reason", ""),
         ),
     ),
     "finish_investigation": (
@@ -372,6 +417,8 @@ RUNNERS = {
             proposed_fine=d.get("proposed_fine"),
             confiscation_value=d.get("confiscation_value"),
             is_major=d.get("is_major", False),
+            at=d.get("at"),
+            late_reason=d.get("late_reason", ""),
         ),
     ),
     "send_prior_notice": (
@@ -388,6 +435,7 @@ RUNNERS = {
             other_heavy=d.get("other_heavy", False),
             notice_at=d.get("notice_at"),
             document=d.get("document"),
+            late_reason=d.get("late_reason", ""),
         ),
     ),
     "record_statement": (CaseStatementIn, lambda c, u, d: services.record_statement(c, u, **d)),
@@ -413,6 +461,7 @@ RUNNERS = {
             minutes=d["minutes"],
             conclusion=d["conclusion"],
             place=d.get("place", ""),
+            late_reason=d.get("late_reason", ""),
         ),
     ),
     "decide": (
@@ -427,6 +476,7 @@ RUNNERS = {
             summary=d.get("summary", ""),
             decided_at=d.get("decided_at"),
             document=d.get("document"),
+            late_reason=d.get("late_reason", ""),
         ),
     ),
     "extend_deadline": (
@@ -443,7 +493,7 @@ RUNNERS = {
         CaseFileSimpleIn,
         lambda c, u, d: services.file_simple_decision(c, u, **d),
     ),
-    "close_case": (CaseCloseIn, lambda c, u, d: services.close_case(c, u, report=d["report"])),
+    "close_case": (CaseCloseIn, lambda c, u, d: services.close_case(c, u, **d)),
     "archive_case": (CaseArchiveIn, lambda c, u, d: services.archive_case(c, u, **d)),
     "withdraw_decision": (
         CaseWithdrawIn,

@@ -125,6 +125,11 @@ class TimelineSerializer(serializers.Serializer):
     documents = serializers.ListField(child=serializers.DictField())
     warnings = serializers.ListField(child=serializers.CharField())
     url = serializers.CharField()
+    late_entry = serializers.BooleanField(help_text=_("补录：事后录入的纸质记录"))
+    late_reason = serializers.CharField(help_text=_("补录原因"))
+    recorded_at = serializers.DateTimeField(
+        allow_null=True, help_text=_("录入时间（账本时间为准）；at 为该事项所载日期")
+    )
 
 
 class ActionRefSerializer(serializers.Serializer):
@@ -215,6 +220,7 @@ class OnTheSpotSerializer(serializers.Serializer):
     place = serializers.CharField()
     officers = serializers.PrimaryKeyRelatedField(queryset=Officer.objects.all(), many=True)
     decided_at = serializers.DateTimeField(required=False, allow_null=True)
+    late_reason = actions.late_reason_field()
     paid_on_spot = serializers.BooleanField(required=False, default=False)
     receipt_number = serializers.CharField(required=False, allow_blank=True)
 

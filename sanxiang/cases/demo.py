@@ -1,6 +1,11 @@
 """Demo cases: in each of the four demo agencies, cases at every stage, built through the
 services with realistic (fictional) facts. Deterministic content; times are counted back
-from the demo day (2026-11-23)."""
+from the demo day (2026-11-23).
+
+The acts are dated in the past but written now, so the ones dated more than
+``services.dates.late_entry_days()`` days back are what the platform calls 补录 (a record
+entered after the fact): they carry the reason ``LATE_REASON`` and show as 补录, and the
+ledger time says when they were really written."""
 
 import datetime as dt
 
@@ -16,6 +21,8 @@ from sanxiang.org.services import may_enforce
 
 from . import services
 from .models import CaseSource
+
+LATE_REASON = "演示数据补录：演示案件按办案进程回溯录入，实际录入时间以账本时间为准。"
 
 # per field: (title, facts, violated, basis, place, fine, kinds)
 SCENARIOS = {
@@ -202,6 +209,12 @@ class Builder:
     def ago(self, days, hours=0):
         return self.now - dt.timedelta(days=days, hours=hours)
 
+    @staticmethod
+    def late(at):
+        """The 补录 reason for an act dated ``at``, when the services need one."""
+        lag = (clock.today() - timezone.localtime(at).date()).days
+        return LATE_REASON if lag > services.dates.late_entry_days() else ""
+
     def pair(self, n):
         k = (2 * n) % max(len(self.officers) - 1, 1)
         return [self.officers[k], self.officers[k + 1]]
@@ -232,8 +245,9 @@ class Builder:
             officers=officers[1:],
         )
         if approve:
+            at = self.ago(start)
             case = services.approve_opening(
-                case, self.head, opinion="同意立案调查。", at=self.ago(start)
+                case, self.head, opinion="同意立案调查。", at=at, late_reason=self.late(at)
             )
         return case, officers
 
@@ -246,6 +260,7 @@ class Builder:
             at=at,
             officers=officers,
             evidence=list(evidence),
+            late_reason=self.late(at),
         )
         try:
             with transaction.atomic():
@@ -268,7 +283,8 @@ class Builder:
     def investigate(self, n, start):
         case, officers = self.open(n, start)
         user = officers[0].user
-        services.start_investigation(case, user, at=self.ago(start - 1))
+        at = self.ago(start - 1)
+        services.start_investigation(case, user, at=at, late_reason=self.late(at))
         _title, facts, *_ = SCENARIOS[self.field][n % 3]
         self.activity(
             case,
@@ -301,6 +317,7 @@ class Builder:
             proposed_penalty_kinds=["fine"],
             proposed_fine=fine,
             at=self.ago(notice_days + 1),
+            late_reason=self.late(self.ago(notice_days + 1)),
         )
         services.send_prior_notice(
             case,
@@ -311,6 +328,7 @@ class Builder:
             penalty_kinds=["fine"],
             fine=fine,
             notice_at=self.ago(notice_days),
+            late_reason=self.late(self.ago(notice_days)),
         )
         return case, officers
 
@@ -322,6 +340,7 @@ class Builder:
             user,
             content="当事人称系初次违法，已积极整改，请求从轻处罚。",
             received_at=self.ago(decided_days + 11),
+            late_reason=self.late(self.ago(decided_days + 11)),
             adopted=False,
             review_note="经复核，当事人所述情节不属于法定从轻情形，不予采纳。",
         )
@@ -333,6 +352,7 @@ class Builder:
                 what="hearing",
                 note="本单位放弃听证权利。",
                 signed_at=self.ago(decided_days + 10),
+                late_reason=self.late(self.ago(decided_days + 10)),
             )
         fine = SCENARIOS[self.field][n % 3][5]
         case.refresh_from_db()
@@ -347,6 +367,7 @@ class Builder:
             fine=fine,
             summary=f"罚款人民币{fine}元。",
             decided_at=self.ago(decided_days),
+            late_reason=self.late(self.ago(decided_days)),
             document=doc,
         )
         return case, officers
@@ -411,6 +432,7 @@ class Builder:
             method="direct",
             recipient="当事人本人",
             served_at=self.ago(decided_days - 1),
+            late_reason=self.late(self.ago(decided_days - 1)),
         )
         return case, officers
 
@@ -423,6 +445,7 @@ class Builder:
             amount=fine,
             method="bank",
             paid_at=self.ago(decided_days - 5),
+            late_reason=self.late(self.ago(decided_days - 5)),
             receipt_number=f"QH{self.n:02d}{self.i:05d}",
         )
         return case, officers
@@ -450,7 +473,7 @@ def _load_agency(ctx, key):
     case.refresh_from_db()
     if case.hearing_eligible:
         user = officers[0].user
-        services.request_hearing(case, user, requested_at=b.ago(8))
+        services.request_hearing(case, user, requested_at=b.ago(8), late_reason=b.late(b.ago(8)))
         chair = next(o.user for o in ctx["officers"][key] if o.user.role == "reviewer")
         from sanxiang.workdays.calendar import add_workdays
 
@@ -462,6 +485,7 @@ def _load_agency(ctx, key):
             place=f"{b.agency.short_name}听证室",
             hearing_at=timezone.make_aware(dt.datetime.combine(hearing_day, dt.time(9, 30))),
             notified_at=b.ago(7),
+            late_reason=b.late(b.ago(7)),
         )
     # 送达：已作出决定待送达
     b.decide(2, 45, 2)
@@ -472,10 +496,19 @@ def _load_agency(ctx, key):
     # 已归档
     case, officers = b.paid(2, 85, 50)
     services.close_case(
-        case, head, report="当事人已按期缴清罚款，违法行为已改正，予以结案。", at=b.ago(30)
+        case,
+        head,
+        report="当事人已按期缴清罚款，违法行为已改正，予以结案。",
+        at=b.ago(30),
+        late_reason=b.late(b.ago(30)),
     )
     services.archive_case(
-        case, officers[0].user, location="档案室A区", retention="长期", at=b.ago(28)
+        case,
+        officers[0].user,
+        location="档案室A区",
+        retention="长期",
+        at=b.ago(28),
+        late_reason=b.late(b.ago(28)),
     )
     # 终止：调查后终止
     case, _officers = b.investigate(0, 30)
@@ -483,7 +516,9 @@ def _load_agency(ctx, key):
     # 行政检查：检查完毕
     if ActType.INSPECTION in b.powers:
         case, officers = b.open(1, 15, act_type=CaseActType.INSPECTION)
-        services.start_investigation(case, officers[0].user, at=b.ago(14))
+        services.start_investigation(
+            case, officers[0].user, at=b.ago(14), late_reason=b.late(b.ago(14))
+        )
         b.activity(
             case,
             officers[0].user,
@@ -494,9 +529,19 @@ def _load_agency(ctx, key):
             (),
         )
         services.finish_investigation(
-            case, officers[0].user, report="检查未发现问题。", at=b.ago(13)
+            case,
+            officers[0].user,
+            report="检查未发现问题。",
+            at=b.ago(13),
+            late_reason=b.late(b.ago(13)),
         )
-        services.decide(case, actor=head, outcome="compliant", decided_at=b.ago(12))
+        services.decide(
+            case,
+            actor=head,
+            outcome="compliant",
+            decided_at=b.ago(12),
+            late_reason=b.late(b.ago(12)),
+        )
     # 简易程序：当场处罚
     power = b.powers[ActType.PENALTY]
     officers = b.pair(1)
@@ -514,10 +559,11 @@ def _load_agency(ctx, key):
         officers=officers,
         place=b.agency.region,
         decided_at=b.ago(3),
+        late_reason=b.late(b.ago(3)),
         paid_on_spot=True,
         receipt_number=f"DC{b.n:02d}0001",
     )
-    services.file_simple_decision(case, officers[0].user, at=b.ago(2))
+    services.file_simple_decision(case, officers[0].user, at=b.ago(2), late_reason=b.late(b.ago(2)))
     services.decide_on_the_spot(
         agency=b.agency,
         actor=officers[0].user,
@@ -530,6 +576,7 @@ def _load_agency(ctx, key):
         officers=officers,
         place=b.agency.region,
         decided_at=b.ago(1),
+        late_reason=b.late(b.ago(1)),
     )
     return b.i + 2
 

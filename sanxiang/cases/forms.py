@@ -138,6 +138,21 @@ class OnTheSpotForm(PartyFields):
     )
     paid_on_spot = forms.BooleanField(label=_("当场收缴罚款"), required=False)
     receipt_number = forms.CharField(label=_("罚没款收据号"), required=False)
+    decided_at = forms.DateTimeField(
+        label=_("处罚时间"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("留空表示当前时间；补录纸质当场处罚决定书时填写决定书所载时间。"),
+    )
+    late_reason = forms.CharField(
+        label=_("补录原因"),
+        required=False,
+        max_length=500,
+        help_text=_(
+            "所填时间早于录入之日超过规定天数（默认 3 日）的，属事后补录，须填写原因；"
+            "该记录将标注“补录”，录入时间以账本时间为准。"
+        ),
+    )
     field_order = [
         "power",
         "title",
@@ -156,6 +171,8 @@ class OnTheSpotForm(PartyFields):
         "officers",
         "paid_on_spot",
         "receipt_number",
+        "decided_at",
+        "late_reason",
     ]
 
     def __init__(self, *args, agency, **kwargs):
@@ -179,4 +196,6 @@ class OnTheSpotForm(PartyFields):
             "officers": list(d.get("officers") or []),
             "paid_on_spot": d.get("paid_on_spot", False),
             "receipt_number": d.get("receipt_number", ""),
+            "decided_at": d.get("decided_at"),
+            "late_reason": d.get("late_reason", ""),
         }

@@ -459,6 +459,10 @@ class CaseEvent(models.Model):
     summary = models.CharField(_("摘要"), max_length=500, blank=True)
     data = models.JSONField(_("内容"), default=dict, blank=True)
     ledger_index = models.BigIntegerField(_("账本序号"), null=True, blank=True)
+    # 补录: a paper record entered after the fact. ``at`` is the act's claimed date;
+    # ``recorded_at`` and the ledger leaf's time say when it was entered (authoritative).
+    late_entry = models.BooleanField(_("补录"), default=False)
+    late_reason = models.CharField(_("补录原因"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("案件记录")

@@ -291,6 +291,7 @@ def case_action(request, pk, code):
             "fields": fields,
             "non_field_errors": non_field,
             "blockers": blockers,
+            "has_time": any(f["widget"] == "datetime" and not f["required"] for f in fields),
         },
     )
 

@@ -201,7 +201,9 @@ def _load_market(ctx, key):
     services.record_collective_discussion(
         dispute,
         d.head,
-        held_on=d.today,
+        # held the day the demo is loaded: the discussion also goes on the case timeline,
+        # where a date more than a few days back would be a 补录 needing a reason
+        held_on=clock.today(),
         participants=[d.head.display_name, "分管副局长", "法制科科长", "执法大队大队长"],
         minutes="经核对决定书代拟稿，陈述申辩复核意见已完整载明。与会人员一致认为可按代拟稿作出决定。",
         conclusion="overrule",

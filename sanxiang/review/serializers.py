@@ -405,6 +405,12 @@ class DiscussionInputSerializer(serializers.Serializer):
     conclusion = choice(DiscussionConclusion.choices)
     decision = serializers.CharField(allow_blank=True)
     chair = serializers.CharField(required=False, allow_blank=True, default="")
+    late_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="补录原因：讨论日期早于录入当日 3 日以上（事后补录纸质记录）时必填。",
+    )
 
 
 class TransferInputSerializer(serializers.Serializer):

@@ -314,6 +314,7 @@ def act(request, pk, action):
                 conclusion=post.get("conclusion", ""),
                 decision=post.get("decision", ""),
                 chair=post.get("chair", ""),
+                late_reason=post.get("late_reason", ""),
             )
         elif action == "transfer":
             services.record_transfer(

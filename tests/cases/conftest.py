@@ -63,6 +63,14 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture
+def steady_calendar(settings):
+    """Query-count tests: the working-day calendar re-checks its revision token once a
+    second (``WORKDAYS_REVISION_CHECK_SECONDS``), which would add queries to whichever
+    request happens to cross that second; keep the loaded snapshot for the test."""
+    settings.WORKDAYS_REVISION_CHECK_SECONDS = 3600
+
+
+@pytest.fixture
 def powers_a(agency_a, head_a):
     m = EnforcementField.MARKET
     return _publish_powers(
@@ -144,6 +152,17 @@ def days_ago(n):
     return timezone.now() - dt.timedelta(days=n)
 
 
+LATE_REASON = "纸质记录事后补录（测试）"
+
+
+def late(at):
+    """The 补录 reason the services need for an act dated ``at`` (empty when on time)."""
+    if at is None:
+        return ""
+    lag = (timezone.localdate() - timezone.localdate(at)).days
+    return LATE_REASON if lag > services.dates.late_entry_days() else ""
+
+
 class Flow:
     """Drives a general-procedure case step by step (each step through the services)."""
 
@@ -164,19 +183,23 @@ class Flow:
             parties=[self.party],
             officers=self.officers,
         )
-        return services.approve_opening(case, self.head, at=at or days_ago(40))
+        at = at or days_ago(50)
+        return services.approve_opening(case, self.head, at=at, late_reason=late(at))
 
     def investigating(self, **kw):
         case = self.opened(**kw)
-        services.start_investigation(case, self.handler, at=days_ago(39))
+        services.start_investigation(
+            case, self.handler, at=days_ago(49), late_reason=late(days_ago(49))
+        )
         services.record_event(
             case,
             self.handler,
             activity="on_site_inspection",
             description="对经营场所进行现场检查，发现过期食品12袋。",
-            at=days_ago(38),
+            at=days_ago(48),
             officers=self.officers,
             evidence=["现场照片6张", "现场检查笔录"],
+            late_reason=late(days_ago(48)),
         )
         case.refresh_from_db()
         return case
@@ -189,7 +212,8 @@ class Flow:
             report="事实清楚，证据确凿，建议罚款。",
             proposed_penalty_kinds=list(kinds),
             proposed_fine=fine,
-            at=days_ago(30),
+            at=days_ago(45),
+            late_reason=late(days_ago(45)),
         )
         case.refresh_from_db()
         return case
@@ -205,6 +229,7 @@ class Flow:
             penalty_kinds=list(kinds),
             fine=fine,
             notice_at=at or days_ago(25),
+            late_reason=late(at or days_ago(25)),
         )
         case.refresh_from_db()
         return case
@@ -219,6 +244,7 @@ class Flow:
             fine=fine,
             summary="罚款",
             decided_at=days_ago(10),
+            late_reason=late(days_ago(10)),
         )
         case.refresh_from_db()
         return case

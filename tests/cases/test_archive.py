@@ -11,7 +11,7 @@ import pytest
 from sanxiang.cases import hooks
 from sanxiang.cases.archive import export_case_bag
 
-from .conftest import days_ago
+from .conftest import LATE_REASON, days_ago
 
 
 def _verify(bag):
@@ -46,7 +46,14 @@ def extra_contributor():
 def test_bag_valid_and_ledger_bundle_verifies(flow, handler_a, tmp_path, extra_contributor):
     case = flow.decided()
     services_serve = __import__("sanxiang.cases.services", fromlist=["serve"]).serve
-    services_serve(case, handler_a, method="mail", recipient="陈某", served_at=days_ago(8))
+    services_serve(
+        case,
+        handler_a,
+        method="mail",
+        recipient="陈某",
+        served_at=days_ago(8),
+        late_reason=LATE_REASON,
+    )
     bag_dir = export_case_bag(case, tmp_path)
     bag = bagit.Bag(str(bag_dir))
     assert bag.is_valid()

@@ -11,7 +11,7 @@ from sanxiang.cases.models import CasePolicy, Stage
 from sanxiang.core.errors import DomainError, ErrorCode, PermissionDenied
 from sanxiang.workdays.calendar import add_workdays
 
-from .conftest import days_ago, person_party
+from .conftest import days_ago, late, person_party
 
 
 def test_decision_without_prior_notice_refused(flow, head_a):
@@ -125,7 +125,8 @@ def test_hearing_request_window(flow, handler_a):
 
 def _hearing_case(flow, handler_a):
     case = flow.noticed(fine="200000", at=timezone.now() - dt.timedelta(days=40))
-    services.request_hearing(case, handler_a, requested_at=timezone.now() - dt.timedelta(days=39))
+    requested = timezone.now() - dt.timedelta(days=39)
+    services.request_hearing(case, handler_a, requested_at=requested, late_reason=late(requested))
     case.refresh_from_db()
     return case
 
@@ -151,13 +152,20 @@ def test_hearing_notice_seven_workdays(flow, handler_a, chair_user):
             place="听证室",
             chair=chair_user,
             notified_at=notified,
+            late_reason=late(notified),
         )
     assert "七个工作日" in str(exc.value)
     ok = timezone.make_aware(
         dt.datetime.combine(add_workdays(timezone.localdate(notified), 7), dt.time(9, 30))
     )
     services.schedule_hearing(
-        case, handler_a, hearing_at=ok, place="听证室", chair=chair_user, notified_at=notified
+        case,
+        handler_a,
+        hearing_at=ok,
+        place="听证室",
+        chair=chair_user,
+        notified_at=notified,
+        late_reason=late(notified),
     )
 
 
@@ -173,10 +181,20 @@ def test_hearing_chair_must_not_be_investigator(flow, handler_a, head_a, chair_u
         )
     assert "调查人员" in str(exc.value)
     services.schedule_hearing(
-        case, handler_a, hearing_at=when, place="听证室", chair=chair_user, notified_at=notified
+        case,
+        handler_a,
+        hearing_at=when,
+        place="听证室",
+        chair=chair_user,
+        notified_at=notified,
+        late_reason=late(notified),
     )
     services.hold_hearing(
-        case, handler_a, transcript_summary="当事人对罚款金额提出异议。", held_at=when
+        case,
+        handler_a,
+        transcript_summary="当事人对罚款金额提出异议。",
+        held_at=when,
+        late_reason=late(when),
     )
     case.refresh_from_db()
     assert case.hearing_held
@@ -190,10 +208,21 @@ def test_absent_party_deemed_waived(flow, handler_a, head_a, chair_user):
         dt.datetime.combine(add_workdays(timezone.localdate(notified), 8), dt.time(9, 30))
     )
     services.schedule_hearing(
-        case, handler_a, hearing_at=when, place="听证室", chair=chair_user, notified_at=notified
+        case,
+        handler_a,
+        hearing_at=when,
+        place="听证室",
+        chair=chair_user,
+        notified_at=notified,
+        late_reason=late(notified),
     )
     services.hold_hearing(
-        case, handler_a, transcript_summary="当事人未到场。", held_at=when, party_attended=False
+        case,
+        handler_a,
+        transcript_summary="当事人未到场。",
+        held_at=when,
+        party_attended=False,
+        late_reason=late(when),
     )
     case.refresh_from_db()
     assert case.hearing_waived and not case.hearing_held
@@ -330,15 +359,23 @@ def test_service_deadline_and_late_service(flow, handler_a, head_a):
         penalty_kinds=["fine"],
         fine="5000",
         decided_at=days_ago(20),
+        late_reason=late(days_ago(20)),
     )
     case.refresh_from_db()
     assert case.service_deadline == add_workdays(timezone.localdate(days_ago(20)), 7)
     warnings = services.deadline_warnings(case, today=case.service_deadline + dt.timedelta(days=1))
     assert any(w["code"] == "service_overdue" for w in warnings)
-    late = timezone.make_aware(
+    late_at = timezone.make_aware(
         dt.datetime.combine(case.service_deadline + dt.timedelta(days=1), dt.time(10))
     )
-    services.serve(case, handler_a, method="direct", recipient="陈某", served_at=late)
+    services.serve(
+        case,
+        handler_a,
+        method="direct",
+        recipient="陈某",
+        served_at=late_at,
+        late_reason=late(late_at),
+    )
     case.refresh_from_db()
     assert case.served_late and case.stage == Stage.EXECUTION
     assert "逾期" in case.events.last().summary

@@ -7,18 +7,30 @@ from sanxiang.cases.models import Case, CaseEvent, EventKind, OpeningStatus, Sta
 from sanxiang.core.errors import DomainError, ErrorCode, PermissionDenied
 from sanxiang.ledger.models import Leaf
 
-from .conftest import days_ago
+from .conftest import LATE_REASON, days_ago
 
 
 def test_full_general_procedure(flow, handler_a, head_a):
     case = flow.decided()
     assert case.stage == Stage.SERVICE
     assert case.service_deadline is not None
-    services.serve(case, handler_a, method="direct", recipient="陈某", served_at=days_ago(9))
+    services.serve(
+        case,
+        handler_a,
+        method="direct",
+        recipient="陈某",
+        served_at=days_ago(9),
+        late_reason=LATE_REASON,
+    )
     case.refresh_from_db()
     assert case.stage == Stage.EXECUTION
     services.record_payment(
-        case, handler_a, amount="5000", receipt_number="NO.1", paid_at=days_ago(5)
+        case,
+        handler_a,
+        amount="5000",
+        receipt_number="NO.1",
+        paid_at=days_ago(5),
+        late_reason=LATE_REASON,
     )
     case.refresh_from_db()
     assert case.stage == Stage.CLOSING and case.execution_done

@@ -11,7 +11,14 @@ from sanxiang.cases.models import CasePolicy, EventKind, Stage
 from sanxiang.core.errors import DomainError, ErrorCode, PermissionDenied
 from sanxiang.org import services as org
 
-from .conftest import COMPANY_USCI, PERSON_ID, company_party, days_ago, person_party
+from .conftest import (
+    COMPANY_USCI,
+    LATE_REASON,
+    PERSON_ID,
+    company_party,
+    days_ago,
+    person_party,
+)
 
 # --------------------------------------------------------------------------- art. 42
 
@@ -238,7 +245,13 @@ def test_on_the_spot_warning_goes_to_closing(handler_a, officer_a1, officer_a2, 
 
 
 def test_simple_filing_overdue_warning(handler_a, officer_a1, officer_a2, power_a):
-    case = _spot(handler_a, [officer_a1, officer_a2], power_a, decided_at=days_ago(20))
+    case = _spot(
+        handler_a,
+        [officer_a1, officer_a2],
+        power_a,
+        decided_at=days_ago(20),
+        late_reason=LATE_REASON,
+    )
     warnings = services.deadline_warnings(case)
     assert any(w["code"] == "simple_filing_overdue" for w in warnings)
     services.file_simple_decision(case, handler_a)

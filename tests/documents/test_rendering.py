@@ -4,6 +4,7 @@ import io
 
 from docx import Document as Docx
 
+from sanxiang.core import clock
 from sanxiang.documents.kinds import SPECS, DocumentKind
 from sanxiang.documents.rendering import pdf_text, render_docx, render_pdf
 
@@ -99,7 +100,7 @@ def test_penalty_decision_pdf_carries_every_art59_element(make_issued, agency_a)
     assert squash(c["evidence"])[:20] in text
     assert "六十日内" in text and "六个月内" in text
     assert "印章" in text  # the seal area
-    d = doc.issued_at.date()
+    d = clock.local_date(doc.issued_at)  # the Beijing day, not the UTC one
     assert f"{d.year}年{d.month}月{d.day}日" in text
 
 

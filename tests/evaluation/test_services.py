@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from sanxiang.cases.models import Stage
+from sanxiang.core import clock
 from sanxiang.core.errors import DomainError, ErrorCode
 from sanxiang.evaluation import checklist, services
 from sanxiang.evaluation.models import RectificationStatus, RoundStatus, Sheet
@@ -310,7 +311,7 @@ def rect(sampled, supervisor, agency_a):
 
 def test_rectification_deadline_in_working_days(rect):
     assert rect.workdays == 20
-    assert rect.deadline == add_workdays(rect.issued_at.astimezone().date(), 20)
+    assert rect.deadline == add_workdays(clock.local_date(rect.issued_at), 20)
     assert rect.status == RectificationStatus.ISSUED
     assert Leaf.objects.filter(event_type=EventType.EVALUATION_RECTIFICATION_ISSUED).exists()
 
@@ -318,7 +319,7 @@ def test_rectification_deadline_in_working_days(rect):
 def test_rectification_custom_workdays(sampled, supervisor):
     sheet = services.submit_sheet(first_sheet(sampled), supervisor, deductions=full(law=5))
     rect = services.issue_rectification(sheet, supervisor, requirements="整改", workdays=5)
-    assert rect.deadline == add_workdays(rect.issued_at.astimezone().date(), 5)
+    assert rect.deadline == add_workdays(clock.local_date(rect.issued_at), 5)
 
 
 def test_rectification_refused_before_submission_without_deductions_and_twice(

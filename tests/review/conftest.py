@@ -22,6 +22,18 @@ TODAY = dt.date(2026, 11, 23)  # a Monday
 
 
 @pytest.fixture(autouse=True)
+def _today():
+    """The review tests run on TODAY (10:00 Beijing time), so that a discussion "held today"
+    is today for the case timeline too, on whatever date the suite runs."""
+    import time_machine
+
+    with time_machine.travel(
+        dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=True
+    ):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -30,6 +42,10 @@ def _fast_passwords(settings, tmp_path):
 
 def days_ago(n):
     return timezone.now() - dt.timedelta(days=n)
+
+
+# the case acts below are dated weeks back: paper records entered late (补录) need a reason
+LATE = {"late_reason": "纸质记录事后补录（测试）"}
 
 
 def publish_powers(agency, head):
@@ -93,8 +109,8 @@ def case_a(handler_a, head_a, officer_a1, officer_a2, power_a):
         ],
         officers=[officer_a1, officer_a2],
     )
-    cases.approve_opening(case, head_a, at=days_ago(40))
-    cases.start_investigation(case, handler_a, at=days_ago(39))
+    cases.approve_opening(case, head_a, at=days_ago(40), **LATE)
+    cases.start_investigation(case, handler_a, at=days_ago(39), **LATE)
     cases.record_event(
         case,
         handler_a,
@@ -103,6 +119,7 @@ def case_a(handler_a, head_a, officer_a1, officer_a2, power_a):
         at=days_ago(38),
         officers=[officer_a1, officer_a2],
         evidence=["现场照片6张", "现场检查笔录"],
+        **LATE,
     )
     case.refresh_from_db()
     cases.finish_investigation(
@@ -112,6 +129,7 @@ def case_a(handler_a, head_a, officer_a1, officer_a2, power_a):
         proposed_penalty_kinds=[PenaltyKind.FINE],
         proposed_fine="5000",
         at=days_ago(30),
+        **LATE,
     )
     case.refresh_from_db()
     cases.send_prior_notice(
@@ -123,6 +141,7 @@ def case_a(handler_a, head_a, officer_a1, officer_a2, power_a):
         penalty_kinds=[PenaltyKind.FINE],
         fine="5000",
         notice_at=days_ago(25),
+        **LATE,
     )
     case.refresh_from_db()
     return case
@@ -219,7 +238,7 @@ class Steps:
             penalty_kinds=["fine"],
             fine="5000",
             summary="罚款5000元",
-            decided_at=days_ago(1),
+            decided_at=timezone.now(),
         )
 
 

@@ -226,6 +226,39 @@ def test_dispute_and_collective_discussion_overrule(steps, handler_a, head_a):
     assert steps.case.decision_at is not None
 
 
+def test_collective_discussion_date_is_checked_on_the_case_timeline(steps, handler_a, head_a):
+    """A discussion cannot be held tomorrow; one held 10 days ago is a 补录 with a reason,
+    and the case timeline entry carries it."""
+    from sanxiang.cases.models import EventKind
+
+    review = steps.opinion("correct")
+    dispute = services.dispute_opinion(review, handler_a, reason="事实已经查清。")
+    body = dict(
+        participants=["钱局长", "副局长甲", "法规科长乙"],
+        minutes="经讨论，认为事实清楚。",
+        conclusion="overrule",
+        decision="按代拟稿作出处罚决定。",
+    )
+    assert "晚于今天" in refused(
+        services.record_collective_discussion,
+        dispute,
+        head_a,
+        held_on=TODAY + dt.timedelta(days=1),
+        **body,
+    )
+    earlier = TODAY - dt.timedelta(days=10)
+    assert "补录原因" in refused(
+        services.record_collective_discussion, dispute, head_a, held_on=earlier, **body
+    )
+    review.refresh_from_db()
+    assert review.status == ReviewStatus.DISPUTED  # nothing half-written
+    services.record_collective_discussion(
+        dispute, head_a, held_on=earlier, late_reason="纸质会议记录事后录入", **body
+    )
+    event = steps.case.events.get(kind=EventKind.COLLECTIVE_DISCUSSION)
+    assert event.late_entry and event.late_reason == "纸质会议记录事后录入"
+
+
 def test_collective_discussion_adopting_the_opinion_keeps_refusing(steps, handler_a, head_a):
     review = steps.opinion("refuse")
     dispute = services.dispute_opinion(review, handler_a, reason="不同意。")

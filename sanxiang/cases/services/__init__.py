@@ -9,8 +9,13 @@ request_hearing → schedule_hearing → hold_hearing / waive → (collective_di
 decide → serve → record_payment / record_enforcement → close_case → archive_case.
 Simple procedure: decide_on_the_spot → (record_payment) → file_simple_decision →
 close_case → archive_case.
+
+Dates (``dates``): an act's date is never in the future, never before the registration or
+the act it follows; one entered more than ``dates.late_entry_days()`` days late (补录) needs
+``late_reason`` and is marked on the timeline and in the ledger leaf.
 """
 
+from . import dates
 from ._base import next_number, policy
 from .decision import (
     collective_discussion,
@@ -82,6 +87,7 @@ __all__ = [
     "deadline_warnings",
     "decide",
     "decide_on_the_spot",
+    "dates",
     "decision_blockers",
     "extend_deadline",
     "file_simple_decision",

@@ -42,7 +42,9 @@ def as_datetime(value, default=None):
     if isinstance(value, dt.datetime):
         return value if timezone.is_aware(value) else timezone.make_aware(value)
     if isinstance(value, dt.date):
-        return timezone.make_aware(dt.datetime.combine(value, dt.time(9, 0)))
+        # a bare date means 09:00 that day; today before 09:00 means now (never the future)
+        moment = timezone.make_aware(dt.datetime.combine(value, dt.time(9, 0)))
+        return min(moment, now()) if value == today() else moment
     raise DomainError(_("时间格式无效。"))
 
 
@@ -173,10 +175,18 @@ def record(
     activity="",
     event_type=None,
     old_stage=None,
+    entry=None,
 ):
-    """Append a timeline entry and its ledger leaf (same transaction). Returns the event."""
+    """Append a timeline entry and its ledger leaf (same transaction). Returns the event.
+
+    ``entry``: the ``dates.Entry`` of an act whose date the user gave; a late entry (补录)
+    is marked on the event and in the leaf payload (the leaf's own time stays the ledger
+    time).
+    """
     from sanxiang.ledger.services import append
 
+    if entry is not None:
+        at = at or entry.at
     at = at or now()
     data = jsonable(data or {})
     if event_type is None:
@@ -197,6 +207,9 @@ def record(
         payload["from_stage"] = old_stage
     if activity:
         payload["activity"] = activity
+    late = entry is not None and entry.late_entry
+    if late:
+        payload.update(entry.payload())
     leaf = append(event_type, case.subject, payload, actor)
     event = CaseEvent.objects.create(
         case=case,
@@ -209,6 +222,8 @@ def record(
         summary=str(summary)[:500],
         data=data,
         ledger_index=leaf.index,
+        late_entry=late,
+        late_reason=entry.late_reason if late else "",
     )
     signals.case_event_recorded.send(sender=Case, case=case, event=event, actor=actor)
     return event

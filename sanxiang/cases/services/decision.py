@@ -36,6 +36,7 @@ from ..models import (
     WithdrawalKind,
 )
 from . import _base as b
+from . import dates
 
 HEAVY_KINDS = {
     PenaltyKind.LOWER_QUALIFICATION: _("降低资质等级"),
@@ -101,6 +102,7 @@ def send_prior_notice(
     other_heavy=False,
     notice_at=None,
     document=None,
+    late_reason="",
 ):
     """行政处罚事先告知 (行政处罚法 第四十四条): content + rights; computes the windows.
 
@@ -131,10 +133,24 @@ def send_prior_notice(
     if PenaltyKind.FINE in kinds and not fine:
         raise DomainError(_("处罚种类包含罚款，请填写拟罚款金额。"))
     confiscation = b.money(confiscation_value, _("没收金额"))
+    at = b.as_datetime(notice_at)
+    entry = dates.check_act(
+        case,
+        at,
+        what=dates.NOTICE,
+        after=[
+            dates.latest_event(
+                case,
+                EventKind.INVESTIGATION_FINISHED,
+                EventKind.PRIOR_NOTICE,
+                EventKind.DECISION_WITHDRAWN,
+            )
+        ],
+        late_reason=late_reason,
+    )
     document = b.check_document(case, document)
     if document is not None:
         document = b.issue_if_draft(document, actor)
-    at = b.as_datetime(notice_at)
     day = b.as_date(at)
     pol = b.policy(case.agency)
     grounds = hearing_grounds(case, kinds, fine, confiscation, other_heavy)
@@ -179,6 +195,7 @@ def send_prior_notice(
             "document": b.document_ref(document),
         },
         at=at,
+        entry=entry,
     )
     return case
 
@@ -199,6 +216,7 @@ def record_statement(
     adopted=None,
     review_note="",
     document=None,
+    late_reason="",
 ):
     """当事人陈述、申辩 and the agency's review of it (第四十五条)."""
     case = b.lock(case)
@@ -213,6 +231,13 @@ def record_statement(
     if method not in ("written", "oral"):
         raise DomainError(_("陈述申辩方式无效。"))
     at = b.as_datetime(received_at)
+    entry = dates.check_act(
+        case,
+        at,
+        what=dates.STATEMENT,
+        after=[(dates.NOTICE, case.notice_at)],
+        late_reason=late_reason,
+    )
     late = b.as_date(at) > case.statement_deadline
     document = b.check_document(case, document)
     case.statement_received = True
@@ -235,11 +260,12 @@ def record_statement(
             "document": b.document_ref(document),
         },
         at=at,
+        entry=entry,
     )
 
 
 @transaction.atomic
-def request_hearing(case, actor, *, requested_at=None, note="", document=None):
+def request_hearing(case, actor, *, requested_at=None, note="", document=None, late_reason=""):
     """当事人要求听证 (第六十三条, within 5 working days of the notice, 第六十四条第一项)."""
     case = b.lock(case)
     b.require_case_handler(actor, case)
@@ -263,6 +289,13 @@ def request_hearing(case, actor, *, requested_at=None, note="", document=None):
         )
     if at < case.notice_at:
         raise DomainError(_("听证申请时间不能早于告知时间。"))
+    entry = dates.check_act(
+        case,
+        at,
+        what=dates.HEARING_REQUEST,
+        after=[(dates.NOTICE, case.notice_at)],
+        late_reason=late_reason,
+    )
     document = b.check_document(case, document)
     case.hearing_requested = True
     case.save()
@@ -273,6 +306,7 @@ def request_hearing(case, actor, *, requested_at=None, note="", document=None):
         summary=_("当事人要求听证"),
         data={"note": note, "document": b.document_ref(document)},
         at=at,
+        entry=entry,
     )
 
 
@@ -291,7 +325,16 @@ def _require_chair(case, chair):
 
 @transaction.atomic
 def schedule_hearing(
-    case, actor, *, hearing_at, place, chair, notified_at=None, public=True, document=None
+    case,
+    actor,
+    *,
+    hearing_at,
+    place,
+    chair,
+    notified_at=None,
+    public=True,
+    document=None,
+    late_reason="",
 ):
     """通知听证: at least 7 working days before the hearing (第六十四条第二项、第八十五条)."""
     case = b.lock(case)
@@ -304,8 +347,15 @@ def schedule_hearing(
     _require_chair(case, chair)
     if not (place or "").strip():
         raise DomainError(_("请填写听证地点。"))
-    hearing_at = b.as_datetime(hearing_at)
+    hearing_at = b.as_datetime(hearing_at)  # a future time: not an act date
     notified = b.as_datetime(notified_at)
+    entry = dates.check_act(
+        case,
+        notified,
+        what=dates.HEARING_NOTICE,
+        after=[dates.latest_event(case, EventKind.HEARING_REQUESTED)],
+        late_reason=late_reason,
+    )
     earliest = b.workdays_after(b.as_date(notified), 7)
     if b.as_date(hearing_at) < earliest:
         raise DomainError(
@@ -334,6 +384,7 @@ def schedule_hearing(
             "document": b.document_ref(document),
         },
         at=notified,
+        entry=entry,
     )
 
 
@@ -348,6 +399,7 @@ def hold_hearing(
     party_attended=True,
     absence_reason="",
     document=None,
+    late_reason="",
 ):
     """举行听证 (chaired by a non-investigator; transcript). A party absent without good
     reason is deemed to have waived the hearing (第六十四条第六项)."""
@@ -363,6 +415,13 @@ def hold_hearing(
     held_at = b.as_datetime(held_at, default=case.hearing_at)
     if b.as_date(held_at) < b.as_date(case.hearing_at):
         raise DomainError(_("听证不能早于通知的时间举行。"), ErrorCode.DEADLINE)
+    entry = dates.check_act(
+        case,
+        held_at,
+        what=dates.HEARING,
+        after=[dates.latest_event(case, EventKind.HEARING_SCHEDULED)],
+        late_reason=late_reason,
+    )
     summary_text = (transcript_summary or "").strip()
     if not summary_text:
         raise DomainError(_("请填写听证笔录摘要。"))
@@ -389,6 +448,7 @@ def hold_hearing(
         },
         at=held_at,
         activity="hearing",
+        entry=entry,
     )
 
 
@@ -396,7 +456,7 @@ WAIVABLE = ("statement", "hearing", "all")
 
 
 @transaction.atomic
-def waive(case, actor, *, what, signed_at=None, note="", document=None):
+def waive(case, actor, *, what, signed_at=None, note="", document=None, late_reason=""):
     """当事人书面放弃陈述申辩 and/or 听证 (第六十二条 "明确放弃")."""
     case = b.lock(case)
     b.require_case_handler(actor, case)
@@ -412,6 +472,10 @@ def waive(case, actor, *, what, signed_at=None, note="", document=None):
     document = b.check_document(case, document)
     if document is None and not note:
         raise DomainError(_("放弃权利须有当事人签字的书面材料：请附文书或登记书面声明内容。"))
+    at = b.as_datetime(signed_at)
+    entry = dates.check_act(
+        case, at, what=dates.WAIVER, after=[(dates.NOTICE, case.notice_at)], late_reason=late_reason
+    )
     if what in ("statement", "all"):
         case.statement_waived = True
     if what in ("hearing", "all") and case.hearing_eligible:
@@ -424,7 +488,8 @@ def waive(case, actor, *, what, signed_at=None, note="", document=None):
         actor,
         summary=_("当事人书面放弃%(w)s权利") % {"w": labels[what]},
         data={"what": what, "note": note, "document": b.document_ref(document)},
-        at=b.as_datetime(signed_at),
+        at=at,
+        entry=entry,
     )
 
 
@@ -456,7 +521,7 @@ def require_collective_discussion(case, actor, *, reason):
 
 @transaction.atomic
 def collective_discussion(
-    case, actor, *, held_at, chair, participants, minutes, conclusion, place=""
+    case, actor, *, held_at, chair, participants, minutes, conclusion, place="", late_reason=""
 ):
     """机关负责人集体讨论 (第五十七条第二款): participants, minutes, conclusion."""
     case = b.lock(case)
@@ -473,6 +538,13 @@ def collective_discussion(
     if not (minutes or "").strip() or not (conclusion or "").strip():
         raise DomainError(_("请填写讨论记录和讨论结论。"))
     held_at = b.as_datetime(held_at)
+    entry = dates.check_act(
+        case,
+        held_at,
+        what=dates.DISCUSSION,
+        after=[dates.latest_event(case, EventKind.INVESTIGATION_FINISHED)],
+        late_reason=late_reason,
+    )
     discussion = CollectiveDiscussion.objects.create(
         case=case,
         held_at=held_at,
@@ -500,11 +572,25 @@ def collective_discussion(
             "place": place,
         },
         at=held_at,
+        entry=entry,
     )
     return discussion
 
 
 # --------------------------------------------------------------------------- decision
+
+# The acts of the 审查决定 stage a decision follows (it is dated on or after the latest).
+DECISION_FOLLOWS = (
+    EventKind.INVESTIGATION_FINISHED,
+    EventKind.PRIOR_NOTICE,
+    EventKind.STATEMENT,
+    EventKind.HEARING_REQUESTED,
+    EventKind.HEARING_SCHEDULED,
+    EventKind.HEARING_HELD,
+    EventKind.WAIVER,
+    EventKind.COLLECTIVE_DISCUSSION,
+    EventKind.DECISION_WITHDRAWN,
+)
 
 PENALTY_OUTCOMES_GENERAL = {
     DecisionOutcome.PENALTY,
@@ -586,6 +672,7 @@ def decide(
     summary="",
     decided_at=None,
     payment_days=15,
+    late_reason="",
 ):
     """机关负责人作出决定 (行政处罚法 第五十七条).
 
@@ -615,8 +702,13 @@ def decide(
     elif kinds or fine:
         raise DomainError(_("不予处罚、移送或撤销案件的决定不应包含处罚内容。"))
     at = b.as_datetime(decided_at)
-    if at > b.now() + dt.timedelta(minutes=10):
-        raise DomainError(_("决定时间不能晚于当前时间。"))
+    entry = dates.check_act(
+        case,
+        at,
+        what=dates.DECISION,
+        after=[dates.latest_event(case, *DECISION_FOLLOWS)],
+        late_reason=late_reason,
+    )
     reasons = decision_blockers(
         case,
         b.as_date(at),
@@ -681,6 +773,7 @@ def decide(
         at=at,
         event_type=EventType.DECISION_ISSUED,
         old_stage=old,
+        entry=entry,
     )
     signals.decision_issued.send(sender=Case, case=case, document=document, actor=actor)
     b.stage_changed(case, old, actor)

@@ -13,6 +13,7 @@ from sanxiang.org.models import Role
 from .. import flows
 from ..models import DecisionOutcome, EventKind, ServiceMethod, Stage
 from . import _base as b
+from . import dates
 
 SERVICE_ACTIVITY = {
     ServiceMethod.LIEN: "lien_service",
@@ -61,6 +62,7 @@ def serve(
     note="",
     document=None,
     receipt=None,
+    late_reason="",
 ):
     """送达 the decision (行政处罚法 第六十一条: within 7 working days when not handed over on
     announcement; electronic service only with the party's signed consent)."""
@@ -78,6 +80,13 @@ def serve(
     if not recipient and method != ServiceMethod.NOTICE:
         raise DomainError(_("请填写受送达人。"))
     at = b.as_datetime(served_at)
+    entry = dates.check_act(
+        case,
+        at,
+        what=dates.SERVICE,
+        after=[(dates.DECISION, case.decision_at)],
+        late_reason=late_reason,
+    )
     if case.decision_at and at < case.decision_at:
         raise DomainError(_("送达时间不能早于决定时间。"))
     for doc in (document, receipt):
@@ -124,9 +133,18 @@ def serve(
         at=at,
         activity=SERVICE_ACTIVITY.get(method, ""),
         old_stage=old,
+        entry=entry,
     )
     b.stage_changed(case, old, actor)
     return case
+
+
+def _executes_after(case):
+    """What a payment or an execution step follows: the service of the decision (on the spot
+    for the simple procedure), or the decision itself."""
+    if case.served_at is not None:
+        return dates.SERVICE, case.served_at
+    return dates.DECISION, case.decision_at
 
 
 PAYMENT_METHODS = {
@@ -138,16 +156,35 @@ PAYMENT_METHODS = {
 }
 
 
-def _complete(case, actor, summary, data, at=None):
+def _complete(case, actor, summary, data, at=None, entry=None):
     old = b.move(case, Stage.CLOSING, actor)
     case.execution_done = True
     case.save()
-    b.record(case, EventKind.ENFORCEMENT, actor, summary=summary, data=data, at=at, old_stage=old)
+    b.record(
+        case,
+        EventKind.ENFORCEMENT,
+        actor,
+        summary=summary,
+        data=data,
+        at=at,
+        old_stage=old,
+        entry=entry,
+    )
     b.stage_changed(case, old, actor)
 
 
 @transaction.atomic
-def record_payment(case, actor, *, amount, method="bank", paid_at=None, receipt_number="", note=""):
+def record_payment(
+    case,
+    actor,
+    *,
+    amount,
+    method="bank",
+    paid_at=None,
+    receipt_number="",
+    note="",
+    late_reason="",
+):
     """罚没款缴纳; when everything due is paid and nothing else is to execute, the
     execution is complete and the case goes to 结案."""
     case = b.lock(case)
@@ -165,6 +202,9 @@ def record_payment(case, actor, *, amount, method="bank", paid_at=None, receipt_
             % {"d": due, "p": case.paid_amount}
         )
     at = b.as_datetime(paid_at)
+    entry = dates.check_act(
+        case, at, what=dates.PAYMENT, after=[_executes_after(case)], late_reason=late_reason
+    )
     case.paid_amount += amount
     case.save()
     b.record(
@@ -183,6 +223,7 @@ def record_payment(case, actor, *, amount, method="bank", paid_at=None, receipt_
         },
         at=at,
         activity="on_spot_fine" if method == "on_the_spot" else "",
+        entry=entry,
     )
     other = set(case.penalty_kinds or []) - {
         PenaltyKind.WARNING,
@@ -193,7 +234,12 @@ def record_payment(case, actor, *, amount, method="bank", paid_at=None, receipt_
     }
     if case.paid_amount >= due and not other:
         _complete(
-            case, actor, _("罚没款已全部缴清，执行完毕"), {"paid_total": case.paid_amount}, at
+            case,
+            actor,
+            _("罚没款已全部缴清，执行完毕"),
+            {"paid_total": case.paid_amount},
+            at,
+            entry,
         )
     return case
 
@@ -212,7 +258,9 @@ ENFORCEMENT_KINDS = {
 
 
 @transaction.atomic
-def record_enforcement(case, actor, *, kind, description, at=None, completes=False, document=None):
+def record_enforcement(
+    case, actor, *, kind, description, at=None, completes=False, document=None, late_reason=""
+):
     """Record an execution step (催告、加处罚款、申请法院强制执行、自觉履行…); with
     ``completes=True`` the execution is complete and the case goes to 结案."""
     case = b.lock(case)
@@ -225,6 +273,9 @@ def record_enforcement(case, actor, *, kind, description, at=None, completes=Fal
         raise DomainError(_("请填写执行情况。"))
     b.check_document(case, document)
     at = b.as_datetime(at)
+    entry = dates.check_act(
+        case, at, what=dates.ENFORCEMENT, after=[_executes_after(case)], late_reason=late_reason
+    )
     data = {"kind": kind, "description": description, "document": b.document_ref(document)}
     summary = f"{ENFORCEMENT_KINDS[kind]}：{description}"[:500]
     if completes:
@@ -234,7 +285,7 @@ def record_enforcement(case, actor, *, kind, description, at=None, completes=Fal
                 _("罚没款尚未缴清（应缴 %(d)s 元，已缴 %(p)s 元），不能登记执行完毕。")
                 % {"d": due, "p": case.paid_amount}
             )
-        _complete(case, actor, summary + _("（执行完毕）"), data, at)
+        _complete(case, actor, summary + _("（执行完毕）"), data, at, entry)
         return case
     b.record(
         case,
@@ -244,12 +295,13 @@ def record_enforcement(case, actor, *, kind, description, at=None, completes=Fal
         data=data,
         at=at,
         activity="execution" if kind == "compulsory" else "",
+        entry=entry,
     )
     return case
 
 
 @transaction.atomic
-def close_case(case, actor, *, report, at=None, document=None):
+def close_case(case, actor, *, report, at=None, document=None, late_reason=""):
     """结案 (结案报告 approved by the head)."""
     case = b.lock(case)
     b.require_head(actor, case)
@@ -262,7 +314,20 @@ def close_case(case, actor, *, report, at=None, document=None):
     if not report:
         raise DomainError(_("请填写结案报告。"))
     b.check_document(case, document)
-    case.closed_at = b.as_datetime(at)
+    at = b.as_datetime(at)
+    entry = dates.check_act(
+        case,
+        at,
+        what=dates.CLOSING,
+        after=[
+            (dates.DECISION, case.decision_at),
+            (dates.SERVICE, case.served_at),
+            (dates.FILING, case.simple_filed_at),
+            dates.latest_event(case, EventKind.PAYMENT, EventKind.ENFORCEMENT),
+        ],
+        late_reason=late_reason,
+    )
+    case.closed_at = at
     case.save()
     b.record(
         case,
@@ -271,12 +336,13 @@ def close_case(case, actor, *, report, at=None, document=None):
         summary=_("批准结案"),
         data={"report": report, "document": b.document_ref(document)},
         at=case.closed_at,
+        entry=entry,
     )
     return case
 
 
 @transaction.atomic
-def archive_case(case, actor, *, location="", retention="", at=None):
+def archive_case(case, actor, *, location="", retention="", at=None, late_reason=""):
     """归档: the case file is complete; the case becomes read-only."""
     case = b.lock(case)
     b.require_agency_member(actor, case, Role.HANDLER, Role.HEAD)
@@ -284,6 +350,13 @@ def archive_case(case, actor, *, location="", retention="", at=None):
     if not case.closed_at:
         raise DomainError(_("案件尚未结案，不能归档。"), ErrorCode.ILLEGAL_TRANSITION)
     at = b.as_datetime(at)
+    entry = dates.check_act(
+        case,
+        at,
+        what=dates.ARCHIVE,
+        after=[(dates.CLOSING, case.closed_at)],
+        late_reason=late_reason,
+    )
     old = b.move(case, Stage.ARCHIVED, actor)
     case.archived_at = at
     case.save()
@@ -300,6 +373,7 @@ def archive_case(case, actor, *, location="", retention="", at=None):
         at=at,
         event_type=EventType.CASE_ARCHIVED,
         old_stage=old,
+        entry=entry,
     )
     b.stage_changed(case, old, actor)
     return case

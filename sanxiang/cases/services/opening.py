@@ -25,6 +25,7 @@ from ..models import (
     Stage,
 )
 from . import _base as b
+from . import dates
 
 # --------------------------------------------------------------------------- parties
 
@@ -217,6 +218,9 @@ def open_case(
     if field not in EnforcementField.values:
         raise DomainError(_("请选择执法领域。"))
     region = (region or agency.region or "").strip()
+    found_at = b.as_datetime(found_at) if found_at else None
+    if found_at is not None:
+        dates.not_in_future(found_at, dates.FOUND)
     cleaned = [clean_party(p) for p in parties]
     version_label, snapshot = power_snapshot(power)
     case = Case.objects.create(
@@ -232,7 +236,7 @@ def open_case(
         place=place or "",
         source=source,
         source_detail=source_detail or "",
-        found_at=b.as_datetime(found_at) if found_at else None,
+        found_at=found_at,
         created_by=actor,
     )
     own = b.officer_of(actor)
@@ -260,8 +264,11 @@ def open_case(
 
 
 @transaction.atomic
-def approve_opening(case, actor, *, opinion="", at=None):
-    """机关负责人批准立案: assigns the 案件编号 and starts the time limit."""
+def approve_opening(case, actor, *, opinion="", at=None, late_reason=""):
+    """机关负责人批准立案: assigns the 案件编号 and starts the time limit.
+
+    ``at``: the date of the approval (立案日期; default now); one more than
+    ``dates.late_entry_days()`` days back is a 补录 and needs ``late_reason``."""
     case = b.lock(case)
     b.require_head(actor, case)
     b.require_stage(case, Stage.OPENING, action=_("批准立案"))
@@ -270,6 +277,14 @@ def approve_opening(case, actor, *, opinion="", at=None):
     if not case.handlers.exists():
         raise DomainError(_("尚未指定办案人员，不能立案。"))
     at = b.as_datetime(at)
+    entry = dates.check_act(
+        case,
+        at,
+        what=dates.REGISTRATION,
+        after=[(dates.FOUND, case.found_at)],
+        late_reason=late_reason,
+        registered=False,
+    )
     case.opening_status = OpeningStatus.APPROVED
     case.opened_at = at
     case.approved_by = actor
@@ -290,6 +305,7 @@ def approve_opening(case, actor, *, opinion="", at=None):
         data={"number": case.number, "opinion": opinion, "deadline": case.deadline},
         at=at,
         event_type=EventType.CASE_OPENED,
+        entry=entry,
     )
     return case
 
@@ -358,7 +374,7 @@ def require_two_officers(case, officers, on_date, action):
 
 
 @transaction.atomic
-def start_investigation(case, actor, *, at=None):
+def start_investigation(case, actor, *, at=None, late_reason=""):
     """立案 → 调查取证 (needs two certified officers among the handlers)."""
     case = b.lock(case)
     b.require_case_handler(actor, case)
@@ -368,6 +384,7 @@ def start_investigation(case, actor, *, at=None):
             _("立案尚未经机关负责人批准，不能开始调查。"), ErrorCode.ILLEGAL_TRANSITION
         )
     at = b.as_datetime(at)
+    entry = dates.check_act(case, at, what=dates.INVESTIGATION_START, late_reason=late_reason)
     officers = [h.officer for h in case.handlers.select_related("officer")]
     require_two_officers(case, officers, b.as_date(at), _("调查取证"))
     old = b.move(case, Stage.INVESTIGATION, actor)
@@ -380,6 +397,7 @@ def start_investigation(case, actor, *, at=None):
         data={"officers": [{"id": o.pk, "name": o.name} for o in officers]},
         at=at,
         old_stage=old,
+        entry=entry,
     )
     b.stage_changed(case, old, actor)
     return case
@@ -411,6 +429,7 @@ def record_event(
     evidence=(),
     documents=(),
     data=None,
+    late_reason="",
 ):
     """Record an enforcement activity (现场检查、询问、抽样、先行登记保存、查封扣押…).
 
@@ -428,8 +447,7 @@ def record_event(
     if activity and activity not in RecordedActivity.values:
         raise DomainError(_("执法活动类别无效。"))
     at = b.as_datetime(at)
-    if at > b.now() + dt.timedelta(minutes=10):
-        raise DomainError(_("执法活动时间不能晚于当前时间。"))
+    entry = dates.check_act(case, at, what=dates.ACTIVITY, late_reason=late_reason)
     officers = list(officers)
     if activity and (case.stage == Stage.INVESTIGATION or activity in INVESTIGATIVE):
         require_two_officers(case, officers, b.as_date(at), _("该调查取证活动"))
@@ -461,6 +479,7 @@ def record_event(
         data=payload,
         at=at,
         activity=activity,
+        entry=entry,
     )
 
 
@@ -475,6 +494,7 @@ def finish_investigation(
     confiscation_value=None,
     is_major=False,
     at=None,
+    late_reason="",
 ):
     """调查终结: the investigation report; the case goes to 审查决定."""
     from sanxiang.core.fields import PenaltyKind
@@ -495,6 +515,16 @@ def finish_investigation(
     if fine and PenaltyKind.FINE not in kinds:
         kinds.append(PenaltyKind.FINE)
     at = b.as_datetime(at)
+    entry = dates.check_act(
+        case,
+        at,
+        what=dates.INVESTIGATION_END,
+        after=[
+            dates.latest_event(case, EventKind.INVESTIGATION_STARTED),
+            dates.latest_event(case, EventKind.ACTIVITY),
+        ],
+        late_reason=late_reason,
+    )
     old = b.move(case, Stage.DECISION, actor)
     case.proposed_penalty_kinds = kinds
     case.proposed_fine = fine
@@ -517,6 +547,7 @@ def finish_investigation(
         },
         at=at,
         old_stage=old,
+        entry=entry,
     )
     b.stage_changed(case, old, actor)
     return case

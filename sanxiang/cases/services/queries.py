@@ -458,6 +458,9 @@ def timeline(case):
                 "warnings": ev.data.get("warnings", []),
                 "source": "case",
                 "url": "",
+                "late_entry": ev.late_entry,
+                "late_reason": ev.late_reason,
+                "recorded_at": ev.recorded_at,
             }
         )
     for provider in hooks.timeline_contributors():
@@ -478,6 +481,9 @@ def timeline(case):
                     "warnings": [],
                     "source": "external",
                     "url": item.get("url", ""),
+                    "late_entry": False,
+                    "late_reason": "",
+                    "recorded_at": None,
                 }
             )
     epoch = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)

@@ -37,6 +37,7 @@ from ..models import (
     Stage,
 )
 from . import _base as b
+from . import dates
 from .opening import _check_officer, _check_power, certified_officers, clean_party, power_snapshot
 
 CITIZEN_LIMIT = Decimal("200")
@@ -71,6 +72,7 @@ def decide_on_the_spot(
     paid_on_spot=False,
     receipt_number="",
     document=None,
+    late_reason="",
 ):
     """当场作出行政处罚决定: creates the case, decides, hands the decision over (service)
     and, when the fine is collected on the spot, records the payment."""
@@ -113,6 +115,10 @@ def decide_on_the_spot(
         if not (value or "").strip():
             raise DomainError(_("请填写%(w)s。") % {"w": label})
     at = b.as_datetime(decided_at)
+    # the on-the-spot decision is the case's first act (it opens the case): rules 1 and 3
+    entry = dates.check_act(
+        None, at, what=dates.DECISION, late_reason=late_reason, registered=False
+    )
     day = b.as_date(at)
     field = field or power.field
     if field not in EnforcementField.values:
@@ -186,6 +192,7 @@ def decide_on_the_spot(
         },
         at=at,
         event_type=EventType.CASE_OPENED,
+        entry=entry,
     )
     old = b.move(case, Stage.SERVICE, actor)
     case.decision_outcome = DecisionOutcome.PENALTY
@@ -222,6 +229,7 @@ def decide_on_the_spot(
         at=at,
         event_type=EventType.DECISION_ISSUED,
         old_stage=old,
+        entry=entry,
     )
     signals.decision_issued.send(sender=Case, case=case, document=document, actor=actor)
     old2 = b.move(case, Stage.EXECUTION, actor)
@@ -241,6 +249,7 @@ def decide_on_the_spot(
         at=at,
         activity="",
         old_stage=old2,
+        entry=entry,
     )
     b.stage_changed(case, Stage.DECISION, actor)
     if fine and paid_on_spot:
@@ -253,13 +262,14 @@ def decide_on_the_spot(
             method="on_the_spot",
             paid_at=at,
             receipt_number=receipt_number,
+            late_reason=entry.late_reason,
         )
         case.refresh_from_db()
     return case
 
 
 @transaction.atomic
-def file_simple_decision(case, actor, *, at=None, note=""):
+def file_simple_decision(case, actor, *, at=None, note="", late_reason=""):
     """当场处罚决定报所属行政机关备案 (第五十二条第三款)."""
     case = b.lock(case)
     b.require_agency_member(actor, case, Role.HEAD, Role.HANDLER)
@@ -269,6 +279,13 @@ def file_simple_decision(case, actor, *, at=None, note=""):
         raise DomainError(_("该当场处罚决定已备案。"), ErrorCode.CONFLICT)
     b.require_active(case, _("备案"))
     at = b.as_datetime(at)
+    entry = dates.check_act(
+        case,
+        at,
+        what=dates.FILING,
+        after=[(dates.DECISION, case.decision_at)],
+        late_reason=late_reason,
+    )
     late = bool(case.simple_filing_deadline and b.as_date(at) > case.simple_filing_deadline)
     case.simple_filed_at = at
     case.save()
@@ -284,4 +301,5 @@ def file_simple_decision(case, actor, *, at=None, note=""):
         },
         data={"late": late, "deadline": case.simple_filing_deadline, "note": note},
         at=at,
+        entry=entry,
     )

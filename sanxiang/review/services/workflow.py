@@ -513,7 +513,16 @@ def dispute_opinion(review, actor, *, reason) -> Dispute:
 
 @transaction.atomic
 def record_collective_discussion(
-    dispute, actor, *, held_on, participants, minutes, conclusion, decision, chair=""
+    dispute,
+    actor,
+    *,
+    held_on,
+    participants,
+    minutes,
+    conclusion,
+    decision,
+    chair="",
+    late_reason="",
 ) -> DisputeDiscussion:
     """The head records the decision taken after collective discussion of a dispute."""
     review = _lock(dispute.review)
@@ -531,6 +540,8 @@ def record_collective_discussion(
         raise DomainError(_("请填写讨论记录和决定内容。"))
     if held_on is None:
         raise DomainError(_("请填写讨论日期。"))
+    if held_on > clock.today():
+        raise DomainError(_("讨论日期不能晚于今天。"))
     discussion = DisputeDiscussion.objects.create(
         dispute=dispute,
         held_on=held_on,
@@ -551,14 +562,17 @@ def record_collective_discussion(
 
         from sanxiang.cases import services as cases
 
+        # 9:00 of the day it was held, or now for a discussion held earlier this morning
+        held_at = min(timezone.make_aware(dt.datetime.combine(held_on, dt.time(9, 0))), clock.now())
         cases.collective_discussion(
             case,
             actor,
-            held_at=timezone.make_aware(dt.datetime.combine(held_on, dt.time(9, 0))),
+            held_at=held_at,
             chair=(chair or _name(actor)),
             participants=names,
             minutes=minutes,
             conclusion=f"{DiscussionConclusion(conclusion).label}：{decision}",
+            late_reason=late_reason,
         )
     _ledger(
         EventType.REVIEW_COLLECTIVE_DISCUSSION,
