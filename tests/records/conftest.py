@@ -56,11 +56,15 @@ def case_a(agency_a, handler_a, officer_a1, officer_a2, head_a):
 
 
 def labels(case, officer, **over):
-    start = timezone.now() - dt.timedelta(hours=2)
+    # recorded earlier today (Beijing time), so that an activity entered now is the same day
+    now = timezone.now()
+    midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    start = max(now - dt.timedelta(hours=2), midnight)
+    end = min(start + dt.timedelta(minutes=30), now)
     data = {
         "activity": RecordedActivity.ON_SITE_INSPECTION,
         "recorded_start": start.isoformat(),
-        "recorded_end": (start + dt.timedelta(minutes=30)).isoformat(),
+        "recorded_end": end.isoformat(),
         "place": "青禾县某超市",
         "collector": officer.pk,
         "proves": "现场货架上陈列过期食品",
