@@ -5,7 +5,7 @@ from django.contrib import admin
 
 from sanxiang.org.admin import ScopedReadOnlyAdmin as ScopedAdmin
 
-from .models import Document, DocumentCorrection, DocumentNumberSequence
+from .models import Document, DocumentCorrection, DocumentFixityAlert, DocumentNumberSequence
 
 
 @admin.register(Document)
@@ -28,3 +28,10 @@ class DocumentNumberSequenceAdmin(ScopedAdmin):
     list_display = ["agency", "number_code", "year", "last_serial"]
     list_filter = ["year", "number_code"]
     readonly_fields = [f.name for f in DocumentNumberSequence._meta.fields]
+
+
+@admin.register(DocumentFixityAlert)
+class DocumentFixityAlertAdmin(ScopedAdmin):
+    list_display = ["id", "document", "file_format", "problem", "agency", "at"]
+    list_filter = ["problem", "file_format"]
+    readonly_fields = [f.name for f in DocumentFixityAlert._meta.fields]

@@ -228,7 +228,9 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @action(detail=True, methods=["get"])
     def pdf(self, request, pk=None):
         doc = self.get_object()
-        return file_response(services.render_pdf(doc), download_name(doc, "pdf"), "application/pdf")
+        return file_response(
+            services.render_pdf(doc, request.user), download_name(doc, "pdf"), "application/pdf"
+        )
 
     @extend_schema(
         responses={
@@ -243,7 +245,7 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def docx(self, request, pk=None):
         doc = self.get_object()
         return file_response(
-            services.render_docx(doc),
+            services.render_docx(doc, request.user),
             download_name(doc, "docx"),
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         )

@@ -221,3 +221,58 @@ class DocumentNumberSequence(models.Model):
 
     def __str__(self):
         return f"{self.agency_id} {self.number_code} {self.year}: {self.last_serial}"
+
+
+class FixityProblem(models.TextChoices):
+    MISMATCH = "mismatch", _("哈希值不一致（文件被篡改或损坏）")
+    MISSING = "missing", _("文件缺失")
+    LEDGER = "ledger", _("与账本签发记录不一致")
+
+
+class DocumentFixityRun(models.Model):
+    """One pass of the documents fixity job (``integrity.fixity_check``). Append-only."""
+
+    started_at = models.DateTimeField(_("开始时间"))
+    finished_at = models.DateTimeField(_("结束时间"))
+    checked = models.IntegerField(_("校验文书数"), default=0)
+    bytes_checked = models.BigIntegerField(_("校验字节数"), default=0)
+    failures = models.IntegerField(_("告警数"), default=0)
+    last_document_id = models.BigIntegerField(_("游标（最后校验的文书）"), default=0)
+
+    class Meta:
+        verbose_name = _("文书完整性校验")
+        verbose_name_plural = _("文书完整性校验")
+        ordering = ["-started_at"]
+
+
+class DocumentFixityAlert(models.Model):
+    """A stored file of an issued document no longer matches its recorded SHA-256 (or
+    is missing). Written by the fixity job and by a refused download. Append-only."""
+
+    run = models.ForeignKey(
+        DocumentFixityRun,
+        verbose_name=_("校验批次"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="alerts",
+    )
+    agency = models.ForeignKey(
+        "org.Agency", verbose_name=_("制作机关"), on_delete=models.PROTECT, related_name="+"
+    )
+    document = models.ForeignKey(
+        Document, verbose_name=_("文书"), on_delete=models.PROTECT, related_name="fixity_alerts"
+    )
+    file_format = models.CharField(_("文件格式"), max_length=8)
+    problem = models.CharField(_("问题"), max_length=16, choices=FixityProblem.choices)
+    expected_sha256 = models.CharField(_("应为"), max_length=64)
+    actual_sha256 = models.CharField(_("实为"), max_length=64, blank=True)
+    at = models.DateTimeField(_("发现时间"))
+
+    class Meta:
+        verbose_name = _("文书完整性告警")
+        verbose_name_plural = _("文书完整性告警")
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.document_id} {self.file_format} {self.problem}"

@@ -1,7 +1,8 @@
 """Rendering of documents to PDF (WeasyPrint, Noto CJK fonts) and DOCX (docxtpl).
 
 ``render_pdf(doc)`` / ``render_docx(doc)``: for an issued document they return the stored
-bytes (the record, never re-rendered); for a draft they render a preview marked 草稿
+bytes (the record, never re-rendered), refused when they no longer hash to what was issued
+(``integrity.read_issued``); for a draft they render a preview marked 草稿
 with the number left blank. ``issue_document`` calls ``render_pdf_bytes`` /
 ``render_docx_bytes`` with the number and date it assigns.
 
@@ -150,17 +151,22 @@ def _read_stored(field) -> bytes:
         field.close()
 
 
-def render_pdf(doc) -> bytes:
-    """The issued PDF (stored bytes) or a draft preview."""
-    if doc.is_issued and doc.pdf:
-        return _read_stored(doc.pdf)
+def render_pdf(doc, actor=None) -> bytes:
+    """The issued PDF (stored bytes, checked against the recorded SHA-256 and the ledger:
+    ``integrity.TamperedDocument`` when they differ) or a draft preview."""
+    if doc.is_issued:
+        from .integrity import read_issued
+
+        return read_issued(doc, "pdf", actor)
     return render_pdf_bytes(doc, draft=True)
 
 
-def render_docx(doc) -> bytes:
-    """The issued DOCX (stored bytes) or a draft rendering."""
-    if doc.is_issued and doc.docx:
-        return _read_stored(doc.docx)
+def render_docx(doc, actor=None) -> bytes:
+    """The issued DOCX (stored bytes, checked like ``render_pdf``) or a draft rendering."""
+    if doc.is_issued:
+        from .integrity import read_issued
+
+        return read_issued(doc, "docx", actor)
     return render_docx_bytes(doc, draft=True)
 
 

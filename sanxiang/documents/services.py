@@ -742,12 +742,13 @@ def verify_document(doc) -> list:
     """Integrity problems of an issued document (empty list: intact): the stored PDF
     still hashes to ``sha256``, carries a valid agency seal (sealed kinds) and the ledger
     leaf records the same hash and number."""
+    from .integrity import read_stored
+
     problems = []
     if not doc.is_issued:
         return [_("文书尚未签发。")]
-    try:
-        data = render_pdf(doc)
-    except (OSError, ValueError):
+    data = read_stored(doc, "pdf")
+    if data is None:
         return [_("PDF 文件缺失或无法读取。")]
     if hashlib.sha256(data).hexdigest() != doc.sha256:
         problems.append(_("PDF 文件的 SHA-256 与签发记录不一致。"))

@@ -137,6 +137,7 @@ def detail(request, pk):
         "correction_form": CorrectionForm(),
         "correction_content_form": FormClass(initial=doc.content),
         "superseded_by": doc.superseded_by if doc.is_issued else None,
+        "fixity_alerts": list(doc.fixity_alerts.order_by("-at")[:5]) if doc.is_issued else [],
         "main_decision": services.is_case_main_decision(doc),
         "chain": _chain(doc),
         "content_rows": [
@@ -230,7 +231,10 @@ def correct(request, pk):
 def preview_pdf(request, pk):
     doc = _document(request, pk)
     return file_response(
-        services.render_pdf(doc), download_name(doc, "pdf"), "application/pdf", inline=True
+        services.render_pdf(doc, request.user),
+        download_name(doc, "pdf"),
+        "application/pdf",
+        inline=True,
     )
 
 
@@ -238,9 +242,9 @@ def preview_pdf(request, pk):
 def download(request, pk, fmt):
     doc = _document(request, pk)
     if fmt == "pdf":
-        data, ctype = services.render_pdf(doc), "application/pdf"
+        data, ctype = services.render_pdf(doc, request.user), "application/pdf"
     elif fmt == "docx":
-        data = services.render_docx(doc)
+        data = services.render_docx(doc, request.user)
         ctype = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     else:
         raise Http404

@@ -145,6 +145,47 @@ def uninstall_sql(connection, table):
     ]
 
 
+def trigger_names(vendor, table, custom=""):
+    """Names of the triggers that protect ``table`` on ``vendor``: the shared helper's, or
+    with ``custom="issued"`` those of documents migration 0002 (issued rows only)."""
+    table = _check_ident(table)
+    if custom == "issued":
+        if vendor == "postgresql":
+            return [f"{table}_issued_immutable"]
+        return [f"{table}_issued_update", f"{table}_issued_delete"]
+    if custom:
+        raise ValueError(f"unknown trigger set: {custom!r}")
+    if vendor == "postgresql":
+        return [f"{table}_append_only"]
+    return [f"{table}_append_only_update", f"{table}_append_only_delete"]
+
+
+def installed_triggers(connection, tables=None):
+    """{trigger name: (table, enabled, body)} of the triggers in ``connection``'s
+    database (only on ``tables`` when given). ``body``: the SQL that raises (SQLite: the
+    trigger's own SQL; PostgreSQL: the source of the function it calls)."""
+    out = {}
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT t.tgname, c.relname, t.tgenabled <> 'D', p.prosrc "
+                "FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "JOIN pg_proc p ON p.oid = t.tgfoid "
+                "WHERE NOT t.tgisinternal AND n.nspname = current_schema()"
+            )
+        elif connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT name, tbl_name, 1, sql FROM sqlite_master WHERE type = 'trigger'"
+            )
+        else:
+            raise NotImplementedError(connection.vendor)
+        for name, table, enabled, body in cursor.fetchall():
+            if tables is None or table in tables:
+                out[name] = (table, bool(enabled), body or "")
+    return out
+
+
 def append_only_operations(table_name: str, allow_update_columns=None) -> list:
     """Migration operations that make ``table_name`` append-only (see module docstring).
 

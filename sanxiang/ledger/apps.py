@@ -8,6 +8,7 @@ class LedgerConfig(AppConfig):
     verbose_name = _("防篡改账本")
 
     def ready(self):
-        from . import append_only
+        from . import append_only, checks
 
         append_only.install()
+        checks.register()

@@ -27,6 +27,7 @@ class EventType(models.TextChoices):
     CASE_EVENT = "case.event", _("案件事项记录")
     DOCUMENT_ISSUED = "case.document_issued", _("文书签发")
     DOCUMENT_CORRECTED = "case.document_corrected", _("文书更正")
+    DOCUMENT_FIXITY_ALERT = "documents.fixity_alert", _("文书完整性校验告警")
     DECISION_ISSUED = "case.decision_issued", _("作出决定")
     CASE_ARCHIVED = "case.archived", _("归档")
     # records (A/V and evidence)

@@ -17,7 +17,26 @@ def sign_if_grown(force: bool = False):
         return sign_tree_head(size)
 
 
+def check_triggers(stdout):
+    """Production processes (gunicorn, celery) never run ``manage.py check``: report a
+    missing append-only trigger here too (ERROR log line + the job's output)."""
+    import logging
+
+    from django.db import connection
+
+    from .checks import trigger_problems
+
+    problems = trigger_problems(connection)
+    for label, table, problem in problems:
+        logging.getLogger("sanxiang.ledger.triggers").error(
+            "APPEND-ONLY TRIGGER PROBLEM on %s (%s): %s", table, label, problem
+        )
+        stdout.write(f"ledger: append-only trigger problem on {table}: {problem}\n")
+    return problems
+
+
 def run(stdout):
     head = sign_if_grown()
     if head is not None:
         stdout.write(f"ledger: signed tree head size={head.tree_size}")
+    check_triggers(stdout)

@@ -419,7 +419,16 @@ def opinion_pdf(request, pk):
         opinion = review.opinion
     except Exception:  # noqa: BLE001
         raise Http404 from None
-    return _file_response(opinion.pdf, f"法制审核意见书-{review.case_id}-{review.version}.pdf")
+    name = f"法制审核意见书-{review.case_id}-{review.version}.pdf"
+    if opinion.document_id and opinion.document.is_issued:
+        # the opinion's PDF is the issued document's file: checked against its SHA-256 and
+        # the ledger like every other download of it (refused and alerted when tampered)
+        from sanxiang.documents import services as documents
+        from sanxiang.documents.views import file_response
+
+        data = documents.render_pdf(opinion.document, request.user)
+        return file_response(data, name, "application/pdf")
+    return _file_response(opinion.pdf, name)
 
 
 @login_required

@@ -63,7 +63,7 @@ def test_reviewer_flow_on_pages(client_for, steps, head_a, reviewer_a, handler_a
     page = c.get(f"/review/{review.pk}/").content.decode()
     assert "签名校验通过" in page
     pdf = c.get(f"/review/{review.pk}/opinion.pdf")
-    assert pdf.status_code == 200 and b"".join(pdf.streaming_content).startswith(b"%PDF")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert client_for(handler_a).get(f"/review/cases/{steps.case.pk}/").status_code == 200
 
 
@@ -180,3 +180,28 @@ def test_dispute_and_discussion_forms(client_for, steps, handler_a, head_a):
     )
     page = c.get(f"/review/{review.pk}/").content.decode()
     assert "采纳法制审核意见" in page and "据审核意见终止本案办理" in page
+
+
+def test_opinion_pdf_download_refuses_tampered_bytes(client_for, steps, reviewer_a):
+    """The opinion's PDF is an issued document's file: a flipped byte on disk is refused
+    (issue #11 item 7), like every other download of that document."""
+    import os
+
+    from django.core.files.storage import default_storage
+
+    from sanxiang.documents.models import DocumentFixityAlert
+
+    review = steps.opinion("agree")
+    c = client_for(reviewer_a)
+    r = c.get(f"/review/{review.pk}/opinion.pdf")
+    assert r.status_code == 200 and r.content.startswith(b"%PDF")
+    path = default_storage.path(review.opinion.pdf.name)
+    os.chmod(path, 0o640)
+    with open(path, "r+b") as f:
+        data = f.read()
+        f.seek(len(data) // 2)
+        f.write(bytes([data[len(data) // 2] ^ 0x01]))
+    r = c.get(f"/review/{review.pk}/opinion.pdf")
+    assert r.status_code in (400, 409)
+    assert "SHA-256" in r.content.decode()
+    assert DocumentFixityAlert.objects.filter(document=review.opinion.document).exists()

@@ -7,6 +7,8 @@
   index and the reason otherwise.
 * ``sign [--size N]``: sign a tree head now (for the current size or a past size N).
 * ``export-key [--format pem|raw|json]``: print the public key of the ledger.
+* ``triggers [--repair]``: list the append-only triggers that are missing, disabled or
+  no longer raise (the system check ``sanxiang.E101``); ``--repair`` re-creates them.
 """
 
 import json
@@ -18,6 +20,9 @@ from sanxiang.core.errors import DomainError
 
 class Command(BaseCommand):
     help = "账本校验、树头签名、导出公钥。Ledger: verify, sign a tree head, export the key."
+    # verify and ``triggers --repair`` must run exactly when a trigger is missing, which
+    # the system check sanxiang.E101 reports as an error (it would stop the command)
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -35,6 +40,8 @@ class Command(BaseCommand):
         sign.add_argument("--size", type=int, default=None, help="past tree size to sign")
         export = sub.add_parser("export-key", help="print the public key")
         export.add_argument("--format", choices=["pem", "raw", "json"], default="pem")
+        triggers = sub.add_parser("triggers", help="check (and repair) the append-only triggers")
+        triggers.add_argument("--repair", action="store_true", help="re-create missing triggers")
 
     def handle(self, *args, **options):
         action = options["action"]
@@ -55,6 +62,8 @@ class Command(BaseCommand):
             except DomainError as exc:
                 raise CommandError(str(exc))
             self.stdout.write(json.dumps(head.as_dict(), ensure_ascii=False))
+        elif action == "triggers":
+            self._triggers(options["repair"])
         elif action == "export-key":
             from sanxiang.ledger import heads
 
@@ -67,3 +76,22 @@ class Command(BaseCommand):
                 from sanxiang.ledger.bundle import public_key_info
 
                 self.stdout.write(json.dumps(public_key_info(), ensure_ascii=False))
+
+    def _triggers(self, repair):
+        from django.db import connection
+
+        from sanxiang.ledger.checks import trigger_problems
+        from sanxiang.ledger.protection import repair_triggers
+
+        problems = trigger_problems(connection)
+        for label, table, problem in problems:
+            self.stdout.write(f"{table} ({label}): {problem}")
+        if problems and repair:
+            repaired = repair_triggers(connection, {label for label, _t, _p in problems})
+            self.stdout.write(f"re-created the triggers of {len(repaired)} table(s)")
+            problems = trigger_problems(connection)
+        if problems:
+            raise CommandError(
+                f"防篡改触发器缺失 {len(problems)} 处 append-only trigger problem(s)", returncode=1
+            )
+        self.stdout.write("append-only triggers: all present")

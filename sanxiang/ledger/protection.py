@@ -1,0 +1,192 @@
+"""Which protection every model of the platform has — the one list (issue #11 item 10).
+
+Every concrete model of a ``sanxiang.*`` app is in exactly one of:
+
+``APPEND_ONLY``
+    Rows are refused UPDATE/DELETE by database triggers (``append_only.py``; for
+    ``documents.Document`` the conditional "issued" triggers of documents migration 0002).
+    The system check ``sanxiang.E101`` (``ledger/checks.py``) reports every trigger listed
+    here that is missing or disabled in the database (a SQLite table rebuild drops them).
+``RECONCILED``
+    Rows may change, but every change is ledgered and a reconciliation compares the row
+    with its leaf (issue #11 item 8). Empty until that reconciliation exists.
+``NO_LEGAL_WEIGHT``
+    Caches, counters, queues and messages: losing or editing them changes no record.
+``KNOWN_GAPS``
+    Rows with legal weight that are neither: the gap is stated here, with why it is not
+    closed yet, so it stays visible (``docs/ledger.md`` lists them).
+
+``tests/ledger/test_protection.py`` fails for a model that is in none (or more than one) of
+these, so a new model cannot ship without a decision.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class AppendOnly:
+    """A trigger-protected table. ``allow_update_columns``: the columns the triggers let
+    change (``None``: every UPDATE refused). ``custom``: the triggers are not the shared
+    helper's (their names are given by ``append_only.trigger_names``)."""
+
+    reason: str
+    allow_update_columns: tuple | None = None
+    custom: str = ""
+
+
+_DECISION = ("status", "decided_by_id", "decided_at", "decision_note")
+
+APPEND_ONLY: dict[str, AppendOnly] = {
+    # the ledger itself (ledger 0002)
+    "ledger.Leaf": AppendOnly("账本叶子：事件原文与哈希"),
+    "ledger.NodeHash": AppendOnly("账本子树哈希"),
+    "ledger.SignedTreeHead": AppendOnly("已签名树头"),
+    # documents (documents 0002, 0003)
+    "documents.Document": AppendOnly(
+        "草稿可改；已签发文书（OLD.status='issued'）拒绝 UPDATE/DELETE", custom="issued"
+    ),
+    "documents.DocumentCorrection": AppendOnly("文书更正记录"),
+    "documents.DocumentFixityRun": AppendOnly("文书完整性校验批次"),
+    "documents.DocumentFixityAlert": AppendOnly("文书完整性告警"),
+    # records (records 0002, 0003)
+    "records.Recording": AppendOnly("音像记录及其标注"),
+    "records.LongTermMark": AppendOnly("长期保存标记"),
+    "records.Purge": AppendOnly("到期清除记录"),
+    "records.AccessLog": AppendOnly("调阅/下载日志"),
+    "records.AccessRefusal": AppendOnly("拒绝调阅日志"),
+    "records.FixityRun": AppendOnly("音像完整性校验批次"),
+    "records.FixityAlert": AppendOnly("音像完整性告警"),
+    "records.AccessRequest": AppendOnly(
+        "调阅申请：只有审批栏目和有效期可以填写", allow_update_columns=(*_DECISION, "valid_until")
+    ),
+    "records.RecordingWaiver": AppendOnly(
+        "免予音像记录说明：只有审批栏目可以填写", allow_update_columns=_DECISION
+    ),
+    # cases (cases 0002, 0004)
+    "cases.CaseEvent": AppendOnly("案件时间轴"),
+    "cases.CollectiveDiscussion": AppendOnly("集体讨论记录"),
+    # legal review (review 0002)
+    "review.ReviewScope": AppendOnly("法制审核范围评估"),
+    "review.ReviewMaterial": AppendOnly("送审材料"),
+    "review.ReviewAssignment": AppendOnly("审核人员分配"),
+    "review.Opinion": AppendOnly("法制审核意见"),
+    "review.ChecklistFinding": AppendOnly("审核要点结论"),
+    "review.Dispute": AppendOnly("对审核意见的异议"),
+    "review.DisputeDiscussion": AppendOnly("异议的集体讨论决定"),
+    "review.Transfer": AppendOnly("涉嫌犯罪移送"),
+}
+
+# model label -> how its rows are reconciled with the ledger (issue #11 item 8)
+RECONCILED: dict[str, str] = {}
+
+NO_LEGAL_WEIGHT: dict[str, str] = {
+    "ledger.TreeState": "cache of the tree size and frontier; `ledger verify` recomputes it",
+    "workdays.CalendarRevision": "cache-invalidation token; holds no data",
+    "cases.CaseNumberSequence": "counter; the numbers it hands out are in ledgered rows",
+    "documents.DocumentNumberSequence": "counter; each 文号 is in the issuing leaf",
+    "complaints.ComplaintSequence": "counter; each 受理编号 is in the submission leaf",
+    "notifications.Notification": "in-app messages derived from ledgered events",
+    "publicity.WebhookDelivery": "push queue; the pushed content is the ledgered snapshot",
+    "publicity.WebhookEndpoint": "configuration of an external receiver",
+}
+
+# Legal weight but neither append-only by trigger nor reconciled yet.
+KNOWN_GAPS: dict[str, str] = {
+    "org.Agency": "updated by org services and admin; AGENCY_CHANGED never written (#11.12)",
+    "org.User": "accounts change on every login; role/agency edits not ledgered (#11.12)",
+    "org.Officer": "edited through admin without a ledger event (#11.12)",
+    "org.Certificate": "status changes ledgered by org.services, not reconciled (#11.8)",
+    "org.CertificateEvent": "append-only by intent, no trigger yet (org migration not owned)",
+    "workdays.HolidayYear": "edits ledgered (holiday_changed), not reconciled (#11.8)",
+    "workdays.HolidayOverride": "edits ledgered (holiday_changed), not reconciled (#11.8)",
+    "workdays.TrackedDeadline": "recomputed by design; changes ledgered, not reconciled (#11.8)",
+    "catalog.CatalogVersion": "published versions immutable in the service only (#11.8)",
+    "catalog.Power": "immutable once published in the service only; hash in version_ref",
+    "catalog.DiscretionBenchmark": "immutable once published in the service only (#11.8)",
+    "catalog.DiscretionTier": "immutable once published in the service only (#11.8)",
+    "catalog.MajorDecisionRule": "immutable once published in the service only (#11.8)",
+    "catalog.RecordingRequirement": "immutable once published in the service only (#11.8)",
+    "catalog.InspectionItem": "immutable once published in the service only (#11.8)",
+    "catalog.ServiceGuide": "immutable once published in the service only (#11.8)",
+    "catalog.Remedy": "immutable once published in the service only (#11.8)",
+    "catalog.Contact": "immutable once published in the service only (#11.8)",
+    "cases.CasePolicy": "per-agency amounts edited in place, not ledgered (#11.8)",
+    "cases.Case": "stage changes ledgered; DELETE accepted, not reconciled (#11.8, #11.10)",
+    "cases.Party": "ledgered with the case, not reconciled (#11.8)",
+    "cases.CaseHandler": "assignment ledgered with the case, not reconciled (#11.8)",
+    "review.Review": "workflow row updated by the service; ledgered, not reconciled (#11.8)",
+    "review.DeadlineExtension": "decision filled in later; ledgered, not reconciled (#11.8)",
+    "records.UploadSession": "upload in progress updated per chunk; labels not ledgered (#11.10)",
+    "publicity.PublicationPolicy": "edited in place; changes ledgered, not reconciled (#11.8)",
+    "publicity.Publication": "workflow row; ledgered, not reconciled (#11.8)",
+    "publicity.Snapshot": "what the public sees; accepts UPDATE/DELETE (#11.10, app not owned)",
+    "publicity.PortalPage": "versioned content; approval ledgered, not reconciled (#11.8)",
+    "publicity.AnnualReport": "published report; ledgered, not reconciled (#11.8)",
+    "inspections.Target": "register edited in place; changes ledgered in bulk (#11.8)",
+    "inspections.Plan": "seed and result ledgered at the draw; row not reconciled (#11.10)",
+    "inspections.Task": "result final in the service only; ledgered, not reconciled (#11.10)",
+    "complaints.Complaint": "accepts UPDATE/DELETE; leaves hold HMAC digests (#11.10)",
+    "evaluation.Round": "workflow row; sample ledgered, not reconciled (#11.8)",
+    "evaluation.Sheet": "immutable after submission in the service only (#11.10)",
+    "evaluation.Rectification": "workflow row; ledgered, not reconciled (#11.8)",
+}
+
+
+def classification() -> dict[str, list[str]]:
+    """{model label: [the lists it is in]} over all four lists."""
+    out: dict[str, list[str]] = {}
+    for name, entries in (
+        ("APPEND_ONLY", APPEND_ONLY),
+        ("RECONCILED", RECONCILED),
+        ("NO_LEGAL_WEIGHT", NO_LEGAL_WEIGHT),
+        ("KNOWN_GAPS", KNOWN_GAPS),
+    ):
+        for label in entries:
+            out.setdefault(label, []).append(name)
+    return out
+
+
+def required_triggers(vendor: str) -> list[tuple[str, str, str]]:
+    """[(model label, table, trigger name)] that must exist on ``vendor``."""
+    from django.apps import apps
+
+    from .append_only import trigger_names
+
+    out = []
+    for label, entry in APPEND_ONLY.items():
+        table = apps.get_model(label)._meta.db_table
+        for name in trigger_names(vendor, table, entry.custom):
+            out.append((label, table, name))
+    return out
+
+
+def repair_triggers(connection, labels) -> list[str]:
+    """Re-create the triggers of the ``APPEND_ONLY`` models ``labels``; returns the tables."""
+    import importlib
+
+    from django.apps import apps
+    from django.db import transaction
+
+    from .append_only import install_sql
+
+    done = []
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        for label in labels:
+            entry = APPEND_ONLY[label]
+            table = apps.get_model(label)._meta.db_table
+            if entry.custom == "issued":
+                migration = importlib.import_module(
+                    "sanxiang.documents.migrations.0002_immutable_issued"
+                )
+                statements = migration.sql_for(connection.vendor)
+            else:
+                allowed = entry.allow_update_columns
+                statements = install_sql(
+                    connection, table, list(allowed) if allowed is not None else None
+                )
+            for sql in statements:
+                cursor.execute(sql)
+            done.append(table)
+    return done
