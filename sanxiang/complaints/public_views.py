@@ -25,21 +25,27 @@ def _too_many(request, what):
 def submit(request):
     if request.method != "POST":
         return render(request, "complaints/public/submit.html", {"form": SubmitForm()})
-    if throttle.exceeded("submit", request, throttle.SUBMIT_LIMIT):
+    # Counted atomically before anything is accepted (see throttle.py); a submission
+    # that is not accepted gives its use back.
+    if not throttle.take("submit", request, throttle.SUBMIT_LIMIT):
         return _too_many(request, _("提交"))
     form = SubmitForm(request.POST)
     if not form.is_valid():
+        throttle.give_back("submit", request)
         return render(request, "complaints/public/submit.html", {"form": form}, status=400)
     data = form.cleaned_data
-    complaint, code = services.submit(
-        kind=data["kind"],
-        agency=data["agency"],
-        content=data["content"],
-        name=data["name"],
-        phone=data["phone"],
-        reference=data["reference"],
-    )
-    throttle.hit("submit", request)
+    try:
+        complaint, code = services.submit(
+            kind=data["kind"],
+            agency=data["agency"],
+            content=data["content"],
+            name=data["name"],
+            phone=data["phone"],
+            reference=data["reference"],
+        )
+    except Exception:
+        throttle.give_back("submit", request)
+        raise
     due = services.deadline(complaint)
     return render(
         request,
@@ -53,9 +59,8 @@ def submit(request):
 def status(request):
     if request.method != "POST":
         return render(request, "complaints/public/status.html", {"form": LookupForm()})
-    if throttle.exceeded("lookup", request, throttle.LOOKUP_LIMIT):
+    if not throttle.take("lookup", request, throttle.LOOKUP_LIMIT):
         return _too_many(request, _("查询"))
-    throttle.hit("lookup", request)
     form = LookupForm(request.POST)
     complaint = None
     if form.is_valid():

@@ -16,7 +16,14 @@ Rules:
   acceptance (local-policy defaults, settings ``COMPLAINT_ACCEPT_WORKDAYS`` /
   ``COMPLAINT_CONCLUDE_WORKDAYS``);
 * every change appends a ledger leaf; the complainant's name/phone, the content, the
-  reason and the reply appear there only as HMAC-SHA256 digests.
+  reason and the reply appear there only as HMAC-SHA256 digests;
+* 回避 (recusal): a complaint that names an officer — the officer's name (or the name of
+  the officer's login account), or the number of one of the officer's 执法证, in its content
+  or its 文号/证号 field — is hidden from that officer everywhere (list, detail, API, panel,
+  actions; a hidden complaint answers 404 like a missing one), and while it names an officer
+  of the handling agency only that agency's head (机关负责人) accepts, rejects or concludes
+  it; other handlers see it read-only with the notice. When the head is the one named, the
+  complaint is hidden from the head too and a supervisor transfers it.
 """
 
 from __future__ import annotations
@@ -108,24 +115,102 @@ def require_read(user, complaint=None):
         raise PermissionDenied(_("只有承办人、机关负责人或监督人员可以查看投诉举报。"))
     if complaint is not None:
         require_agency_access(user, complaint.agency_id, _("您无权查看其他机关的投诉举报。"))
+        if names_user(complaint, user):
+            raise DomainError(_("投诉举报不存在。"), ErrorCode.NOT_FOUND)
+
+
+# --------------------------------------------------------------------------- 回避 (recusal)
+
+NAME_MIN_LENGTH = 2  # a one-character "name" would match almost any text
+
+
+def _officer_terms(officer, user=None):
+    """The strings that name an officer: names (≥ 2 characters) and 执法证 numbers."""
+    terms = set()
+    names = [officer.name if officer else "", user.full_name if user else ""]
+    for name in names:
+        name = (name or "").strip()
+        if len(name) >= NAME_MIN_LENGTH:
+            terms.add(name)
+    if officer is not None:
+        terms.update(n for n in officer.certificates.values_list("number", flat=True) if n)
+    return terms
+
+
+def recusal_terms(user) -> set[str]:
+    """What names ``user`` in a complaint: the user's officer record (name, 执法证号) and the
+    account's full name."""
+    from sanxiang.org.models import Officer
+
+    if not user or not user.is_authenticated:
+        return set()
+    officer = Officer.objects.filter(user_id=user.pk).first()
+    return _officer_terms(officer, user)
+
+
+def _names_q(terms):
+    from django.db.models import Q
+
+    q = Q()
+    for term in terms:
+        q |= Q(content__contains=term) | Q(reference__contains=term)
+    return q
+
+
+def _text_names(complaint, terms) -> bool:
+    text = f"{complaint.content}\n{complaint.reference}"
+    return any(term in text for term in terms)
+
+
+def names_user(complaint, user) -> bool:
+    """True when ``complaint`` names ``user`` (who must then recuse: 回避)."""
+    terms = recusal_terms(user)
+    return bool(terms) and _text_names(complaint, terms)
+
+
+def named_officers(complaint):
+    """Officers of the handling agency that ``complaint`` names (the reason to route it to
+    the head)."""
+    from sanxiang.org.models import Officer
+
+    officers = Officer.objects.filter(agency_id=complaint.agency_id).select_related("user")
+    return [o for o in officers if _text_names(complaint, _officer_terms(o, o.user))]
+
+
+def head_only(complaint) -> bool:
+    """A complaint naming an officer of the handling agency is handled by its head."""
+    return bool(named_officers(complaint))
 
 
 def visible_complaints(user):
-    """The complaints ``user`` may read (raises when the user may read none)."""
+    """The complaints ``user`` may read (raises when the user may read none); never the
+    complaints that name ``user`` (回避)."""
     require_read(user)
-    return scope(Complaint.objects.select_related("agency", "original_agency"), user)
+    qs = scope(Complaint.objects.select_related("agency", "original_agency"), user)
+    terms = recusal_terms(user)
+    if terms:
+        qs = qs.exclude(_names_q(terms))
+    return qs
 
 
 def can_handle(user, complaint):
-    """Accept, reject, conclude: a handler or the head of the handling agency."""
+    """Accept, reject, conclude: a handler or the head of the handling agency; only the
+    head when the complaint names an officer of the agency; never a named officer."""
     if not user or not user.is_authenticated or not user.is_active:
         return False
-    return user.agency_id == complaint.agency_id and user.role in HANDLER_ROLES
+    if user.agency_id != complaint.agency_id or user.role not in HANDLER_ROLES:
+        return False
+    if names_user(complaint, user):
+        return False
+    return user.role == Role.HEAD or not head_only(complaint)
 
 
 def can_transfer(user, complaint):
-    """The head of the handling agency, or a supervisor whose scope covers it."""
+    """The head of the handling agency, or a supervisor whose scope covers it (never an
+    officer the complaint names)."""
     if not user or not user.is_authenticated or not user.is_active:
+        return False
+    if names_user(complaint, user):
         return False
     if user.role == Role.HEAD and user.agency_id == complaint.agency_id:
         return True
@@ -136,6 +221,11 @@ def _require_handle(user, complaint):
     require_role(user, *HANDLER_ROLES, message=_("只有承办人或机关负责人可以办理投诉举报。"))
     if user.agency_id != complaint.agency_id:
         raise PermissionDenied(_("您只能办理本机关承办的投诉举报。"))
+    if names_user(complaint, user):
+        # 回避: the named officer learns nothing, not even that the complaint exists
+        raise DomainError(_("投诉举报不存在。"), ErrorCode.NOT_FOUND)
+    if user.role != Role.HEAD and head_only(complaint):
+        raise PermissionDenied(_("该投诉举报涉及本机关执法人员，依回避规定由机关负责人办理。"))
 
 
 def _require_open(complaint, *allowed):

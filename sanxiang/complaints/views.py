@@ -11,11 +11,10 @@ from django.views.decorators.http import require_POST
 from sanxiang.cases.models import CaseSource
 from sanxiang.core.errors import DomainError, ErrorCode
 from sanxiang.core.fields import CaseActType
-from sanxiang.org.scoping import scope
 
 from . import services
 from .forms import ConcludeForm, RejectForm, TransferForm
-from .models import OPEN_STATUSES, Complaint, ComplaintStatus
+from .models import OPEN_STATUSES, ComplaintStatus
 
 
 def _raise_if_permission(exc):
@@ -31,9 +30,7 @@ def complaints_panel(request):
     user = request.user
     if not services.can_read(user) or user.agency_id is None:
         return None
-    open_items = list(
-        scope(Complaint.objects.filter(status__in=OPEN_STATUSES), user).select_related("agency")
-    )
+    open_items = list(services.visible_complaints(user).filter(status__in=OPEN_STATUSES))
     deadlines = [services.deadline(c) for c in open_items]
     pending = sum(1 for c in open_items if c.status == ComplaintStatus.SUBMITTED)
     return {
@@ -99,6 +96,7 @@ def _detail(request, complaint, forms=None, status=200):
             "can_decide": can_handle and complaint.status == ComplaintStatus.SUBMITTED,
             "can_conclude": can_handle and complaint.status == ComplaintStatus.ACCEPTED,
             "can_transfer": can_transfer,
+            "head_only": complaint.is_open and services.head_only(complaint),
             "reject_form": forms.get("reject") or RejectForm(),
             "conclude_form": forms.get("conclude") or ConcludeForm(),
             "transfer_form": forms.get("transfer") or TransferForm(complaint=complaint),

@@ -2,9 +2,14 @@
 
 Access decision: tree heads, the public key and inclusion/consistency proofs are
 ``AllowAny`` - they contain only hashes, sizes and timestamps, and anyone holding a
-record must be able to check it. Leaf content (and bundles, which carry content) may
-contain internal data, so it requires an authenticated user; no agency scoping beyond
-that (the ledger is the platform's audit trail, readable by any platform user).
+record must be able to check it. Leaf *content* (the actor and the payload: party names,
+facts, officers) is scoped like every other record (issue #11 item 4, ``api_scope``): a
+logged-in user reads the content of the leaves of the agencies it may see (its own; a
+supervisor the agencies it supervises). For any other leaf ``leaves/<i>/`` answers 200
+with the index, event type and leaf hash but ``content`` and ``subject`` null and
+``withheld`` true (the hash stays checkable with the public inclusion proof), and
+``bundles/`` answers 404, as for a leaf that does not exist, when any requested leaf is
+withheld (a bundle without the content could not be verified offline).
 Signing a head on demand also requires authentication (it writes a row).
 """
 
@@ -20,9 +25,9 @@ from rest_framework.views import APIView
 
 from sanxiang.core.errors import DomainError, ErrorCode
 
-from . import services
+from . import api_scope, services
 from .bundle import export_bundle, public_key_info
-from .models import SignedTreeHead
+from .models import Leaf, SignedTreeHead
 
 
 def _b64(data) -> str:
@@ -66,9 +71,16 @@ class LeafSerializer(serializers.Serializer):
     index = serializers.IntegerField()
     event_type = serializers.CharField()
     event_type_label = serializers.CharField()
-    subject = serializers.CharField()
-    content = serializers.CharField(help_text="canonical JSON; leaf_hash = SHA-256(0x00||UTF-8)")
+    subject = serializers.CharField(allow_null=True, help_text="null when withheld")
+    content = serializers.CharField(
+        allow_null=True,
+        help_text="canonical JSON; leaf_hash = SHA-256(0x00||UTF-8); null when withheld",
+    )
     leaf_hash = serializers.CharField()
+    withheld = serializers.BooleanField(
+        help_text="true when the leaf belongs to an agency the user may not see: "
+        "only the hash is given (check it with proofs/inclusion/)"
+    )
 
 
 class BundleSerializer(serializers.Serializer):
@@ -212,17 +224,22 @@ class ConsistencyProofView(APIView):
 class LeafView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(summary="账本记录 leaf by index (login required)", responses=LeafSerializer)
+    @extend_schema(
+        summary="账本记录 leaf by index (login; content only for the user's agencies)",
+        responses=LeafSerializer,
+    )
     def get(self, request, index):
         leaf = services.get_leaf(index)
+        shown = api_scope.may_read(request.user, leaf)
         return Response(
             {
                 "index": leaf.index,
                 "event_type": leaf.event_type,
                 "event_type_label": str(leaf.event_type_label),
-                "subject": leaf.subject,
-                "content": leaf.content,
+                "subject": leaf.subject if shown else None,
+                "content": leaf.content if shown else None,
                 "leaf_hash": _b64(leaf.leaf_hash),
+                "withheld": not shown,
             }
         )
 
@@ -231,7 +248,7 @@ class BundleView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        summary="导出校验包 export a verification bundle (login required)",
+        summary="导出校验包 export a verification bundle (login; the user's agencies only)",
         parameters=[
             OpenApiParameter("indices", str, required=True, description="comma separated"),
             OpenApiParameter("tree_size", int, required=False),
@@ -246,4 +263,13 @@ class BundleView(APIView):
             raise DomainError("参数 indices 必须是逗号分隔的整数。", code=ErrorCode.INVALID)
         if not indices or len(indices) > 1000:
             raise DomainError("请提供 1 至 1000 个序号。", code=ErrorCode.INVALID)
+        leaves = list(Leaf.objects.filter(index__in=indices).only("index", "subject", "actor_id"))
+        shown = api_scope.readable(request.user, leaves)
+        hidden = sorted(set(indices) - shown)
+        if hidden:
+            raise DomainError(
+                f"序号 {hidden[0]} 的账本记录不存在或无权查看其内容"
+                "（其哈希可用公开的包含性证明 /api/ledger/proofs/inclusion/ 核验）。",
+                code=ErrorCode.NOT_FOUND,
+            )
         return Response(export_bundle(indices, _int_param(request, "tree_size", required=False)))

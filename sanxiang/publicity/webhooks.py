@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from sanxiang.core import clock
 from sanxiang.core.errors import DomainError, ErrorCode
 from sanxiang.org.models import Role
-from sanxiang.org.permissions import require_role, require_same_agency
+from sanxiang.org.permissions import require_agency_access, require_role, require_same_agency
 
 from .models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 
@@ -142,22 +142,25 @@ def retry_due(now=None, limit=200) -> int:
 
 
 def visible_deliveries(user):
-    qs = WebhookDelivery.objects.select_related("endpoint", "agency")
-    if user.is_superuser and user.agency_id is None or user.role == Role.ADMIN:
-        return qs
+    """Deliveries of the agencies ``user`` may see (``org.scoping``): an administrator of an
+    agency sees that agency's, not every agency's (issue #11 item 5); only a platform
+    superuser without an agency sees all."""
     from sanxiang.org.scoping import scope
 
-    return scope(qs, user)
+    return scope(WebhookDelivery.objects.select_related("endpoint", "agency"), user)
 
 
 @transaction.atomic
 def redeliver(delivery, actor) -> WebhookDelivery:
     """Send a logged delivery again (a new log entry pointing to the old one)."""
     require_role(actor, Role.HEAD, Role.ADMIN, message=_("只有机关负责人或管理员可以重新推送。"))
-    if not (actor.is_superuser or actor.role == Role.ADMIN):
+    if not (actor.is_superuser and actor.agency_id is None):
         if delivery.agency_id is None:
             raise DomainError(_("您无权重新推送该记录。"), code=ErrorCode.PERMISSION_DENIED)
-        require_same_agency(actor, delivery.agency_id)
+        if actor.role == Role.ADMIN:
+            require_agency_access(actor, delivery.agency_id)
+        else:
+            require_same_agency(actor, delivery.agency_id)
     if not delivery.endpoint.is_active:
         raise DomainError(_("推送接口已停用，不能重新推送。"))
     new = WebhookDelivery.objects.create(

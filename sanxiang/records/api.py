@@ -20,12 +20,14 @@ import json
 
 from django.http import FileResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from sanxiang.cases.models import Case
 from sanxiang.core.errors import DomainError, ErrorCode
 
 from . import access, caseinfo, uploads
@@ -324,8 +326,62 @@ class RecordingDownload(APIView):
         )
 
 
+class _VisibleOr404Field(serializers.PrimaryKeyRelatedField):
+    """A case or recording the requesting user may see. One that does not exist and one of
+    another agency both answer 404 with the same message, so the request for access is
+    no oracle of what exists elsewhere (issue #11 item 5; before, another agency's case
+    answered 403)."""
+
+    visible = None  # user -> queryset
+    not_found = ""
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is None:
+            return self.queryset.none()
+        return type(self).visible(user)
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        try:
+            pk = int(data)
+        except (TypeError, ValueError):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        obj = self.get_queryset().filter(pk=pk).first()
+        if obj is None:
+            raise DomainError(self.not_found, code=ErrorCode.NOT_FOUND)
+        return obj
+
+
+def _visible_cases(user):
+    from sanxiang.org.scoping import scope
+
+    return scope(Case.objects.all(), user)
+
+
+class _VisibleCaseField(_VisibleOr404Field):
+    visible = staticmethod(_visible_cases)
+    not_found = gettext_lazy("案件不存在。")
+
+
+class _VisibleRecordingField(_VisibleOr404Field):
+    visible = staticmethod(access.visible_recordings)
+    not_found = gettext_lazy("音像记录不存在。")
+
+
 class AccessRequestSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
+    case = _VisibleCaseField(
+        queryset=Case.objects.all(), label=AccessRequest._meta.get_field("case").verbose_name
+    )
+    recording = _VisibleRecordingField(
+        queryset=Recording.objects.all(),
+        required=False,
+        allow_null=True,
+        label=AccessRequest._meta.get_field("recording").verbose_name,
+    )
 
     class Meta:
         model = AccessRequest

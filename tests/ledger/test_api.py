@@ -96,23 +96,25 @@ def test_consistency_proof(anon, filled):
     assert anon.get(API + "proofs/consistency/", {"first": 0, "second": 3}).status_code == 404
 
 
-def test_leaf_content_requires_login(anon, api_for, handler_a, filled):
+def test_leaf_content_requires_login(anon, api_for, admin_user, filled):
+    # leaves of no agency: content only for a platform superuser (agency scoping of leaf
+    # content is tested in test_scope.py)
     assert anon.get(API + "leaves/2/").status_code in (401, 403)
-    r = api_for(handler_a).get(API + "leaves/2/")
+    r = api_for(admin_user).get(API + "leaves/2/")
     body = r.json()
     assert r.status_code == 200 and body["index"] == 2
     assert b64(body["leaf_hash"]) == merkle.leaf_hash(body["content"].encode())
-    assert api_for(handler_a).get(API + "leaves/99999/").status_code == 404
+    assert api_for(admin_user).get(API + "leaves/99999/").status_code == 404
 
 
-def test_bundle_endpoint(anon, api_for, handler_a, filled):
+def test_bundle_endpoint(anon, api_for, admin_user, filled):
     from sanxiang.ledger.verify_bundle import verify
 
     assert anon.get(API + "bundles/", {"indices": "1,2"}).status_code in (401, 403)
-    r = api_for(handler_a).get(API + "bundles/", {"indices": "1,2,15"})
+    r = api_for(admin_user).get(API + "bundles/", {"indices": "1,2,15"})
     assert r.status_code == 200
     assert verify(r.json()).startswith("OK: 3 leaves")
-    assert api_for(handler_a).get(API + "bundles/", {"indices": "a"}).status_code == 400
+    assert api_for(admin_user).get(API + "bundles/", {"indices": "a"}).status_code == 400
 
 
 def test_schema_lists_ledger_endpoints(api_for, admin_user):
