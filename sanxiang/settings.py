@@ -32,6 +32,10 @@ at startup when they belong to this user.
 | SECURE_HSTS_SECONDS | 31536000 in production | Strict-Transport-Security max-age |
 | SECURE_HSTS_INCLUDE_SUBDOMAINS, SECURE_HSTS_PRELOAD | 0 | add includeSubDomains / preload to HSTS |
 | SECURE_SSL_REDIRECT | 1 in production | redirect plain HTTP to HTTPS |
+| PASSWORD_MIN_LENGTH | 10 | shortest password accepted when a password is set |
+| MAX_REQUEST_BODY_MB | 50 | request body limit of the workbench and API (REQUEST_BODY_LIMITS) |
+| SEAL_CHECK_MAX_BODY_MB | 20 | request body limit of the public seal check /gs/yq/ |
+| LOGIN_IP_FAILURE_LIMIT | 20 | failed logins from one IP, any usernames, within LOGIN_IP_WINDOW_SECONDS (900) that lock the IP out for LOGIN_IP_COOLOFF_SECONDS (900) |
 """
 
 import os
@@ -235,6 +239,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: an over-limit body is refused before anything (CSRF, sessions) reads it.
+    "sanxiang.core.middleware.RequestBodyLimitMiddleware",
+    "sanxiang.core.middleware.BadInputMiddleware",
+    "sanxiang.core.login_limits.LoginIPLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "sanxiang.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -290,12 +298,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "org.User"
 AUTHENTICATION_BACKENDS = [
+    "sanxiang.core.login_limits.IPLockoutBackend",
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # 等保 (GB/T 22239-2019): at least 10 characters; Django's messages come in zh-hans.
+    {
+        "NAME": "sanxiang.core.passwords.MinimumLengthValidator",
+        "OPTIONS": {"min_length": int(env("PASSWORD_MIN_LENGTH", "10"))},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -309,6 +322,11 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
+# Password spraying (one password, many usernames): failed logins from one address across
+# all usernames lock that address (core.login_limits), counted in the shared cache.
+LOGIN_IP_FAILURE_LIMIT = int(env("LOGIN_IP_FAILURE_LIMIT", "20"))
+LOGIN_IP_WINDOW_SECONDS = int(env("LOGIN_IP_WINDOW_SECONDS", "900"))
+LOGIN_IP_COOLOFF_SECONDS = int(env("LOGIN_IP_COOLOFF_SECONDS", "900"))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
@@ -347,6 +365,23 @@ STORAGES = {
 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Request body limits in bytes by URL prefix (the longest matching prefix wins), enforced on
+# Content-Length before anything reads the body (core.middleware.RequestBodyLimitMiddleware:
+# 413 over the limit, 411 for a body streamed without Content-Length). Public forms and
+# logins are small; the public seal check takes one PDF (the check itself refuses files over
+# 10 MB with a message); the workbench takes imports and review materials. Recordings come
+# only through the resumable upload, which enforces its own limits per chunk and per upload
+# (RECORDS_MAX_UPLOAD_BYTES). docs/deployment.md gives the matching nginx settings.
+KIB, MIB = 1024, 1024 * 1024
+REQUEST_BODY_LIMITS = {
+    "/": int(env("MAX_REQUEST_BODY_MB", "50")) * MIB,
+    "/accounts/": 64 * KIB,
+    "/admin/login/": 64 * KIB,
+    "/api/auth/": 64 * KIB,
+    "/gs/": 256 * KIB,
+    "/gs/yq/": int(env("SEAL_CHECK_MAX_BODY_MB", "20")) * MIB,
+    "/api/records/uploads/": None,
+}
 FILE_UPLOAD_PERMISSIONS = 0o400  # stored files: read-only, and only for the service user
 
 CACHE_URL = env("CACHE_URL")
@@ -382,6 +417,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "sanxiang.core.api.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "sanxiang.core.api.ObjectJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Sanxiang 三项制度执法平台 API",

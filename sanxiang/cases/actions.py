@@ -133,7 +133,8 @@ class CasePartyIn(CaseBound):
 
 class CaseAddHandlerIn(CaseBound):
     officer = serializers.PrimaryKeyRelatedField(
-        label=_("执法人员"), queryset=Officer.objects.all()
+        label=_("执法人员"),
+        queryset=Officer.objects.none(),  # scoped to the case below
     )
     role = choice(
         "CaseHandlerRole", HandlerRole.choices, label=_("分工"), default=HandlerRole.INVESTIGATOR
@@ -153,7 +154,7 @@ class CaseRecordEventIn(CaseBound):
     at = serializers.DateTimeField(label=_("时间"), required=False, allow_null=True)
     place = serializers.CharField(label=_("地点"), required=False, allow_blank=True)
     officers = serializers.PrimaryKeyRelatedField(
-        label=_("在场执法人员"), many=True, queryset=Officer.objects.all(), required=False
+        label=_("在场执法人员"), many=True, queryset=Officer.objects.none(), required=False
     )
     evidence = serializers.CharField(
         label=_("取得的证据（每行一项）"), required=False, allow_blank=True, style=TEXTAREA
@@ -317,7 +318,10 @@ class CaseExtendDeadlineIn(CaseBound):
 
 class CaseServeIn(CaseBound):
     method = choice("CaseServiceMethod", ServiceMethod.choices, label=_("送达方式"))
-    recipient = serializers.CharField(label=_("受送达人"), required=False, allow_blank=True)
+    # Optional only for 公告送达 (the service says so in Chinese); always passed on.
+    recipient = serializers.CharField(
+        label=_("受送达人"), required=False, allow_blank=True, default=""
+    )
     served_at = serializers.DateTimeField(label=_("送达时间"), required=False, allow_null=True)
     consent_confirmed = serializers.BooleanField(
         label=_("当事人已签订电子送达确认书"), required=False, default=False

@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 
 from sanxiang.catalog.models import Power
 from sanxiang.core.fields import CaseActType, EnforcementField, PartyType
+from sanxiang.core.inputs import parse_id, parse_int
 from sanxiang.org.models import Agency, Officer
 from sanxiang.org.scoping import scope
 from sanxiang.workdays.serializers import ProvisionalFlag
@@ -181,6 +182,19 @@ class CaseDetailSerializer(serializers.ModelSerializer):
         ]
 
 
+class ScopedOfficerField(serializers.PrimaryKeyRelatedField):
+    """An officer of the agencies the requesting user may see (never another agency's:
+    the pick-list does not offer them and an error never names them, issue #11 item 5).
+    ``queryset`` is only the model for the schema; ``get_queryset`` is what is used."""
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is None:
+            return Officer.objects.none()
+        return scope(Officer.objects.all(), user)
+
+
 class OpenCaseSerializer(serializers.Serializer):
     agency = serializers.PrimaryKeyRelatedField(
         queryset=Agency.objects.all(), required=False, help_text=_("默认为当前用户所属机关")
@@ -200,9 +214,7 @@ class OpenCaseSerializer(serializers.Serializer):
     source_detail = serializers.CharField(required=False, allow_blank=True)
     found_at = serializers.DateTimeField(required=False, allow_null=True)
     parties = actions.CasePartyIn(many=True, required=False)
-    officers = serializers.PrimaryKeyRelatedField(
-        queryset=Officer.objects.all(), many=True, required=False
-    )
+    officers = ScopedOfficerField(queryset=Officer.objects.all(), many=True, required=False)
 
 
 class OnTheSpotSerializer(serializers.Serializer):
@@ -218,7 +230,7 @@ class OnTheSpotSerializer(serializers.Serializer):
         max_digits=14, decimal_places=2, required=False, allow_null=True
     )
     place = serializers.CharField()
-    officers = serializers.PrimaryKeyRelatedField(queryset=Officer.objects.all(), many=True)
+    officers = ScopedOfficerField(queryset=Officer.objects.all(), many=True)
     decided_at = serializers.DateTimeField(required=False, allow_null=True)
     late_reason = actions.late_reason_field()
     paid_on_spot = serializers.BooleanField(required=False, default=False)
@@ -236,18 +248,12 @@ class KeysetPagination(BasePagination):
     max_limit = 200
 
     def paginate_queryset(self, queryset, request, view=None):
-        try:
-            limit = min(
-                max(int(request.query_params.get("limit", self.default_limit)), 1), self.max_limit
-            )
-        except ValueError:
-            limit = self.default_limit
-        cursor = request.query_params.get("cursor")
-        if cursor:
-            try:
-                queryset = queryset.filter(id__lt=int(cursor))
-            except ValueError:
-                pass
+        limit = parse_int(
+            request.query_params.get("limit"), self.default_limit, low=1, high=self.max_limit
+        )
+        cursor = parse_id(request.query_params.get("cursor"))
+        if cursor is not None:
+            queryset = queryset.filter(id__lt=cursor)
         rows = list(queryset.order_by("-id")[: limit + 1])
         self.has_next = len(rows) > limit
         rows = rows[:limit]
@@ -349,7 +355,7 @@ class CaseListCreate(APIView):
         responses={201: CaseDetailSerializer},
     )
     def post(self, request):
-        ser = OpenCaseSerializer(data=request.data)
+        ser = OpenCaseSerializer(data=request.data, context={"request": request})
         ser.is_valid(raise_exception=True)
         data = dict(ser.validated_data)
         agency = data.pop("agency", None) or request.user.agency
@@ -371,7 +377,7 @@ class OnTheSpot(APIView):
         responses={201: CaseDetailSerializer},
     )
     def post(self, request):
-        ser = OnTheSpotSerializer(data=request.data)
+        ser = OnTheSpotSerializer(data=request.data, context={"request": request})
         ser.is_valid(raise_exception=True)
         if request.user.agency is None:
             return Response({"detail": str(_("请指定机关。"))}, status=400)

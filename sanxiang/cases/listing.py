@@ -5,6 +5,7 @@ keyset-paginated by ``id`` (no COUNT(*) over the table).
 """
 
 from sanxiang.core.fields import CaseActType
+from sanxiang.core.inputs import parse_id
 
 from .models import Stage
 
@@ -35,9 +36,9 @@ def filter_cases(qs, params):
     act_type = params.get("act_type")
     if act_type in CaseActType.values:
         qs = qs.filter(act_type=act_type)
-    agency = params.get("agency")
-    if agency and str(agency).isdigit():
-        qs = qs.filter(agency_id=int(agency))
+    agency = parse_id(params.get("agency"))
+    if agency is not None:
+        qs = qs.filter(agency_id=agency)
     q = (params.get("q") or "").strip()
     if q:
         if "号" in q or "〔" in q:
@@ -49,11 +50,9 @@ def filter_cases(qs, params):
 
 def keyset_page(qs, cursor=None, limit=PAGE_SIZE):
     """(rows, next_cursor) for the page after ``cursor`` (an id), newest first."""
-    if cursor:
-        try:
-            qs = qs.filter(id__lt=int(cursor))
-        except (TypeError, ValueError):
-            pass
+    cursor = parse_id(cursor)
+    if cursor is not None:
+        qs = qs.filter(id__lt=cursor)
     rows = list(qs.order_by("-id")[: limit + 1])
     next_cursor = rows[limit - 1].pk if len(rows) > limit else None
     return rows[:limit], next_cursor

@@ -6,3 +6,10 @@ class CoreConfig(AppConfig):
     name = "sanxiang.core"
     label = "core"
     verbose_name = _("平台核心")
+
+    def ready(self):
+        from django.contrib.auth.signals import user_login_failed
+
+        from .login_limits import on_login_failed
+
+        user_login_failed.connect(on_login_failed, dispatch_uid="sanxiang.core.login_ip_limit")

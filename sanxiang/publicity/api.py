@@ -12,6 +12,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from sanxiang.core.inputs import MAX_DB_INT, parse_int, parse_page
+
 from . import search
 from .models import Snapshot, SnapshotState
 from .public_views import _filters
@@ -60,11 +62,8 @@ class DecisionList(APIView):
     )
     def get(self, request):
         filters = _filters(request.query_params)
-        try:
-            page = max(1, int(request.query_params.get("page") or 1))
-            size = min(100, max(1, int(request.query_params.get("page_size") or 20)))
-        except ValueError:
-            page, size = 1, 20
+        page = parse_page(request.query_params.get("page"))
+        size = parse_int(request.query_params.get("page_size"), 20, low=1, high=100)
         result = search.search_page(filters, page=page, per_page=size)
         return Response(
             {
@@ -88,6 +87,8 @@ class DecisionDetail(APIView):
         responses=DecisionDetailSerializer,
     )
     def get(self, request, publication_id):
+        if publication_id > MAX_DB_INT:
+            raise Http404
         snap = (
             Snapshot.objects.filter(search.public_q(), publication_id=publication_id)
             .order_by("-version")

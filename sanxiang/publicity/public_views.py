@@ -32,6 +32,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from sanxiang.core import clock
 from sanxiang.core.fields import ActType
+from sanxiang.core.inputs import MAX_DB_INT, parse_id, parse_page
 
 from . import exports, search
 from .models import AnnualReport, PageStatus, PortalPage, Snapshot, SnapshotState
@@ -94,6 +95,8 @@ def not_found(request, message="您查找的公示信息不存在或尚未公开
 
 
 def _approved(agency_id):
+    if agency_id > MAX_DB_INT:  # no such row, and SQLite could not even be asked
+        raise NotPublic("no approved page")
     page = (
         PortalPage.objects.filter(agency_id=agency_id, status=PageStatus.APPROVED)
         .order_by("-version")
@@ -156,6 +159,15 @@ def credential_search(request):
     if number:
         from django.shortcuts import redirect
 
+        if "/" in number or len(number) > 64:
+            # no certificate number has a slash or is this long, and neither fits the
+            # certificate's URL: answer "not found" here instead of redirecting
+            return render(
+                request,
+                "publicity/public/credential.html",
+                {"number": number[:64], "cert": None},
+                status=404,
+            )
         return redirect("gs:credential", number=number)
     return render(request, "publicity/public/credential_search.html", {})
 
@@ -230,7 +242,7 @@ def _filters(params) -> search.Filters:
     agency = params.get("agency") or ""
     return search.Filters(
         q=(params.get("q") or "").strip()[:100],
-        agency=int(agency) if agency.isdigit() else None,
+        agency=parse_id(agency),
         category=params.get("category") if params.get("category") in ActType.values else "",
         date_from=_parse_date(params.get("from")),
         date_to=_parse_date(params.get("to")),
@@ -243,10 +255,7 @@ def _filters(params) -> search.Filters:
 @require_GET
 def decisions(request):
     filters = _filters(request.GET)
-    try:
-        page_no = max(1, int(request.GET.get("page") or 1))
-    except ValueError:
-        page_no = 1
+    page_no = parse_page(request.GET.get("page"))
     result = search.search_page(filters, page=page_no, per_page=PER_PAGE)
     results, total = result.rows, result.total
     paginator = Paginator(range(total), PER_PAGE)
@@ -306,6 +315,8 @@ def _decision_response(request, snap, history):
 @require_GET
 def decision(request, publication_id):
     """A decision page, cached by snapshot id + version (invalidated on any change)."""
+    if publication_id > MAX_DB_INT:
+        return not_found(request)
     pointer_key = f"{CACHE_PREFIX}{publication_id}"
     pointer = cache.get(pointer_key)
     if pointer is not None:
@@ -339,6 +350,8 @@ def decision(request, publication_id):
 
 @require_GET
 def decision_version(request, publication_id, version):
+    if max(publication_id, version) > MAX_DB_INT:
+        return not_found(request)
     snap = get_object_or_404(
         Snapshot,
         publication_id=publication_id,
@@ -394,7 +407,7 @@ def export(request, layout, fmt):
         raise Http404("unknown export")
     agency = request.GET.get("agency") or ""
     filters = {
-        "agency": int(agency) if agency.isdigit() else None,
+        "agency": parse_id(agency),
         "date_from": _parse_date(request.GET.get("from")),
         "date_to": _parse_date(request.GET.get("to")),
     }

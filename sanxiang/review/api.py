@@ -1,14 +1,15 @@
 """REST API of the legal review (every step of the workflow)."""
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404  # a malformed id is a 404, not a 500
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from sanxiang.cases.models import Case
 from sanxiang.catalog.models import DiscretionTier
+from sanxiang.core.inputs import parse_id
 from sanxiang.documents.models import Document
 from sanxiang.org.models import User
 from sanxiang.org.scoping import scope
@@ -61,8 +62,8 @@ class CaseGateView(APIView):
     @extend_schema(responses=s.GateStatusSerializer)
     def get(self, request, case_id):
         case = _case(request, case_id)
-        doc_id = request.query_params.get("document")
-        document = _document(case, int(doc_id)) if doc_id and doc_id.isdigit() else None
+        doc_id = parse_id(request.query_params.get("document"))
+        document = _document(case, doc_id) if doc_id else None
         st = services.gate_status(case, document)
         return Response(
             {
@@ -113,6 +114,8 @@ class CaseSubmitView(APIView):
 class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
     """法制审核 of the user's agencies; filters ``status``, ``case``, ``mine=1``."""
 
+    lookup_value_regex = "[0-9]+"
+
     def get_serializer_class(self):
         return s.ReviewDetailSerializer if self.action != "list" else s.ReviewSerializer
 
@@ -122,8 +125,9 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
         params = self.request.query_params
         if params.get("status"):
             qs = qs.filter(status=params["status"])
-        if params.get("case", "").isdigit():
-            qs = qs.filter(case_id=int(params["case"]))
+        case_id = parse_id(params.get("case"))
+        if case_id is not None:
+            qs = qs.filter(case_id=case_id)
         if params.get("mine") == "1":
             qs = qs.filter(reviewer=self.request.user)
         return qs
@@ -243,6 +247,7 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
 
 class ExtensionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = s.ExtensionSerializer
+    lookup_value_regex = "[0-9]+"
 
     def get_queryset(self):
         qs = DeadlineExtension.objects.select_related("review").order_by("-id")
@@ -255,7 +260,7 @@ class ExtensionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
         """The head approves or refuses the extension."""
-        ext = get_object_or_404(self.get_queryset(), pk=pk)
+        ext = self.get_object()
         body = s.ExtensionDecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         ext = services.decide_extension(ext, request.user, **body.validated_data)
@@ -264,6 +269,7 @@ class ExtensionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 class DisputeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = s.DisputeSerializer
+    lookup_value_regex = "[0-9]+"
 
     def get_queryset(self):
         qs = Dispute.objects.select_related("review").order_by("-id")
@@ -273,7 +279,7 @@ class DisputeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"], url_path="collective-discussion")
     def collective_discussion(self, request, pk=None):
         """The head records the decision after collective discussion."""
-        dispute = get_object_or_404(self.get_queryset(), pk=pk)
+        dispute = self.get_object()
         body = s.DiscussionInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         services.record_collective_discussion(dispute, request.user, **body.validated_data)
