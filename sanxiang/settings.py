@@ -32,6 +32,8 @@ at startup when they belong to this user.
 | SECURE_HSTS_SECONDS | 31536000 in production | Strict-Transport-Security max-age |
 | SECURE_HSTS_INCLUDE_SUBDOMAINS, SECURE_HSTS_PRELOAD | 0 | add includeSubDomains / preload to HSTS |
 | SECURE_SSL_REDIRECT | 1 in production | redirect plain HTTP to HTTPS |
+| SESSION_IDLE_SECONDS | 1800 | a workbench session ends after this long without a request |
+| SESSION_ABSOLUTE_SECONDS | 43200 | a workbench session ends this long after the login, however active |
 | PASSWORD_MIN_LENGTH | 10 | shortest password accepted when a password is set |
 | MAX_REQUEST_BODY_MB | 50 | request body limit of the workbench and API (REQUEST_BODY_LIMITS) |
 | SEAL_CHECK_MAX_BODY_MB | 20 | request body limit of the public seal check /gs/yq/ |
@@ -252,6 +254,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "sanxiang.core.sessions.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "sanxiang.core.middleware.DomainErrorMiddleware",
@@ -432,6 +435,11 @@ SPECTACULAR_SETTINGS = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
+# Session lifetime (core.sessions): idle timeout and absolute lifetime; the cookie itself
+# lives no longer than the absolute lifetime (Django's default is 14 days).
+SESSION_IDLE_SECONDS = int(env("SESSION_IDLE_SECONDS", "1800"))
+SESSION_ABSOLUTE_SECONDS = int(env("SESSION_ABSOLUTE_SECONDS", "43200"))
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -354,7 +354,9 @@ def test_view_session_has_a_byte_budget(viewer, settings, reviewer_a):
     assert AccessRefusal.objects.filter(user=reviewer_a, action=AccessAction.VIEW).count() == 1
 
 
-def test_view_session_ends_after_its_window(viewer, time_machine):
+def test_view_session_ends_after_its_window(viewer, time_machine, settings):
+    # the login session outlives the viewing window here (it is the window under test)
+    settings.SESSION_IDLE_SECONDS = settings.SESSION_ABSOLUTE_SECONDS = 7 * 24 * 3600
     client, src, rec, content = viewer
     ended = AccessLog.objects.get().at + access.view_window(rec) + dt.timedelta(minutes=1)
     time_machine.move_to(ended)
