@@ -255,6 +255,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "sanxiang.core.sessions.SessionLifetimeMiddleware",
+    "sanxiang.core.passwords_views.ForcedPasswordChangeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "sanxiang.core.middleware.DomainErrorMiddleware",

@@ -13,4 +13,7 @@ class CoreConfig(AppConfig):
         from .login_limits import on_login_failed
 
         user_login_failed.connect(on_login_failed, dispatch_uid="sanxiang.core.login_ip_limit")
-        from . import sessions  # noqa: F401  (stamps the login time of a session)
+        from . import (  # noqa: F401  (login signals: session times, demo password)
+            passwords_views,
+            sessions,
+        )
