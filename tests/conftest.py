@@ -31,6 +31,9 @@ def chromium():
     if not os.path.exists("/usr/bin/chromium"):
         pytest.skip("chromium not installed")
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    # Under libfaketime (scripts/test_year_end.sh) only the platform's clock is moved: the
+    # Playwright driver and the browser start without it (their timers stall under it).
+    moved = {k: os.environ.pop(k) for k in ("LD_PRELOAD", "FAKETIME") if k in os.environ}
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path="/usr/bin/chromium",
@@ -41,6 +44,7 @@ def chromium():
                 "--no-first-run",
             ],
         )
+        os.environ.update(moved)
         yield browser
         browser.close()
         # Under Playwright's sync API the test runs in another context, so Django opened a
