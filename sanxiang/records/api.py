@@ -1,16 +1,22 @@
 """REST API of the records app: tus 1.0 upload, recordings, downloads, access requests.
 
-Upload protocol (tus 1.0 core + creation + termination):
+Upload protocol (tus 1.0 core + creation + termination + checksum):
 
 * ``POST /api/records/uploads/`` with ``Tus-Resumable: 1.0.0``, ``Upload-Length: <bytes>``
   and ``Upload-Metadata: key base64(value),...`` (keys: case, activity, recorded_start,
   recorded_end, place, collector, proves, filename, kind, is_evidence, interruptions as
-  JSON) → ``201`` with ``Location``. Labels are validated here, before any byte is sent.
-* ``HEAD /api/records/uploads/<id>/`` → ``Upload-Offset`` / ``Upload-Length``.
+  JSON; optional ``sha256`` = hex SHA-256 of the whole file, checked at the last byte) →
+  ``201`` with ``Location``. Labels are validated here, before any byte is sent.
+* ``HEAD /api/records/uploads/<id>/`` → ``Upload-Offset`` / ``Upload-Length``, reconciled
+  with the bytes on disk after a crash (``Recording-Id`` once completed).
 * ``PATCH /api/records/uploads/<id>/`` with ``Content-Type: application/offset+octet-stream``
   and ``Upload-Offset`` → ``204`` with the new ``Upload-Offset`` (``409`` when the offset
   does not match). After the last byte the response carries ``Recording-Id`` (and
   ``Recording-Sha256``); a refused file answers ``400`` with the reason.
+  ``Upload-Checksum: sha256 <base64>`` (tus checksum extension, advertised on OPTIONS as
+  ``Tus-Checksum-Algorithm``): a chunk that does not match, or arrives incomplete, answers
+  ``460 Checksum Mismatch`` and is discarded (offset unchanged); an unsupported algorithm
+  or a malformed value answers ``400``.
 * ``DELETE /api/records/uploads/<id>/`` abandons the upload.
 """
 
@@ -35,6 +41,8 @@ from .models import AccessAction, AccessRequest, Recording
 from .retention import retention_label
 
 TUS_VERSION = "1.0.0"
+TUS_EXTENSIONS = "creation,termination,checksum"
+CHECKSUM_MISMATCH = 460  # tus 1.0 checksum extension
 
 
 def parse_metadata(header: str) -> dict:
@@ -151,10 +159,20 @@ class UploadCreateView(APIView):
         parameters=[
             *TUS_HEADERS,
             OpenApiParameter("Upload-Length", int, OpenApiParameter.HEADER, required=True),
-            OpenApiParameter("Upload-Metadata", str, OpenApiParameter.HEADER, required=True),
+            OpenApiParameter(
+                "Upload-Metadata",
+                str,
+                OpenApiParameter.HEADER,
+                required=True,
+                description="key base64(value),… — labels; optional key sha256: hex SHA-256 "
+                "of the whole file, compared with the received bytes at the last byte.",
+            ),
         ],
         request=None,
-        responses={201: OpenApiResponse(description="Created; Location header")},
+        responses={
+            201: OpenApiResponse(description="Created; Location header"),
+            400: OpenApiResponse(description="Labels incomplete, size or sha256 malformed"),
+        },
         tags=["records"],
     )
     def post(self, request):
@@ -172,7 +190,8 @@ class UploadCreateView(APIView):
     def options(self, request, *args, **kwargs):
         response = Response(status=status.HTTP_204_NO_CONTENT)
         response["Tus-Version"] = TUS_VERSION
-        response["Tus-Extension"] = "creation,termination"
+        response["Tus-Extension"] = TUS_EXTENSIONS
+        response["Tus-Checksum-Algorithm"] = ",".join(uploads.CHECKSUM_ALGORITHMS)
         response["Tus-Max-Size"] = str(uploads.max_upload_bytes())
         return _tus_headers(response)
 
@@ -185,7 +204,12 @@ class UploadView(APIView):
         session = uploads.get_upload(upload_id, request.user)
         if session.status not in ("active", "completed"):
             raise DomainError(_("上传任务已失效，请重新上传。"), code=ErrorCode.NOT_FOUND)
-        return _tus_headers(Response(status=status.HTTP_200_OK), session)
+        session = uploads.reconcile(session)
+        response = _tus_headers(Response(status=status.HTTP_200_OK), session)
+        if session.recording_id:
+            response["Recording-Id"] = str(session.recording_id)
+            response["Recording-Sha256"] = session.recording.sha256
+        return response
 
     @extend_schema(
         summary="续传数据块（tus PATCH）",
@@ -194,9 +218,25 @@ class UploadView(APIView):
         parameters=[
             *TUS_HEADERS,
             OpenApiParameter("Upload-Offset", int, OpenApiParameter.HEADER, required=True),
+            OpenApiParameter(
+                "Upload-Checksum",
+                str,
+                OpenApiParameter.HEADER,
+                description="tus checksum extension: 'sha256 <base64 SHA-256 of this chunk>'",
+            ),
         ],
         request={"application/offset+octet-stream": OpenApiTypes.BINARY},
-        responses={204: OpenApiResponse(description="Chunk stored; Upload-Offset header")},
+        responses={
+            204: OpenApiResponse(description="Chunk stored; Upload-Offset header"),
+            400: OpenApiResponse(
+                description="Unsupported checksum algorithm, malformed Upload-Checksum, "
+                "or the completed file was refused (type, declared sha256)"
+            ),
+            409: OpenApiResponse(description="Upload-Offset differs from the server's"),
+            CHECKSUM_MISMATCH: OpenApiResponse(
+                description="Checksum Mismatch: chunk discarded, Upload-Offset unchanged"
+            ),
+        },
         tags=["records"],
     )
     def patch(self, request, upload_id):
@@ -209,17 +249,27 @@ class UploadView(APIView):
                 )
             )
         session = uploads.get_upload(upload_id, request.user)
+        checksum = uploads.parse_checksum(request.headers.get("Upload-Checksum"))
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        session = uploads.append_chunk(
-            session,
-            request.user,
-            request.headers.get("Upload-Offset"),
-            request_stream(request, length),
-            length,
-        )
+        try:
+            session = uploads.append_chunk(
+                session,
+                request.user,
+                request.headers.get("Upload-Offset"),
+                request_stream(request, length),
+                length,
+                checksum=checksum,
+            )
+        except uploads.ChecksumMismatch as exc:
+            response = Response(
+                {"code": "checksum_mismatch", "detail": str(exc.message)},
+                status=CHECKSUM_MISMATCH,
+            )
+            response.reason_phrase = "Checksum Mismatch"
+            return _tus_headers(response, session)
         response = _tus_headers(Response(status=status.HTTP_204_NO_CONTENT), session)
         if session.recording_id:
             response["Recording-Id"] = str(session.recording_id)

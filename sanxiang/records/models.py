@@ -46,6 +46,12 @@ class UploadSession(models.Model):
     )
     length = models.BigIntegerField(_("文件大小（字节）"))
     offset = models.BigIntegerField(_("已接收（字节）"), default=0)
+    # tus checksum extension: True while a PATCH with Upload-Checksum runs; bytes beyond
+    # ``offset`` are then unverified and are discarded (not adopted) after a crash.
+    unverified_tail = models.BooleanField(_("有未校验的数据块"), default=False)
+    # Whole-file SHA-256 (hex) the client declared in Upload-Metadata; compared with the
+    # server's running hash when the last byte arrives.
+    declared_sha256 = models.CharField(_("申报的 SHA-256"), max_length=64, blank=True)
     labels = models.JSONField(_("标注"), default=dict)
     status = models.CharField(
         _("状态"), max_length=16, choices=UploadStatus.choices, default=UploadStatus.ACTIVE

@@ -16,17 +16,33 @@ termination).
   leaves nothing behind: no row, no stored object (unless identical content was already
   stored), no temp file.
 * A per-upload ``flock`` refuses two concurrent PATCHes of the same upload (409).
+* Integrity (tus checksum extension): a PATCH may carry ``Upload-Checksum: sha256 <b64>``;
+  a chunk whose digest differs (or that arrives incomplete) is cut off the file again and
+  refused (``ChecksumMismatch``, HTTP 460) with the offset unchanged. A whole-file SHA-256
+  declared at creation (``Upload-Metadata`` key ``sha256``) must equal the server's hash at
+  the last byte, or the session fails and no ``Recording`` is created.
+* Durability: the file is ``fsync``ed before every offset is stored (at the end of a PATCH
+  and every ``RECORDS_UPLOAD_CHECKPOINT_MB`` during a long unverified PATCH). After a crash
+  (``kill -9`` between writing and storing the offset) ``reconcile`` adopts the bytes on
+  disk as the offset (they were written in order from one request), unless that PATCH was
+  a checksummed one (``unverified_tail``): then the tail is cut back to the stored offset.
+  The running hasher is never trusted across this: it is cached with the offset it
+  covers and rebuilt from the bytes on disk for any other offset.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
 import datetime as dt
 import fcntl
 import hashlib
+import hmac
 import logging
 import os
 import queue
+import re
 import threading
 import uuid
 from pathlib import Path
@@ -51,6 +67,54 @@ log = logging.getLogger(__name__)
 BLOCK = 4 * 1024 * 1024
 BUFFERS = 4
 UPLOAD_ROLES = (Role.HANDLER, Role.HEAD)
+CHECKSUM_ALGORITHMS = ("sha256",)
+_SHA256_HEX = re.compile(r"[0-9a-f]{64}")
+
+
+class ChecksumMismatch(DomainError):
+    """tus checksum extension: the chunk did not match ``Upload-Checksum`` (HTTP 460).
+    The chunk's bytes have been discarded; the offset is unchanged."""
+
+
+def checkpoint_bytes() -> int:
+    """During a long PATCH without a checksum the offset is stored (after fsync) every so
+    many bytes, so a killed process loses at most this much; 0 turns it off."""
+    return int(float(getattr(settings, "RECORDS_UPLOAD_CHECKPOINT_MB", 64)) * 1024**2)
+
+
+def parse_checksum(header) -> bytes | None:
+    """``Upload-Checksum: sha256 <base64 digest>`` → the 32-byte digest (None when absent).
+
+    An unsupported algorithm or a malformed value is refused (400) before a byte is read.
+    """
+    if header is None:
+        return None
+    algorithm, _sep, value = str(header).strip().partition(" ")
+    if algorithm.lower() not in CHECKSUM_ALGORITHMS:
+        raise DomainError(
+            _("不支持的校验算法“%(a)s”：Upload-Checksum 只支持 sha256。") % {"a": algorithm[:20]}
+        )
+    try:
+        digest = base64.b64decode(value.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        digest = b""
+    if len(digest) != hashlib.sha256().digest_size:
+        raise DomainError(
+            _("Upload-Checksum 格式不正确：应为“sha256 <数据块 SHA-256 摘要的 Base64 编码>”。")
+        )
+    return digest
+
+
+def clean_declared_sha256(labels: dict) -> str:
+    """The whole-file SHA-256 the client declared (``Upload-Metadata`` key ``sha256``)."""
+    if "sha256" not in labels:
+        return ""
+    value = str(labels.get("sha256") or "").strip().lower()
+    if not _SHA256_HEX.fullmatch(value):
+        raise DomainError(
+            _("Upload-Metadata 中的 sha256 格式不正确：应为 64 位十六进制的 SHA-256 值。")
+        )
+    return value
 
 
 def max_upload_bytes() -> int:
@@ -82,11 +146,18 @@ def _take_hasher(session_id: str, offset: int, path: Path):
         cached = _hashers.pop(session_id, None)
     if cached and cached[0] == offset:
         return cached[1]
-    # Not cached here (restart / other worker) or stale: re-hash the prefix on disk.
-    h = hashlib.sha256()
-    if offset:
+    # Not cached here (restart / other worker) or stale: re-hash the prefix on disk. A
+    # hasher cached at a smaller offset is extended: bytes below a stored offset never
+    # change (a reconciliation only cuts beyond it, or below it after a host crash, which
+    # also empties this cache).
+    if cached and cached[0] < offset:
+        start, h = cached
+    else:
+        start, h = 0, hashlib.sha256()
+    if offset > start:
         with open(path, "rb") as fh:
-            remaining = offset
+            fh.seek(start)
+            remaining = offset - start
             while remaining:
                 block = fh.read(min(BLOCK, remaining))
                 if not block:
@@ -136,9 +207,15 @@ def create_upload(user, case, length, labels: dict) -> UploadSession:
         raise DomainError(
             _("文件过大：单个文件不能超过 %(n)d GB。") % {"n": max_upload_bytes() // 1024**3}
         )
+    declared = clean_declared_sha256(labels)
     cleaned = clean_labels(case, labels)
     session = UploadSession.objects.create(
-        agency_id=case.agency_id, case=case, created_by=user, length=length, labels=cleaned
+        agency_id=case.agency_id,
+        case=case,
+        created_by=user,
+        length=length,
+        labels=cleaned,
+        declared_sha256=declared,
     )
     fd = os.open(temp_path(session.pk), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     os.close(fd)
@@ -168,27 +245,105 @@ def _require_active(session):
 
 @contextlib.contextmanager
 def _locked(path: Path):
+    fh = _open_locked(path)
+    if fh is None:
+        raise DomainError(_("该文件正在另一个连接中上传，请稍后重试。"), code=ErrorCode.CONFLICT)
+    with fh:
+        yield fh
+
+
+def _open_locked(path: Path):
+    """The temp file opened and ``flock``ed (non-blocking); None when another PATCH holds
+    it. The lock dies with its process, so a ``kill -9`` never leaves it held."""
     try:
         fh = open(path, "r+b")
     except FileNotFoundError:
         raise DomainError(_("上传的临时文件不存在，请重新上传。"), code=ErrorCode.NOT_FOUND)
     try:
-        try:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise DomainError(
-                _("该文件正在另一个连接中上传，请稍后重试。"), code=ErrorCode.CONFLICT
-            )
-        yield fh
-    finally:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
         fh.close()
+        return None
+    return fh
 
 
-def append_chunk(session: UploadSession, user, offset, stream, content_length) -> UploadSession:
+def _reconcile(session: UploadSession, fh) -> None:
+    """Make the stored offset equal the bytes durably on disk (caller holds the lock).
+
+    A process killed mid-PATCH leaves bytes beyond the stored offset. They came in order
+    from one request, so they are adopted (fsync first, then the offset); the hasher is
+    rebuilt from disk for the new offset by ``_take_hasher``. Bytes of a PATCH that carried
+    ``Upload-Checksum`` were never verified and are cut off instead. A file shorter than
+    the offset (host crash losing unsynced pages) moves the offset back.
+    """
+    end = os.fstat(fh.fileno()).st_size
+    if end == session.offset and not session.unverified_tail:
+        return
+    if session.unverified_tail or end > session.length:
+        target = min(session.offset, end)
+    else:
+        target = end
+    if end > target:
+        fh.truncate(target)
+    os.fsync(fh.fileno())
+    log.warning(
+        "upload %s: reconciled offset %d -> %d (%d bytes on disk%s)",
+        session.pk,
+        session.offset,
+        target,
+        end,
+        ", unverified chunk discarded" if session.unverified_tail else "",
+    )
+    UploadSession.objects.filter(pk=session.pk).update(
+        offset=target, unverified_tail=False, updated_at=clock.now()
+    )
+    session.offset = target
+    session.unverified_tail = False
+
+
+def reconcile(session: UploadSession) -> UploadSession:
+    """tus HEAD: the offset, reconciled with the bytes on disk after a crash. While a PATCH
+    holds the upload the stored offset is returned as it is (that PATCH owns the tail)."""
+    if session.status != UploadStatus.ACTIVE:
+        return session
+    try:
+        fh = _open_locked(temp_path(session.pk))
+    except DomainError:
+        return session
+    if fh is None:
+        return session
+    with fh:
+        session.refresh_from_db()
+        if session.status == UploadStatus.ACTIVE:
+            _reconcile(session, fh)
+    return session
+
+
+def _save_offset(session: UploadSession, fh, new_offset: int, hasher) -> None:
+    """fsync, then store the offset: the stored offset never exceeds the durable bytes."""
+    fh.flush()
+    os.fsync(fh.fileno())
+    UploadSession.objects.filter(pk=session.pk).update(
+        offset=new_offset, unverified_tail=False, updated_at=clock.now()
+    )
+    session.offset = new_offset
+    session.unverified_tail = False
+    if hasher is not None:
+        _keep_hasher(str(session.pk), new_offset, hasher)
+    else:
+        _drop_hasher(str(session.pk))
+
+
+def append_chunk(
+    session: UploadSession, user, offset, stream, content_length, checksum: bytes | None = None
+) -> UploadSession:
     """tus PATCH: append ``content_length`` bytes read from ``stream`` at ``offset``.
 
     Returns the session (``offset`` updated; ``recording`` set when the upload completed).
-    A short read (broken connection) keeps what arrived; the client resumes from HEAD.
+    Without ``checksum`` a short read (broken connection) keeps what arrived; the client
+    resumes from HEAD. With ``checksum`` (32-byte SHA-256 of the chunk, from
+    ``parse_checksum``) the chunk is kept only if complete and matching, otherwise it is
+    cut off again and ``ChecksumMismatch`` is raised.
     """
     _require_active(session)
     try:
@@ -199,44 +354,86 @@ def append_chunk(session: UploadSession, user, offset, stream, content_length) -
     if content_length < 0 or offset + content_length > session.length:
         raise DomainError(_("上传的数据超过了声明的文件大小。"))
     path = temp_path(session.pk)
-    sid = str(session.pk)
     with _locked(path) as fh:
         session.refresh_from_db()
         _require_active(session)
+        _reconcile(session, fh)
         if offset != session.offset:
             raise DomainError(
                 _("上传偏移量不一致：服务器已接收 %(have)d 字节。") % {"have": session.offset},
                 code=ErrorCode.CONFLICT,
                 details=[{"upload_offset": session.offset}],
             )
-        hasher = _take_hasher(sid, session.offset, path)
+        hasher = _take_hasher(str(session.pk), session.offset, path)
         fh.seek(session.offset)
         fh.truncate()
-        written = 0
-        try:
-            written = _pump(stream, content_length, fh, hasher)
-        except Exception:
-            log.info("upload %s: connection broken mid-chunk", sid)
-            written = _settle(fh, session.offset)
-            hasher = None
-            raise
-        finally:
-            fh.flush()
-            new_offset = session.offset + written
-            UploadSession.objects.filter(pk=session.pk).update(
-                offset=new_offset, updated_at=clock.now()
-            )
-            session.offset = new_offset
-            if hasher is not None:
-                _keep_hasher(sid, new_offset, hasher)
-            else:
-                _drop_hasher(sid)
+        if checksum is None:
+            _append_unverified(session, fh, hasher, stream, content_length)
+        else:
+            _append_verified(session, fh, hasher, stream, content_length, checksum)
     if session.offset == session.length:
         return finalise(session)
     return session
 
 
-def _pump(stream, content_length, fh, hasher) -> int:
+def _append_unverified(session, fh, hasher, stream, content_length) -> None:
+    base = session.offset
+
+    def durable(n):  # checkpoint during a long PATCH: bytes up to base + n are fsynced
+        UploadSession.objects.filter(pk=session.pk).update(offset=base + n, updated_at=clock.now())
+
+    written = 0
+    try:
+        written = _pump(stream, content_length, fh, (hasher,), durable, checkpoint_bytes())
+    except Exception:
+        log.info("upload %s: connection broken mid-chunk", session.pk)
+        written = _settle(fh, base)
+        hasher = None
+        raise
+    finally:
+        _save_offset(session, fh, base + written, hasher)
+
+
+def _append_verified(session, fh, hasher, stream, content_length, checksum) -> None:
+    base = session.offset
+    before = hasher.copy()
+    chunk = hashlib.sha256()
+    # Mark the tail unverified first: after a crash mid-chunk it is cut off, not adopted.
+    UploadSession.objects.filter(pk=session.pk).update(unverified_tail=True)
+    session.unverified_tail = True
+    written = 0
+    ok = False
+    try:
+        written = _pump(stream, content_length, fh, (hasher, chunk))
+        ok = written == content_length and hmac.compare_digest(chunk.digest(), checksum)
+    finally:
+        if ok:
+            _save_offset(session, fh, base + written, hasher)
+        else:
+            fh.flush()
+            fh.truncate(base)  # nothing of the refused chunk stays on disk
+            _save_offset(session, fh, base, before)
+    if written != content_length:
+        log.info("upload %s: incomplete checksummed chunk discarded", session.pk)
+        raise ChecksumMismatch(
+            _(
+                "数据块未完整到达（%(got)d / %(want)d 字节），无法按 Upload-Checksum 校验，"
+                "已丢弃本块。请从偏移量 %(offset)d 重新发送。"
+            )
+            % {"got": written, "want": content_length, "offset": base}
+        )
+    if not ok:
+        log.warning("upload %s: chunk at %d failed its Upload-Checksum", session.pk, base)
+        raise ChecksumMismatch(
+            _(
+                "数据块校验失败：收到的数据与 Upload-Checksum 声明的 SHA-256 不一致，"
+                "本块已丢弃。请从偏移量 %(offset)d 重新发送。"
+            )
+            % {"offset": base}
+        )
+
+
+def _pump(stream, content_length, fh, hashers, on_durable=None, every=0) -> int:
     """Copy up to ``content_length`` bytes from ``stream`` to ``fh`` while hashing them.
 
     Reading the socket and writing+hashing the file overlap: a worker thread writes and
@@ -244,12 +441,18 @@ def _pump(stream, content_length, fh, hasher) -> int:
     hashlib on large buffers all release the GIL). ``BUFFERS`` blocks of ``BLOCK`` bytes
     bound the memory used per upload. Returns the bytes copied (short on a broken
     connection); re-raises the first error of either side.
+
+    With ``on_durable`` and ``every`` > 0: each time ``every`` more bytes were received,
+    wait until the writer has caught up, flush + fsync, then ``on_durable(bytes so far)``
+    (in this thread, which owns the database connection).
     """
     free: queue.Queue = queue.Queue()
     work: queue.Queue = queue.Queue()
     for _i in range(BUFFERS):
         free.put(bytearray(BLOCK))
     errors = []
+    handled = [0]
+    caught_up = threading.Condition()
 
     def writer():
         while True:
@@ -261,17 +464,31 @@ def _pump(stream, content_length, fh, hasher) -> int:
                 try:
                     view = memoryview(buf)[:n]
                     fh.write(view)
-                    hasher.update(view)
+                    for hasher in hashers:
+                        hasher.update(view)
                 except BaseException as exc:  # reported to the reader below
                     errors.append(exc)
             free.put(buf)
+            with caught_up:
+                handled[0] += n
+                caught_up.notify_all()
 
     thread = threading.Thread(target=writer, name="records-upload-writer", daemon=True)
     thread.start()
     received = 0
+    saved = 0
     readinto = getattr(stream, "readinto", None)
     try:
         while received < content_length and not errors:
+            if on_durable is not None and every > 0 and received - saved >= every:
+                with caught_up:
+                    caught_up.wait_for(lambda target=received: handled[0] >= target)
+                if errors:
+                    break
+                fh.flush()
+                os.fsync(fh.fileno())
+                on_durable(received)
+                saved = received
             buf = free.get()
             want = min(BLOCK, content_length - received)
             if readinto is not None:
@@ -370,6 +587,20 @@ def finalise(session: UploadSession) -> UploadSession:
             sha = _take_hasher(sid, session.length, path).hexdigest()
         if os.path.getsize(path) != session.length:
             raise DomainError(_("接收的数据不完整，请重新上传。"))
+        if session.declared_sha256 and not hmac.compare_digest(sha, session.declared_sha256):
+            log.warning(
+                "upload %s refused: declared sha256 %s, received %s",
+                sid,
+                session.declared_sha256,
+                sha,
+            )
+            raise DomainError(
+                _(
+                    "文件完整性校验失败：上传前申报的 SHA-256 为 %(declared)s，"
+                    "服务器收到的数据为 %(actual)s，两者不一致，文件未入库。请重新上传。"
+                )
+                % {"declared": session.declared_sha256, "actual": sha}
+            )
         labels = session.labels
         found = _check_type(path, labels)
         case = session.case
