@@ -47,33 +47,42 @@ def _index(docs):
     return rows
 
 
-def files_for_case(case) -> list:
-    """[(arcname, bytes)] of the case's issued documents and an index."""
+def files_for_case(case, actor=None) -> list:
+    """[(arcname, bytes)] of the case's issued documents and an index. The stored bytes are
+    read through ``integrity.read_issued`` (checked against the row and the issuing leaf;
+    a mismatch raises ``TamperedDocument`` with its alert, refusing the whole export)."""
     docs = list(_issued(case))
     files = []
     for doc in docs:
         base = _arcbase(doc)
-        files.append((f"{base}.pdf", render_pdf(doc)))
-        files.append((f"{base}.docx", render_docx(doc)))
+        files.append((f"{base}.pdf", render_pdf(doc, actor)))
+        files.append((f"{base}.docx", render_docx(doc, actor)))
     if docs:
         index = json.dumps(_index(docs), ensure_ascii=False, indent=2, sort_keys=True)
         files.append(("documents/index.json", index.encode()))
     return files
 
 
-def archive_contributor(case):
-    """Adapter for ``sanxiang.cases.hooks.register_archive_contributor``."""
+def archive_contributor(case, actor=None):
+    """Adapter for ``sanxiang.cases.hooks.register_archive_contributor``. Each PDF/DOCX
+    names its issuing leaf (``creation_leaf``, payload key ``sha256``/``docx_sha256``) so the
+    case archive re-checks the bytes it writes and proves them in the bag's bundle."""
     from sanxiang.cases.hooks import ArchiveItem
 
-    docs = {f"{_arcbase(d)}.pdf": d for d in _issued(case)}
+    originals = {}
+    for doc in _issued(case):
+        base = _arcbase(doc)
+        originals[f"{base}.pdf"] = (doc, doc.sha256, "sha256")
+        originals[f"{base}.docx"] = (doc, doc.docx_sha256, "docx_sha256")
     items = []
-    for arcname, data in files_for_case(case):
-        doc = docs.get(arcname)
+    for arcname, data in files_for_case(case, actor):
         meta = {}
         indices = []
-        if doc is not None:
-            meta = {"number": doc.number, "kind": doc.kind, "sha256": doc.sha256}
+        if arcname in originals:
+            doc, sha256, field = originals[arcname]
+            meta = {"number": doc.number, "kind": doc.kind, "sha256": sha256}
             if doc.ledger_index is not None:
                 indices = [doc.ledger_index]
+                meta.update(creation_leaf=doc.ledger_index, hash_field=field)
         items.append(ArchiveItem(path=arcname, content=data, meta=meta, ledger_indices=indices))
     return items

@@ -12,6 +12,13 @@ signs a new head for the current tree otherwise; with ``tree_size`` it uses a st
 head of that size or signs one. Call it inside ``transaction.atomic()`` if the bundle
 must match a concurrent append exactly (it is consistent either way: a head and its
 proofs always refer to the same tree size).
+
+    export_archive_bundle(leaf_indices, export_leaf_index) -> dict
+
+The bundle of a case archive: the same, plus the ``case.exported`` leaf that lists every
+file of the archive with its SHA-256 and creation leaf, named in ``"archive"`` so that
+``verify_bundle`` checks each file of the bag against it (docs/ledger.md, "Case archive
+proofs").
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ from sanxiang.core.errors import DomainError, ErrorCode
 
 from . import heads, services
 from .models import Leaf, SignedTreeHead
-from .verify_bundle import BUNDLE_FORMAT
+from .verify_bundle import ARCHIVE_FORMAT, BUNDLE_FORMAT
 
 
 def _b64(data: bytes) -> str:
@@ -81,3 +88,9 @@ def export_bundle(leaf_indices, tree_size: int | None = None) -> dict:
         "tree_head": head.as_dict(),
         "leaves": out,
     }
+
+
+def export_archive_bundle(leaf_indices, export_leaf_index: int) -> dict:
+    bundle = export_bundle([*leaf_indices, export_leaf_index])
+    bundle["archive"] = {"format": ARCHIVE_FORMAT, "export_leaf": int(export_leaf_index)}
+    return bundle

@@ -30,6 +30,24 @@ each leaf: SHA-256(0x00 || content UTF-8) equals ``leaf_hash``, the content is J
 ``index`` equals the leaf's index, and the inclusion proof leads to the signed root.
 Exit status 0 and a summary when everything holds; 1 naming the first failure; 2 when
 the file cannot be read.
+
+Case archives (``"archive"`` in the bundle; see "Case archive proofs" in docs/ledger.md)::
+
+    python -m sanxiang.ledger.verify_bundle BAG_DIR            # or BAG_DIR/data/ledger-bundle.json
+
+    "archive": {"format": "sanxiang-case-archive-proofs/1", "export_leaf": <index>}
+
+The export leaf (event ``case.exported``, in ``leaves`` like every other leaf) lists every
+file of the bag's ``data/`` directory but the bundle itself: ``path``, ``sha256``, ``size``
+and, for an original (recording, issued document), the ``creation_leaf`` that recorded its
+SHA-256 when it was created (``event_type``, ``subject``, ``hash_field`` = the payload key
+holding the hash), plus ``ledger_indices``, every leaf the bundle must carry. After the
+bundle checks above, each file is re-hashed from ``data/`` and must equal the hash in the
+export leaf and, for an original, the hash in its creation leaf (itself in the bundle with
+its inclusion proof); a file on disk that the export leaf does not list, a listed file that
+is missing, and a listed leaf missing from the bundle all fail. One line per file; exit 1
+if any file fails. A bundle inside a bag (``data/ledger-bundle.json`` next to ``bagit.txt``)
+without the ``archive`` section fails: stripping the proofs does not make a bag pass.
 """
 
 from __future__ import annotations
@@ -39,10 +57,15 @@ import base64
 import binascii
 import hashlib
 import json
+import os
 import struct
 import sys
+import unicodedata
 
 BUNDLE_FORMAT = "sanxiang-ledger-bundle/1"
+ARCHIVE_FORMAT = "sanxiang-case-archive-proofs/1"
+EXPORT_EVENT = "case.exported"
+BUNDLE_NAME = "ledger-bundle.json"
 HASH_SIZE = 32
 
 
@@ -175,14 +198,182 @@ def verify(bundle: dict, trusted_raw: bytes | None = None, expect_key_id: str | 
     )
 
 
+class FileResult:
+    """The verdict on one file of a case archive's ``data/`` directory."""
+
+    def __init__(self, path, ok, message):
+        self.path, self.ok, self.message = path, ok, message
+
+    def __str__(self):
+        return f"{'OK    ' if self.ok else 'FAILED'} {self.path}: {self.message}"
+
+    def __repr__(self):
+        return f"FileResult({self.path!r}, {self.ok!r}, {self.message!r})"
+
+
+def _sha256_file(path) -> tuple[str, int]:
+    h = hashlib.sha256()
+    total = 0
+    with open(path, "rb") as handle:
+        while True:
+            block = handle.read(1 << 20)
+            if not block:
+                break
+            h.update(block)
+            total += len(block)
+    return h.hexdigest(), total
+
+
+def _nfc(path: str) -> str:
+    return unicodedata.normalize("NFC", path)
+
+
+def _data_files(data_dir) -> dict:
+    """{relative POSIX path (NFC): absolute path} of every file under ``data_dir`` but the
+    bundle itself. Symbolic links count as files (and are hashed through)."""
+    out = {}
+    for root, dirs, files in os.walk(data_dir):
+        dirs.sort()
+        for name in sorted(files):
+            full = os.path.join(root, name)
+            rel = os.path.relpath(full, data_dir).replace(os.sep, "/")
+            if rel != BUNDLE_NAME:
+                out[_nfc(rel)] = full
+    return out
+
+
+def _parsed_leaves(bundle) -> dict:
+    """{index: parsed content} of the bundle's leaves (already checked by ``verify``)."""
+    return {leaf["index"]: json.loads(leaf["content"]) for leaf in bundle["leaves"]}
+
+
+def verify_archive(bundle: dict, data_dir) -> list:
+    """Check every file of a case archive's ``data_dir`` against the export leaf and its
+    creation leaf. Call after ``verify(bundle)`` (which proves the leaves are in the signed
+    tree). Returns ``FileResult``s (one per file, plus one per missing leaf); raises
+    ``BundleError`` when the bundle has no usable archive section."""
+    archive = bundle.get("archive")
+    if not isinstance(archive, dict) or archive.get("format") != ARCHIVE_FORMAT:
+        raise BundleError(
+            "bundle carries no case-archive file proofs (案卷包缺少文件证明，无法证明文件未被改动)"
+        )
+    leaves = _parsed_leaves(bundle)
+    export_index = archive.get("export_leaf")
+    export = leaves.get(export_index) if isinstance(export_index, int) else None
+    if export is None:
+        raise BundleError(f"export leaf {export_index} is not in the bundle (缺少导出记录)")
+    if export.get("event_type") != EXPORT_EVENT:
+        raise BundleError(f"leaf {export_index} is not a {EXPORT_EVENT} leaf")
+    payload = export.get("payload") or {}
+    listed = payload.get("files")
+    if not isinstance(listed, list):
+        raise BundleError(f"export leaf {export_index} lists no files")
+    results = []
+    for index in payload.get("ledger_indices") or []:
+        if index not in leaves:
+            results.append(
+                FileResult(
+                    f"leaf {index}",
+                    False,
+                    "listed by the export but missing from the bundle (账本记录被移除)",
+                )
+            )
+    on_disk = _data_files(data_dir)
+    seen = set()
+    for entry in listed:
+        path = _nfc(str(entry.get("path", "")))
+        seen.add(path)
+        expected = entry.get("sha256")
+        if path not in on_disk:
+            results.append(FileResult(path, False, "listed by the export but missing (文件缺失)"))
+            continue
+        actual, size = _sha256_file(on_disk[path])
+        if actual != expected:
+            results.append(
+                FileResult(
+                    path,
+                    False,
+                    f"SHA-256 {actual} differs from {expected} recorded at export in leaf "
+                    f"{export_index} (文件在导出后被改动)",
+                )
+            )
+            continue
+        creation_index = entry.get("creation_leaf")
+        if creation_index is None:
+            results.append(
+                FileResult(
+                    path,
+                    True,
+                    f"sha256 {actual}, {size} bytes = export leaf {export_index} "
+                    "(generated at export / 导出时生成，无创建时记录)",
+                )
+            )
+            continue
+        creation = leaves.get(creation_index)
+        if creation is None:
+            results.append(
+                FileResult(
+                    path,
+                    False,
+                    f"creation leaf {creation_index} is missing from the bundle "
+                    "(缺少创建时的账本记录)",
+                )
+            )
+            continue
+        problems = []
+        for key in ("event_type", "subject"):
+            if entry.get(key) is not None and creation.get(key) != entry.get(key):
+                problems.append(f"leaf {creation_index} {key} is {creation.get(key)!r}")
+        field = entry.get("hash_field") or "sha256"
+        recorded = (creation.get("payload") or {}).get(field)
+        if recorded != actual:
+            problems.append(
+                f"SHA-256 {actual} differs from {recorded} recorded at creation in leaf "
+                f"{creation_index} (文件与创建时入账的哈希不一致)"
+            )
+        if problems:
+            results.append(FileResult(path, False, "; ".join(problems)))
+        else:
+            results.append(
+                FileResult(
+                    path,
+                    True,
+                    f"sha256 {actual}, {size} bytes = creation leaf {creation_index} "
+                    f"({creation.get('event_type')} {creation.get('subject')})",
+                )
+            )
+    for path in sorted(set(on_disk) - seen):
+        results.append(
+            FileResult(path, False, "not listed in the export leaf (导出记录中没有该文件)")
+        )
+    return results
+
+
+def locate(path):
+    """(bundle file, data dir or None, inside a bag?) for a bag directory, its data/
+    directory or a bundle file."""
+    if os.path.isdir(path):
+        for candidate in (os.path.join(path, "data"), path):
+            bundle = os.path.join(candidate, BUNDLE_NAME)
+            if os.path.isfile(bundle):
+                return bundle, candidate, True
+        raise OSError(f"no data/{BUNDLE_NAME} under {path}")
+    data_dir = os.path.dirname(os.path.abspath(path))
+    in_bag = os.path.basename(data_dir) == "data" and os.path.isfile(
+        os.path.join(os.path.dirname(data_dir), "bagit.txt")
+    )
+    return path, data_dir, in_bag
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="Verify a Sanxiang ledger bundle offline.")
-    parser.add_argument("bundle", help="bundle JSON file")
+    parser.add_argument("bundle", help="bundle JSON file, or a case archive (bag) directory")
     parser.add_argument("--public-key", help="PEM file of the trusted ledger public key")
     parser.add_argument("--key-id", help="expected key id (hex SHA-256 of the raw key)")
     args = parser.parse_args(argv)
     try:
-        with open(args.bundle, encoding="utf-8") as handle:
+        bundle_path, data_dir, in_bag = locate(args.bundle)
+        with open(bundle_path, encoding="utf-8") as handle:
             bundle = json.load(handle)
         trusted = None
         if args.public_key:
@@ -196,10 +387,26 @@ def main(argv=None) -> int:
         return 2
     try:
         summary = verify(bundle, trusted, args.key_id)
+        results = None
+        if in_bag or (isinstance(bundle, dict) and "archive" in bundle):
+            results = verify_archive(bundle, data_dir)
     except BundleError as exc:
         print(f"FAILED: {exc}", file=sys.stderr)
         return 1
     print(summary)
+    if results is None:
+        return 0
+    for result in results:
+        print(result, file=sys.stdout if result.ok else sys.stderr)
+    failed = [r for r in results if not r.ok]
+    if failed:
+        print(
+            f"FAILED: {len(failed)} of {len(results)} files of the case archive do not match "
+            "the ledger (案卷文件与账本记录不一致)",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"OK: all {len(results)} files of the case archive match the ledger")
     return 0
 
 

@@ -3,19 +3,34 @@
 Files only for an exporter entitled to download them, each one logged and ledgered like a
 download (see ``contribute``); every recording is listed by SHA-256 in
 ``recordings/manifest.json``.
+
+Before a file goes into the bag it is re-hashed and must match both the ``Recording`` row
+and the ``records.ingested`` leaf written at ingest (``verify_stored``); otherwise the whole
+export is refused, naming the recording, and the fixity job's alert is raised (a
+``FixityAlert`` row in a one-file ``FixityRun`` that keeps the round-robin cursor, a
+``records.fixity_alert`` leaf with ``via: "case_export"``, an ERROR line on
+``sanxiang.records.fixity``). Refused, not included with a flag: a case file is handed out
+as a legal record, and a bag that carries a wrong file next to a valid manifest invites
+someone to rely on it; the file is restored from backup and the case exported again.
+Every file is checked before any is logged as handed out. Each included file names its
+ingest leaf (``meta["creation_leaf"]``), which the case archive checks again while copying
+and puts, with its inclusion proof, in the bag's ledger bundle.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sanxiang.core.errors import DomainError
+from sanxiang.core import clock
+from sanxiang.core.errors import DomainError, ErrorCode
 
 from . import access, caseinfo, storage
-from .models import AccessAction, Recording
+from .models import AccessAction, FixityAlert, FixityProblem, FixityRun, Recording
 from .retention import retention_label
 from .sniff import extension_of
 
@@ -57,6 +72,111 @@ def _source(key):
         return storage.open_stored(key)
 
 
+log = logging.getLogger("sanxiang.records.fixity")
+
+
+class TamperedRecording(DomainError):
+    """The stored file of a recording no longer hashes to what was recorded at ingest."""
+
+    def __init__(self, rec, problem):
+        if problem == FixityProblem.MISSING:
+            text = _(
+                "案卷导出已拒绝：音像记录“%(name)s”（%(activity)s，编号 %(id)s）的文件缺失。"
+                "该情况已记录并告警，请联系系统管理员核查并从备份恢复。"
+            )
+        else:
+            text = _(
+                "案卷导出已拒绝：音像记录“%(name)s”（%(activity)s，编号 %(id)s）的文件与入库时"
+                "记录的 SHA-256 不一致，可能已被篡改或损坏。该情况已记录并告警，"
+                "请联系系统管理员核查并从备份恢复。"
+            )
+        super().__init__(
+            text
+            % {"name": rec.original_name, "activity": rec.get_activity_display(), "id": rec.pk},
+            code=ErrorCode.CONFLICT,
+        )
+        self.recording_id = rec.pk
+        self.problem = problem
+
+
+def ingest_leaf(rec):
+    """The ``records.ingested`` leaf that recorded ``rec``'s SHA-256, or None."""
+    from sanxiang.ledger.events import EventType
+    from sanxiang.ledger.models import Leaf
+
+    return (
+        Leaf.objects.filter(subject=f"recording:{rec.pk}", event_type=EventType.RECORDING_INGESTED)
+        .order_by("index")
+        .first()
+    )
+
+
+def _alert(rec, problem, expected, actual, size, actor):
+    """The fixity job's alert for one file found bad at export, committed before the
+    refusal is raised. The one-file run keeps the periodic job's round-robin cursor."""
+    from sanxiang.ledger.events import EventType
+    from sanxiang.ledger.services import append
+
+    now = clock.now()
+    with transaction.atomic():
+        last = FixityRun.objects.order_by("-pk").first()
+        run = FixityRun.objects.create(
+            started_at=now,
+            finished_at=now,
+            checked=1,
+            bytes_checked=size,
+            failures=1,
+            last_recording_id=last.last_recording_id if last else 0,
+        )
+        alert = FixityAlert.objects.create(
+            run=run,
+            agency_id=rec.agency_id,
+            recording=rec,
+            problem=problem,
+            expected_sha256=expected,
+            actual_sha256=actual,
+        )
+        append(
+            EventType.FIXITY_ALERT,
+            f"recording:{rec.pk}",
+            {
+                "case": rec.case_id,
+                "problem": problem,
+                "expected_sha256": expected,
+                "actual_sha256": actual or None,
+                "storage_key": rec.storage_key,
+                "alert": alert.pk,
+                "via": "case_export",
+            },
+            actor,
+        )
+    log.error(
+        "FIXITY ALERT recording %s (%s): %s expected %s got %s (via case_export, user %s)",
+        rec.pk,
+        rec.storage_key,
+        problem,
+        expected,
+        actual or "-",
+        getattr(actor, "pk", None),
+    )
+
+
+def verify_stored(rec, actor=None):
+    """Re-hash ``rec``'s stored file; returns its ingest leaf when the bytes hash to the
+    row's SHA-256 and to the leaf's. Otherwise raises the alert and ``TamperedRecording``."""
+    leaf = ingest_leaf(rec)
+    recorded = leaf.payload.get("sha256") if leaf is not None else None
+    try:
+        actual, size = storage.hash_stored(rec.storage_key)
+    except (FileNotFoundError, OSError):
+        actual, size = "", 0
+    if actual and actual == rec.sha256 == recorded:
+        return leaf
+    problem = FixityProblem.MISMATCH if actual else FixityProblem.MISSING
+    _alert(rec, problem, recorded or rec.sha256, actual, size, actor)
+    raise TamperedRecording(rec, problem)
+
+
 def _exclusion(rec, actor, purged):
     """Why the file of ``rec`` stays out of ``actor``'s export (zh), or None to include it."""
     if purged:
@@ -95,11 +215,17 @@ def contribute(case, actor=None):
         return []
     purpose = _("导出案卷（%(case)s）") % {"case": caseinfo.case_label(case)}
     items = []
-    all_labels = []
+    all_labels = [labels_of(rec) for rec in recs]
+    reasons = [
+        _exclusion(rec, actor, labels["purged"])
+        for rec, labels in zip(recs, all_labels, strict=True)
+    ]
+    # every file that would go out is checked before any is logged as handed out
+    leaves = {
+        rec.pk: verify_stored(rec, actor) for rec, r in zip(recs, reasons, strict=True) if r is None
+    }
     listing = []
-    for rec in recs:
-        labels = labels_of(rec)
-        all_labels.append(labels)
+    for rec, reason in zip(recs, reasons, strict=True):
         row = {
             "id": rec.pk,
             "sha256": rec.sha256,
@@ -108,7 +234,6 @@ def contribute(case, actor=None):
             "included": False,
         }
         listing.append(row)
-        reason = _exclusion(rec, actor, labels["purged"])
         if reason is None:
             try:
                 entry = access.record_access(
@@ -136,6 +261,8 @@ def contribute(case, actor=None):
                     "sha256": rec.sha256,
                     "activity": rec.activity,
                     "access_log": entry.pk,
+                    "creation_leaf": leaves[rec.pk].index,
+                    "hash_field": "sha256",
                 },
                 ledger_indices=[entry.ledger_index],
             )
