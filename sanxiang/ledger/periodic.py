@@ -35,8 +35,20 @@ def check_triggers(stdout):
     return problems
 
 
+def check_reconciliation(stdout):
+    """Compare the rows with legal weight with their leaves (``reconcile.py``); each
+    mismatch is an ERROR log line, a line of the job's output and a notification to the
+    platform administrators."""
+    from .reconcile import alert, reconcile
+
+    mismatches = reconcile()
+    alert(mismatches, stdout)
+    return mismatches
+
+
 def run(stdout):
     head = sign_if_grown()
     if head is not None:
         stdout.write(f"ledger: signed tree head size={head.tree_size}")
     check_triggers(stdout)
+    check_reconciliation(stdout)

@@ -9,7 +9,10 @@ Every concrete model of a ``sanxiang.*`` app is in exactly one of:
     here that is missing or disabled in the database (a SQLite table rebuild drops them).
 ``RECONCILED``
     Rows may change, but every change is ledgered and a reconciliation compares the row
-    with its leaf (issue #11 item 8). Empty until that reconciliation exists.
+    with its leaf (issue #11 item 8, ``ledger/reconcile.py``). Still empty: the models
+    reconciled so far (recordings, issued documents, review opinions) are also append-only
+    by trigger and listed there; ``cases.Case`` is reconciled for its decision fields only
+    and stays a known gap for the rest.
 ``NO_LEGAL_WEIGHT``
     Caches, counters, queues and messages: losing or editing them changes no record.
 ``KNOWN_GAPS``
@@ -90,13 +93,18 @@ NO_LEGAL_WEIGHT: dict[str, str] = {
     "notifications.Notification": "in-app messages derived from ledgered events",
     "publicity.WebhookDelivery": "push queue; the pushed content is the ledgered snapshot",
     "publicity.WebhookEndpoint": "configuration of an external receiver",
+    "apitokens.ApiToken": "credential (only a hash of the secret); creation and revocation "
+    "are ledgered (auth.api_token_created / auth.api_token_revoked)",
 }
 
 # Legal weight but neither append-only by trigger nor reconciled yet.
 KNOWN_GAPS: dict[str, str] = {
-    "org.Agency": "updated by org services and admin; AGENCY_CHANGED never written (#11.12)",
-    "org.User": "accounts change on every login; role/agency edits not ledgered (#11.12)",
-    "org.Officer": "edited through admin without a ledger event (#11.12)",
+    "org.Agency": "edits go through org.services (admin too) and write AGENCY_CHANGED with "
+    "before/after; the row is not reconciled (#11.8)",
+    "org.User": "accounts change on every login; role/agency edits ledgered (USER_CHANGED), "
+    "not reconciled (#11.8)",
+    "org.Officer": "created/edited through org.services (admin too), ledgered "
+    "(OFFICER_CREATED/CHANGED), not reconciled (#11.8)",
     "org.Certificate": "status changes ledgered by org.services, not reconciled (#11.8)",
     "org.CertificateEvent": "append-only by intent, no trigger yet (org migration not owned)",
     "workdays.HolidayYear": "edits ledgered (holiday_changed), not reconciled (#11.8)",
@@ -112,8 +120,10 @@ KNOWN_GAPS: dict[str, str] = {
     "catalog.ServiceGuide": "immutable once published in the service only (#11.8)",
     "catalog.Remedy": "immutable once published in the service only (#11.8)",
     "catalog.Contact": "immutable once published in the service only (#11.8)",
-    "cases.CasePolicy": "per-agency amounts edited in place, not ledgered (#11.8)",
-    "cases.Case": "stage changes ledgered; DELETE accepted, not reconciled (#11.8, #11.10)",
+    "cases.CasePolicy": "per-agency amounts; edits ledgered (CASE_POLICY_CHANGED), "
+    "not reconciled (#11.8)",
+    "cases.Case": "decision fields reconciled with the decision leaf (ledger/reconcile.py); "
+    "other columns and DELETE of an undecided case not detected (#11.8, #11.10)",
     "cases.Party": "ledgered with the case, not reconciled (#11.8)",
     "cases.CaseHandler": "assignment ledgered with the case, not reconciled (#11.8)",
     "review.Review": "workflow row updated by the service; ledgered, not reconciled (#11.8)",

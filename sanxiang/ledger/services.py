@@ -208,6 +208,9 @@ def append_many(entries: Iterable) -> list[Leaf]:
             nodes.extend(frontier.append(h))
         _insert(leaves, nodes, now)
         TreeState.objects.filter(pk=1).update(size=frontier.size, frontier=frontier.to_bytes())
+        from .heads import schedule_signing  # a signed head once this batch commits (#11.9)
+
+        schedule_signing()
     return leaves
 
 

@@ -218,11 +218,43 @@ def _range_job(args):
         connections.close_all()
 
 
+def _label(head) -> str:
+    """A stored head is named by its id; a head kept outside the platform (``known_heads``)
+    by its size and time, since the database may no longer hold it."""
+    if head.pk is not None:
+        return f"signed tree head #{head.pk}"
+    return f"saved signed tree head (size {head.tree_size}, {head.as_dict()['timestamp_iso']})"
+
+
+def head_from_dict(data) -> SignedTreeHead:
+    """An unsaved ``SignedTreeHead`` from its published form (``as_dict``: the API, the
+    public feed ``/ledger/heads/``, a bundle's ``tree_head``). ``ValueError`` if malformed."""
+    import base64
+    import binascii
+
+    try:
+        return SignedTreeHead(
+            tree_size=int(data["tree_size"]),
+            root_hash=base64.b64decode(data["root_hash"], validate=True),
+            timestamp_ms=int(data["timestamp"]),
+            key_id=str(data["key_id"]),
+            signature=base64.b64decode(data["signature"], validate=True),
+        )
+    except (KeyError, TypeError, ValueError, binascii.Error) as exc:
+        raise ValueError(f"not a signed tree head: {exc}") from None
+
+
 class _Verifier:
-    def __init__(self, chunk_size, public_key):
+    def __init__(self, chunk_size, public_key, known_heads=()):
         from .heads import key_id, verify_head
 
-        self.heads = list(SignedTreeHead.objects.order_by("tree_size", "timestamp_ms", "id"))
+        self.heads = sorted(
+            [
+                *SignedTreeHead.objects.order_by("tree_size", "timestamp_ms", "id"),
+                *known_heads,
+            ],
+            key=lambda h: (h.tree_size, h.timestamp_ms, h.pk is None, h.pk or 0),
+        )
         self.kid = key_id() if self.heads else None
         self.verify_head = verify_head
         self.public_key = public_key
@@ -241,11 +273,13 @@ class _Verifier:
         while self.pos < len(heads) and heads[self.pos].tree_size == size:
             head = heads[self.pos]
             first_bad = max(size - 1, 0)
-            if bytes(head.root_hash) != root:
-                raise _Failure(first_bad, f"signed tree head #{head.pk} (size {size}) root differs")
             if head.key_id != self.kid or not self.verify_head(head, self.public_key):
+                raise _Failure(first_bad, f"{_label(head)} (size {size}): bad signature")
+            if bytes(head.root_hash) != root:
                 raise _Failure(
-                    first_bad, f"signed tree head #{head.pk} (size {size}): bad signature"
+                    first_bad,
+                    f"{_label(head)} (size {size}) root differs: the leaves up to {size} were "
+                    f"rewritten (or deleted and appended again) after that head was signed",
                 )
             prev = self.prev
             if prev is not None and prev.tree_size > 0 and size > prev.tree_size:
@@ -253,7 +287,9 @@ class _Verifier:
                 if not merkle.verify_consistency(
                     prev.tree_size, size, bytes(prev.root_hash), root, proof
                 ):
-                    raise _Failure(first_bad, f"heads #{prev.pk} -> #{head.pk} are not consistent")
+                    raise _Failure(
+                        first_bad, f"{_label(prev)} -> {_label(head)} are not consistent"
+                    )
             self.prev = head
             self.pos += 1
 
@@ -331,11 +367,16 @@ class _Verifier:
 
     def finish(self, size):
         if self.pos < len(self.heads):
-            head = self.heads[self.pos]
+            # heads beyond the leaves: only a genuinely signed one proves a truncation
+            for head in self.heads[self.pos :]:
+                if head.key_id != self.kid or not self.verify_head(head, self.public_key):
+                    raise _Failure(size, f"{_label(head)} (size {head.tree_size}): bad signature")
+            head = self.heads[-1]  # the largest signed size
             raise _Failure(
                 size,
-                f"signed tree head #{head.pk} has size {head.tree_size} "
-                f"but only {size} leaves exist",
+                f"truncation: {_label(head)} has size {head.tree_size} "
+                f"but only {size} leaves exist (leaves {size}..{head.tree_size - 1} "
+                f"were deleted)",
             )
         # Read in this order, each committed together with the leaves it describes, so
         # that appends running meanwhile never look like damage: the tree state, then
@@ -368,11 +409,15 @@ class _Verifier:
             raise _Failure(size, "tree state (size/frontier cache) differs")
 
 
-def verify_ledger(chunk_size: int = CHUNK, public_key=None, jobs: int | None = None) -> Result:
+def verify_ledger(
+    chunk_size: int = CHUNK, public_key=None, jobs: int | None = None, known_heads=()
+) -> Result:
     """Verify the whole store. ``chunk_size`` is rounded up to a power of two; ``jobs``
     is the number of worker processes (default: one per CPU for large ledgers; always 1
-    inside a transaction or on an in-memory SQLite database)."""
-    verifier = _Verifier(chunk_size, public_key)
+    inside a transaction or on an in-memory SQLite database). ``known_heads``: signed
+    heads kept outside the database (``head_from_dict``), checked like stored ones, so a
+    truncation that also deleted the stored heads is still reported."""
+    verifier = _Verifier(chunk_size, public_key, known_heads)
     try:
         verifier.run(jobs)
     except _Failure as failure:

@@ -5,6 +5,11 @@
   check every signed tree head's signature and its consistency
   with the previous one. Exit 0 with a summary when intact, 1 with the first bad leaf
   index and the reason otherwise.
+  Then (unless ``--no-reconcile``) compare every row with legal weight with the leaf
+  that recorded it (``ledger/reconcile.py``) and report each mismatch by table and id
+  (exit 1). ``--known-heads FILE`` adds signed heads saved outside the platform (a
+  witness, the public feed ``/ledger/heads/``): a head the stored leaves no longer
+  explain — larger than the ledger (truncation) or with another root — fails.
 * ``sign [--size N]``: sign a tree head now (for the current size or a past size N).
 * ``export-key [--format pem|raw|json]``: print the public key of the ledger.
 * ``triggers [--repair]``: list the append-only triggers that are missing, disabled or
@@ -36,6 +41,19 @@ class Command(BaseCommand):
             default=None,
             help="worker processes (default: one per CPU for large ledgers)",
         )
+        verify.add_argument(
+            "--known-heads",
+            action="append",
+            default=[],
+            metavar="FILE",
+            help="JSON file of signed tree heads saved outside the platform (one head, a list, "
+            "or the /ledger/heads/ feed); a head the database no longer explains fails",
+        )
+        verify.add_argument(
+            "--no-reconcile",
+            action="store_true",
+            help="skip the reconciliation of domain rows with their leaves",
+        )
         sign = sub.add_parser("sign", help="sign a tree head now")
         sign.add_argument("--size", type=int, default=None, help="past tree size to sign")
         export = sub.add_parser("export-key", help="print the public key")
@@ -50,10 +68,35 @@ class Command(BaseCommand):
 
             if options["jobs"] is not None and options["jobs"] < 1:
                 raise CommandError("--jobs must be at least 1")
-            result = verify_ledger(chunk_size=options["chunk_size"] or CHUNK, jobs=options["jobs"])
+            known = self._known_heads(options["known_heads"])
+            result = verify_ledger(
+                chunk_size=options["chunk_size"] or CHUNK, jobs=options["jobs"], known_heads=known
+            )
+            mismatches = []
+            if not options["no_reconcile"]:
+                from sanxiang.ledger.reconcile import reconcile
+
+                mismatches = reconcile()
+                for m in mismatches:
+                    self.stderr.write(f"对账不一致 reconciliation mismatch: {m.describe()}")
             if not result.ok:
                 raise CommandError(result.summary(), returncode=1)
             self.stdout.write(result.summary())
+            if mismatches:
+                raise CommandError(
+                    f"对账失败 reconciliation FAILED: {len(mismatches)} 处数据行与记录它的账本叶子"
+                    f"不一致 row(s) differ from their ledger leaves: "
+                    + "; ".join(m.describe() for m in mismatches[:20]),
+                    returncode=1,
+                )
+            if not options["no_reconcile"]:
+                from sanxiang.ledger.reconcile import RULES
+
+                self.stdout.write(
+                    "对账一致 reconciliation OK: "
+                    + ", ".join(rule.label for rule in RULES)
+                    + " agree with their leaves."
+                )
         elif action == "sign":
             from sanxiang.ledger.services import sign_tree_head
 
@@ -76,6 +119,25 @@ class Command(BaseCommand):
                 from sanxiang.ledger.bundle import public_key_info
 
                 self.stdout.write(json.dumps(public_key_info(), ensure_ascii=False))
+
+    def _known_heads(self, paths):
+        from sanxiang.ledger.verify import head_from_dict
+
+        heads = []
+        for path in paths:
+            try:
+                with open(path, encoding="utf-8") as fh:
+                    data = json.load(fh)
+                if isinstance(data, dict):
+                    data = data.get("heads", [data])
+                if not isinstance(data, list):
+                    raise ValueError("expected a head, a list of heads or {'heads': [...]}")
+                heads += [head_from_dict(item) for item in data]
+            except (OSError, ValueError) as exc:
+                raise CommandError(
+                    f"无法读取已保存的树头文件 cannot read saved heads {path}: {exc}"
+                )
+        return heads
 
     def _triggers(self, repair):
         from django.db import connection
