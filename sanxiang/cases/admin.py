@@ -1,13 +1,14 @@
 """Admin (Chinese). Cases change only through the services (workbench / API): here they
-are read-only; an agency's head or an administrator edits the agency's CasePolicy."""
+are read-only; an agency's head or an administrator edits the agency's CasePolicy, through
+``services.case_policy.save_policy`` (checked and ledgered)."""
 
 from django.contrib import admin
 
-from sanxiang.org.admin import ScopedReadOnlyAdmin
-from sanxiang.org.models import Role
+from sanxiang.org.admin import ScopedReadOnlyAdmin, ServiceRoutedMixin
 from sanxiang.org.scoping import scope
 
 from .models import Case, CaseEvent, CaseHandler, CasePolicy, CollectiveDiscussion, Party
+from .services import case_policy as policy_services
 
 
 class PartyInline(admin.TabularInline):
@@ -61,7 +62,9 @@ class CollectiveDiscussionAdmin(ScopedReadOnlyAdmin):
 
 
 @admin.register(CasePolicy)
-class CasePolicyAdmin(admin.ModelAdmin):
+class CasePolicyAdmin(ServiceRoutedMixin, admin.ModelAdmin):
+    """Edited through ``services.case_policy.save_policy`` (checked and ledgered)."""
+
     list_display = [
         "agency",
         "number_prefix",
@@ -77,19 +80,14 @@ class CasePolicyAdmin(admin.ModelAdmin):
             return qs
         return scope(qs, request.user)
 
-    def _may_edit(self, request, obj=None):
-        user = request.user
-        if user.is_superuser and user.agency_id is None:
-            return True
-        if user.role not in (Role.HEAD, Role.ADMIN):
-            return False
-        return obj is None or obj.agency_id == user.agency_id
+    def get_readonly_fields(self, request, obj=None):
+        return ["agency"] if obj is not None else []
 
     def has_add_permission(self, request):
-        return self._may_edit(request)
+        return policy_services.may_edit(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return self._may_edit(request, obj)
+        return policy_services.may_edit(request.user, obj.agency_id if obj else None)
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -102,3 +100,13 @@ class CasePolicyAdmin(admin.ModelAdmin):
 
             kwargs["queryset"] = Agency.objects.filter(pk=request.user.agency_id)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        values = {
+            name: form.cleaned_data[name]
+            for name in (form.changed_data if change else form.cleaned_data)
+            if name in policy_services.EDITABLE
+        }
+        agency = obj.agency
+        policy = policy_services.save_policy(agency, actor=request.user, values=values)
+        obj.pk = policy.pk

@@ -114,6 +114,20 @@ class ItemAdmin(admin.ModelAdmin):
         obj.agency_id = obj.version.agency_id
         super().save_model(request, obj, form, change)
 
+    def _require_deletable(self, request, obj):
+        version = obj.version if hasattr(obj, "version") else obj.benchmark.version
+        services.require_edit(request.user, version.agency)
+        services.require_draft(version)
+
+    def delete_model(self, request, obj):
+        self._require_deletable(request, obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self._require_deletable(request, obj)
+        super().delete_queryset(request, queryset)
+
 
 @admin.register(Power)
 class PowerAdmin(ItemAdmin):

@@ -607,22 +607,72 @@ def public_content(plan):
     }
 
 
+PUBLICATION_PREFIX = "inspection_plan:"
+
+
+def publication_key(plan_id) -> str:
+    """``Publication.source_key`` of a plan's results in the publicity app."""
+    return f"{PUBLICATION_PREFIX}{plan_id}"
+
+
+def publication_of(plan):
+    """The publicity ``Publication`` of a plan's results, or None before publication."""
+    from sanxiang.publicity.models import Publication
+
+    return Publication.objects.filter(source_key=publication_key(plan.pk)).first()
+
+
+def _summary(content) -> str:
+    counts = {}
+    for task in content["tasks"]:
+        counts[task["result_label"]] = counts.get(task["result_label"], 0) + 1
+    parts = "，".join(f"{label}{n}户" for label, n in counts.items() if label)
+    return _("随机抽查%(n)s户") % {"n": len(content["tasks"])} + (f"：{parts}" if parts else "")
+
+
 @transaction.atomic
 def publish_plan(plan, actor):
-    """一公开: freeze the public snapshot of a completed plan and put it on /gs/sj/."""
+    """一公开: publish a completed plan's results through the publicity app.
+
+    The content (no officer names) becomes a ``publicity`` publication of category
+    行政检查 with a redacted snapshot, published at once (the head's publication is the
+    approval) and withdrawable through the publicity workbench like any decision. /gs/sj/
+    reads only that snapshot. ``Plan.public_snapshot`` keeps the redacted copy.
+    """
+    from django.utils import timezone
+
+    from sanxiang.core.fields import ActType
+    from sanxiang.publicity import services as publicity
+    from sanxiang.publicity.models import PublicationStatus
+
     require_publish(actor, plan.agency)
     plan = _locked(plan)
     _require_status(plan, PlanStatus.COMPLETED, _("抽查计划办结后才能公示结果。"))
     if plan.published_at:
         raise DomainError(_("抽查结果已公示。"), ErrorCode.ILLEGAL_TRANSITION)
     content = public_content(plan)
-    plan.public_snapshot = content
-    plan.published_at = clock.now()
+    publication = publicity.publish_decision(
+        agency=plan.agency,
+        source_key=publication_key(plan.pk),
+        category=ActType.INSPECTION,
+        decision_date=timezone.localdate(plan.completed_at or clock.now()),
+        title=plan.title,
+        conclusion=_summary(content),
+        public_numbers=[task["usci"] for task in content["tasks"]],
+        handler_ids=[actor.pk],
+        inspection=content,
+        actor=actor,
+    )
+    if publication.status == PublicationStatus.PENDING:
+        publicity.confirm_publication(publication, actor)
+    snap = publicity.current_snapshot(publication)
+    plan.public_snapshot = snap.details["inspection"]
+    plan.published_at = snap.published_at or clock.now()
     plan.save(update_fields=["public_snapshot", "published_at"])
     append(
         EventType.INSPECTION_PUBLISHED,
         f"inspection_plan:{plan.pk}",
-        {"plan": plan.pk, "sha256": canonical_sha256(content)},
+        {"plan": plan.pk, "publication": publication.pk, "sha256": snap.content_sha256},
         actor,
     )
     return plan

@@ -147,6 +147,7 @@ def plan_detail(request, pk):
             "can_manage": services.can_manage(request.user, plan.agency),
             "can_publish": services.can_publish(request.user, plan.agency),
             "replay_ok": replay_ok,
+            "publication": services.publication_of(plan),
         },
     )
 

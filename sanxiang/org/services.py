@@ -19,13 +19,15 @@ from sanxiang.ledger.events import EventType
 from .models import (
     Agency,
     AgencyKind,
+    AgencyLevel,
     Certificate,
     CertificateEvent,
     CertificateStatus,
+    Officer,
     Role,
     User,
 )
-from .permissions import require_role
+from .permissions import require_agency_access, require_role
 
 
 def _ledger(event_type, subject, payload, actor):
@@ -100,6 +102,112 @@ def create_agency(
     return agency
 
 
+# Fields an administrator may change (the USCI and the path are fixed; the tree moves
+# through ``parent``).
+AGENCY_EDITABLE = (
+    "parent",
+    "level",
+    "kind",
+    "name",
+    "short_name",
+    "region",
+    "fields",
+    "address",
+    "phone",
+    "email",
+    "complaint_channel",
+    "office_hours",
+    "review_all_general_penalties",
+    "is_active",
+)
+
+
+def _plain(value):
+    """A value as it goes into a ledger payload (model instances by primary key)."""
+    if hasattr(value, "pk"):
+        return value.pk
+    return value
+
+
+def _diff(obj, changes, editable, digested=()):
+    """{field: {"before", "after"}} of the fields ``changes`` really changes.
+
+    Fields in ``digested`` (personal data) are recorded as SHA-256 digests, not values.
+    """
+    from sanxiang.ledger.services import canonical_sha256
+
+    unknown = sorted(set(changes) - set(editable))
+    if unknown:
+        raise DomainError(_("不能修改以下字段：%(f)s。") % {"f": "、".join(unknown)})
+    out = {}
+    for name, after in changes.items():
+        before = getattr(obj, f"{name}_id") if hasattr(obj, f"{name}_id") else getattr(obj, name)
+        after_plain = _plain(after)
+        if before == after_plain:
+            continue
+        if name in digested:
+            entry = {
+                "before_sha256": canonical_sha256(before or ""),
+                "after_sha256": canonical_sha256(after_plain or ""),
+            }
+        else:
+            entry = {"before": before, "after": after_plain}
+        out[name] = entry
+    return out
+
+
+@transaction.atomic
+def update_agency(agency, *, actor, changes):
+    """Change an agency's particulars; one ``org.agency_changed`` leaf with before/after.
+
+    Moving an agency (``parent``) rewrites the materialised path of its whole subtree.
+    """
+    require_role(actor, Role.ADMIN, message=_("只有系统管理员可以修改执法主体信息。"))
+    agency = Agency.objects.select_for_update().get(pk=agency.pk)
+    require_agency_access(actor, agency.pk)
+    changes = dict(changes)
+    if "name" in changes:
+        changes["name"] = (changes["name"] or "").strip()
+        if not changes["name"]:
+            raise DomainError(_("机关名称不能为空。"))
+    if "fields" in changes:
+        changes["fields"] = _validate_fields(list(changes["fields"] or []))
+    if "level" in changes and changes["level"] not in AgencyLevel.values:
+        raise DomainError(_("机关层级无效。"))
+    if "kind" in changes and changes["kind"] not in AgencyKind.values:
+        raise DomainError(_("机关类别无效。"))
+    diff = _diff(agency, changes, AGENCY_EDITABLE)
+    if not diff:
+        return agency
+    old_path = agency.path
+    if "parent" in diff:
+        parent = changes["parent"]
+        if parent is not None and parent.path.startswith(old_path):
+            raise DomainError(
+                _("不能把机关移到其自身或其下级机关之下。"), ErrorCode.ILLEGAL_TRANSITION
+            )
+    for name in diff:
+        setattr(agency, name, changes[name])
+    agency.full_clean(exclude=["path", "usci"])
+    if "parent" in diff:
+        parent = changes["parent"]
+        new_path = f"{parent.path if parent else '/'}{agency.pk}/"
+        for node in Agency.objects.select_for_update().filter(path__startswith=old_path):
+            if node.pk != agency.pk:
+                node.path = new_path + node.path[len(old_path) :]
+                node.save(update_fields=["path"])
+        agency.path = new_path
+        diff["path"] = {"before": old_path, "after": new_path}
+    agency.save()
+    _ledger(
+        EventType.AGENCY_CHANGED,
+        f"agency:{agency.pk}",
+        {"usci": agency.usci, "name": agency.name, "changes": diff},
+        actor,
+    )
+    return agency
+
+
 # --------------------------------------------------------------------------- users
 
 
@@ -123,7 +231,172 @@ def create_user(*, username, password, role, agency=None, full_name="", actor=No
     elif role in (Role.HEAD, Role.SUPERVISOR):
         user.is_staff = True  # Django admin (scoped) for organisation and catalogues
     user.save()
+    _ledger(EventType.USER_CREATED, f"user:{user.pk}", _user_payload(user), actor)
     return user
+
+
+def _user_payload(user, **more):
+    data = {
+        "username": user.username,
+        "full_name": user.full_name,
+        "role": user.role,
+        "agency": user.agency_id,
+        "is_active": user.is_active,
+        "is_staff": user.is_staff,
+        "is_superuser": user.is_superuser,
+    }
+    data.update(more)
+    return data
+
+
+USER_EDITABLE = (
+    "username",
+    "full_name",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "agency",
+    "role",
+    "is_active",
+    "is_staff",
+    "is_superuser",
+)
+_USER_DIGESTED = ("phone", "email")  # personal contact data: digests only in the ledger
+
+
+@transaction.atomic
+def update_user(user, *, actor, changes):
+    """Change an account (role, agency, rights, particulars); one ``org.user_changed`` leaf."""
+    require_role(actor, Role.ADMIN, message=_("只有系统管理员可以修改用户账号。"))
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.agency_id is not None:
+        require_agency_access(actor, user.agency_id)
+    changes = dict(changes)
+    diff = _diff(user, changes, USER_EDITABLE, _USER_DIGESTED)
+    if not diff:
+        return user
+    if "agency" in diff and changes["agency"] is not None:
+        require_agency_access(actor, changes["agency"].pk)
+    for name in diff:
+        setattr(user, name, changes[name])
+    if user.role not in Role.values:
+        raise DomainError(_("未知角色：%(r)s。") % {"r": user.role})
+    if user.role != Role.ADMIN and user.agency_id is None:
+        raise DomainError(_("除系统管理员外，用户必须属于一个机关。"))
+    if user.role == Role.SUPERVISOR and user.agency.kind != AgencyKind.SUPERVISOR:
+        raise DomainError(_("监督人员必须属于司法行政部门。"))
+    if user.is_superuser and user.agency_id is not None and user.role != Role.ADMIN:
+        raise DomainError(_("只有系统管理员账号可以拥有超级用户权限。"))
+    if user.pk == actor.pk and ("is_active" in diff or "is_superuser" in diff or "role" in diff):
+        raise DomainError(_("不能停用或降低自己的账号权限，请由其他管理员操作。"))
+    if (
+        "username" in diff
+        and User.objects.filter(username=user.username).exclude(pk=user.pk).exists()
+    ):
+        raise DomainError(_("用户名 %(u)s 已存在。") % {"u": user.username}, ErrorCode.CONFLICT)
+    user.full_clean(exclude=["password"])
+    user.save()
+    _ledger(EventType.USER_CHANGED, f"user:{user.pk}", _user_payload(user, changes=diff), actor)
+    return user
+
+
+@transaction.atomic
+def record_password_set(user, *, actor):
+    """An administrator set (or disabled) another user's password: ledger the fact only."""
+    require_role(actor, Role.ADMIN, message=_("只有系统管理员可以重设用户密码。"))
+    _ledger(
+        EventType.USER_CHANGED,
+        f"user:{user.pk}",
+        _user_payload(user, changes={"password": {"reset_by_admin": True}}),
+        actor,
+    )
+
+
+# --------------------------------------------------------------------------- officers
+
+OFFICER_EDITABLE = (
+    "agency",
+    "user",
+    "name",
+    "gender",
+    "id_number",
+    "position",
+    "unit",
+    "is_active",
+)
+_OFFICER_DIGESTED = ("id_number",)
+
+
+def _officer_payload(officer, **more):
+    data = {
+        "agency": officer.agency_id,
+        "user": officer.user_id,
+        "name": officer.name,
+        "position": officer.position,
+        "unit": officer.unit,
+        "is_active": officer.is_active,
+    }
+    data.update(more)
+    return data
+
+
+def _check_officer(officer):
+    from sanxiang.core.ids import is_valid_ric
+
+    officer.name = (officer.name or "").strip()
+    if not officer.name:
+        raise DomainError(_("执法人员姓名不能为空。"))
+    officer.id_number = (officer.id_number or "").strip().upper()
+    if officer.id_number and not is_valid_ric(officer.id_number):
+        raise DomainError(_("居民身份证号码 %(n)s 无效。") % {"n": officer.id_number})
+    if officer.user_id is not None:
+        if officer.user.agency_id != officer.agency_id:
+            raise DomainError(_("登录账号必须属于执法人员所在机关。"))
+        taken = Officer.objects.filter(user_id=officer.user_id).exclude(pk=officer.pk).exists()
+        if taken:
+            raise DomainError(_("该登录账号已关联其他执法人员。"), ErrorCode.CONFLICT)
+
+
+@transaction.atomic
+def create_officer(*, agency, name, actor, user=None, **extra):
+    """Register an enforcement officer; one ``org.officer_created`` leaf."""
+    require_role(actor, Role.ADMIN, message=_("只有系统管理员可以登记执法人员。"))
+    unknown = sorted(set(extra) - set(OFFICER_EDITABLE))
+    if unknown:
+        raise DomainError(_("不能填写以下字段：%(f)s。") % {"f": "、".join(unknown)})
+    require_agency_access(actor, agency.pk)
+    officer = Officer(agency=agency, name=name, user=user, **extra)
+    _check_officer(officer)
+    officer.full_clean()
+    officer.save()
+    _ledger(EventType.OFFICER_CREATED, f"officer:{officer.pk}", _officer_payload(officer), actor)
+    return officer
+
+
+@transaction.atomic
+def update_officer(officer, *, actor, changes):
+    """Change an officer's particulars; one ``org.officer_changed`` leaf with before/after."""
+    require_role(actor, Role.ADMIN, message=_("只有系统管理员可以修改执法人员信息。"))
+    officer = Officer.objects.select_for_update().get(pk=officer.pk)
+    require_agency_access(actor, officer.agency_id)
+    diff = _diff(officer, dict(changes), OFFICER_EDITABLE, _OFFICER_DIGESTED)
+    if not diff:
+        return officer
+    if "agency" in diff:
+        require_agency_access(actor, changes["agency"].pk)
+    for name in diff:
+        setattr(officer, name, changes[name])
+    _check_officer(officer)
+    officer.full_clean()
+    officer.save()
+    _ledger(
+        EventType.OFFICER_CHANGED,
+        f"officer:{officer.pk}",
+        _officer_payload(officer, changes=diff),
+        actor,
+    )
+    return officer
 
 
 # --------------------------------------------------------------------------- certificates

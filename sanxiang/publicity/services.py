@@ -298,6 +298,8 @@ def build_public_fields(publication: Publication) -> dict:
                 "licence_state": licensing.get("state", "") or "有效",
             }
         )
+    if publication.category == ActType.INSPECTION and src.get("inspection"):
+        details["inspection"] = _inspection_public(red, src["inspection"])
     full_text = [
         [str(label), red.text(text)] for label, text in (src.get("full_text") or []) if text
     ]
@@ -317,6 +319,24 @@ def build_public_fields(publication: Publication) -> dict:
         "full_text": full_text,
         "details": details,
     }
+
+
+def _inspection_public(red: Redactor, content: dict) -> dict:
+    """双随机抽查结果 (inspections.services.public_content) with its free text redacted.
+
+    Names, the item and its basis pass through the redactor (ID, phone and bank numbers,
+    marked spans); USCIs, the seed and the hashes are public identifiers and stay.
+    """
+    out = dict(content)
+    out["title"] = red.text(content.get("title", ""))
+    item = dict(content.get("item") or {})
+    for key in ("name", "basis"):
+        item[key] = red.text(item.get(key, ""))
+    out["item"] = item
+    out["tasks"] = [
+        {**task, "name": red.text(task.get("name", ""))} for task in content.get("tasks") or []
+    ]
+    return out
 
 
 def content_hash(fields: dict) -> str:
@@ -373,6 +393,7 @@ def publish_decision(
     document_id: int | None = None,
     handler_ids=(),
     public_numbers=(),
+    inspection: dict | None = None,
     actor=None,
 ) -> Publication:
     """Record an issued decision for publication and write its redacted preview.
@@ -380,7 +401,9 @@ def publish_decision(
     ``full_text`` is a list of (label, text) sections (general-procedure penalty
     decisions publish their full text); ``penalty`` = {kinds, fine, confiscated,
     violation_type, facts, basis, content, valid_until, publicity_until};
-    ``licensing`` = {name, licence_number, category, content, valid_from, valid_to, state}.
+    ``licensing`` = {name, licence_number, category, content, valid_from, valid_to, state};
+    ``inspection`` = the public content of a 双随机抽查 plan (category ``inspection``),
+    shown by /gs/sj/ from the snapshot's ``details["inspection"]``.
     Idempotent per ``source_key``.
     """
     if category not in ActType.values:
@@ -436,6 +459,7 @@ def publish_decision(
             "penalty": penalty,
             "licensing": licensing,
             "public_numbers": list(public_numbers or []),
+            "inspection": _jsonable(dict(inspection or {})),
         },
         handler_ids=[int(i) for i in handler_ids or []],
     )
