@@ -43,9 +43,14 @@ def test_natural_person_name_and_home_address():
     r = Redactor(parties=[p])
     out = r.text(f"当事人{p['name']}，住{p['address']}，于当日销售过期食品。")
     assert "张三丰" not in out and "张某某" in out
-    assert p["address"] not in out and ADDRESS_MASK in out
+    # item 15: the county is kept, the detailed address hidden
+    assert p["address"] not in out and "住测试县[详细地址已隐去]" in out
     pub = r.party(p)
-    assert pub["name"] == "张某某" and pub["usci"] == "" and pub["address"] == ""
+    assert pub["name"] == "张某某" and pub["usci"] == ""
+    assert pub["address"] == "测试县[详细地址已隐去]"
+    # an address without any recognisable division is hidden whole
+    r = Redactor(parties=[person(address="人民路1号3单元502室")])
+    assert r.text("住人民路1号3单元502室") == f"住{ADDRESS_MASK}"
 
 
 def test_legal_person_name_usci_and_representative_stay_visible():
