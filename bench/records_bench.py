@@ -44,7 +44,7 @@ PATCH_BYTES = 256 * 1024 * 1024
 
 SETUP = r"""
 import datetime as dt, json
-from rest_framework.authtoken.models import Token
+from sanxiang.apitokens.services import create_token
 from sanxiang.core.fields import CaseActType, EnforcementField
 from sanxiang.org import services as org
 from sanxiang.org.demo import make_usci
@@ -63,8 +63,8 @@ org.issue_certificate(officer=officer, number="BENCH-0001", fields=[EnforcementF
 case = cases.open_case(agency=agency, actor=user, act_type=CaseActType.INSPECTION,
     title="基准测试检查", source=CaseSource.PATROL)
 case = cases.approve_opening(case, head)
-token = Token.objects.create(user=user)
-print("BENCH_SETUP=" + json.dumps({"case": case.pk, "officer": officer.pk, "token": token.key}))
+token, secret = create_token(user, name="bench")
+print("BENCH_SETUP=" + json.dumps({"case": case.pk, "officer": officer.pk, "token": secret}))
 """
 
 

@@ -38,6 +38,8 @@ at startup when they belong to this user.
 | MAX_REQUEST_BODY_MB | 50 | request body limit of the workbench and API (REQUEST_BODY_LIMITS) |
 | SEAL_CHECK_MAX_BODY_MB | 20 | request body limit of the public seal check /gs/yq/ |
 | LOGIN_IP_FAILURE_LIMIT | 20 | failed logins from one IP, any usernames, within LOGIN_IP_WINDOW_SECONDS (900) that lock the IP out for LOGIN_IP_COOLOFF_SECONDS (900) |
+| SANXIANG_API_TOKEN_DAYS | 90 | default validity of a new API token in days (1–365) |
+| SANXIANG_2FA_REQUIRED_ROLES | admin,supervisor in production; none in development | roles that must use two-factor login (core.twofactor); ``none`` for nobody |
 """
 
 import os
@@ -224,6 +226,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "sanxiang.core",
     "sanxiang.org",
     "sanxiang.workdays",
@@ -238,6 +243,7 @@ INSTALLED_APPS = [
     "sanxiang.complaints",
     "sanxiang.evaluation",
     "sanxiang.notifications",
+    "sanxiang.apitokens",
 ]
 
 MIDDLEWARE = [
@@ -253,8 +259,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "sanxiang.core.sessions.SessionLifetimeMiddleware",
+    # password passed, second factor not yet: only the verify/enrol pages (core.twofactor)
+    "sanxiang.core.twofactor.TwoFactorMiddleware",
     "sanxiang.core.passwords_views.ForcedPasswordChangeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -331,6 +340,28 @@ AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 LOGIN_IP_FAILURE_LIMIT = int(env("LOGIN_IP_FAILURE_LIMIT", "20"))
 LOGIN_IP_WINDOW_SECONDS = int(env("LOGIN_IP_WINDOW_SECONDS", "900"))
 LOGIN_IP_COOLOFF_SECONDS = int(env("LOGIN_IP_COOLOFF_SECONDS", "900"))
+# API tokens (sanxiang.apitokens): default validity in days, and the longest one may choose
+SANXIANG_API_TOKEN_MAX_DAYS = 365
+SANXIANG_API_TOKEN_DAYS = int(env("SANXIANG_API_TOKEN_DAYS", "90"))
+if not 1 <= SANXIANG_API_TOKEN_DAYS <= SANXIANG_API_TOKEN_MAX_DAYS:
+    raise ImproperlyConfigured(
+        f"SANXIANG_API_TOKEN_DAYS 须在 1 至 {SANXIANG_API_TOKEN_MAX_DAYS} 之间"
+        f" (must be 1..{SANXIANG_API_TOKEN_MAX_DAYS})"
+    )
+# Two-factor login (core.twofactor): roles that must enrol; off in the embedded demo so the
+# demo accounts log in with the password alone. A wrong code is a failed login for axes
+# (its form field is not stored with the attempt).
+_2fa_roles = env_list("SANXIANG_2FA_REQUIRED_ROLES", ["admin", "supervisor"] if PRODUCTION else [])
+SANXIANG_2FA_REQUIRED_ROLES = [r.lower() for r in _2fa_roles if r.lower() != "none"]
+_KNOWN_ROLES = {"handler", "reviewer", "head", "supervisor", "admin"}
+_unknown_roles = set(SANXIANG_2FA_REQUIRED_ROLES) - _KNOWN_ROLES
+if _unknown_roles:  # a typo must not silently turn the requirement off
+    raise ImproperlyConfigured(
+        f"SANXIANG_2FA_REQUIRED_ROLES 含未知角色 {sorted(_unknown_roles)}；可用 handler、reviewer、"
+        f"head、supervisor、admin 或 none。 (unknown roles {sorted(_unknown_roles)})"
+    )
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "三项制度执法平台")
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
@@ -413,8 +444,9 @@ CELERY_BEAT_SCHEDULE = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # first, so an unauthenticated API request gets 401 + WWW-Authenticate: Token
+        "sanxiang.apitokens.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

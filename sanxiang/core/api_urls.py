@@ -1,7 +1,10 @@
 from django.urls import path
-from rest_framework.authtoken.views import obtain_auth_token
+
+from sanxiang.apitokens import api as tokens
 
 app_name = "auth_api"
 urlpatterns = [
-    path("token/", obtain_auth_token, name="token"),
+    path("token/", tokens.ObtainTokenView.as_view(), name="token"),
+    path("tokens/", tokens.TokenListCreateView.as_view(), name="tokens"),
+    path("tokens/<int:pk>/revoke/", tokens.TokenRevokeView.as_view(), name="token-revoke"),
 ]

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 MUST_CHANGE = "sx_must_change_password"
 # paths a user who must change the password may still reach
-ALLOWED = ("/accounts/password/", "/accounts/logout/", "/static/", "/i18n/")
+ALLOWED = ("/accounts/password/", "/accounts/logout/", "/static/", "/i18n/", "/accounts/2fa/")
 
 
 def demo_password_refused() -> bool:
