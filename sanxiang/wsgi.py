@@ -56,5 +56,22 @@ application = get_wsgi_application()
 
 from django.conf import settings  # noqa: E402  (configured by get_wsgi_application)
 
+
+def warm():
+    """Load what every first request would otherwise load, before gunicorn forks the
+    workers (``--preload``, scripts/serve_prod.sh): the URL configuration and the search
+    segmenter's dictionary. Opens no database or cache connection (those must not be
+    shared across the fork)."""
+    from django.urls import get_resolver
+
+    from sanxiang.publicity.search import _get_jieba
+
+    get_resolver().url_patterns  # noqa: B018  (imports every urls/views module)
+    _get_jieba()
+
+
+if os.environ.get("SANXIANG_WSGI_WARM") == "1":
+    warm()
+
 if settings.TRUST_PROXY_HEADERS:
     application = TrustedProxy(application, settings.FORWARDED_ALLOW_IPS)

@@ -17,6 +17,8 @@ if ! grep -q libharfbuzz-subset <<<"$libs"; then missing+=(libharfbuzz-subset0);
 if [ "${WANT_FAKETIME:-0}" = "1" ] && ! command -v faketime >/dev/null 2>&1; then missing+=(faketime); fi
 if [ "${WANT_CHROMIUM:-0}" = "1" ] && ! command -v chromium >/dev/null 2>&1; then missing+=(chromium); fi
 if [ "${WANT_CHROMIUM:-0}" = "1" ] && ! command -v pdftotext >/dev/null 2>&1; then missing+=(poppler-utils); fi
+# the HTTP load generator of bench/load_bench.py (only when the bench runs)
+if [ "${WANT_WRK:-0}" = "1" ] && ! command -v wrk >/dev/null 2>&1; then missing+=(wrk); fi
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   echo "==> installing system packages: ${missing[*]}"
