@@ -639,7 +639,6 @@ def publish_plan(plan, actor):
     approval) and withdrawable through the publicity workbench like any decision. /gs/sj/
     reads only that snapshot. ``Plan.public_snapshot`` keeps the redacted copy.
     """
-    from django.utils import timezone
 
     from sanxiang.core.fields import ActType
     from sanxiang.publicity import services as publicity
@@ -655,7 +654,7 @@ def publish_plan(plan, actor):
         agency=plan.agency,
         source_key=publication_key(plan.pk),
         category=ActType.INSPECTION,
-        decision_date=timezone.localdate(plan.completed_at or clock.now()),
+        decision_date=clock.local_date(plan.completed_at) if plan.completed_at else clock.today(),
         title=plan.title,
         conclusion=_summary(content),
         public_numbers=[task["usci"] for task in content["tasks"]],

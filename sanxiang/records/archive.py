@@ -29,8 +29,8 @@ from django.utils.translation import gettext as _
 from sanxiang.core import clock
 from sanxiang.core.errors import DomainError, ErrorCode
 
-from . import access, caseinfo, storage
-from .models import AccessAction, FixityAlert, FixityProblem, FixityRun, Recording
+from . import access, caseinfo, fixity, storage
+from .models import AccessAction, FixityProblem, FixityRun, Recording
 from .retention import retention_label
 from .sniff import extension_of
 
@@ -114,9 +114,6 @@ def ingest_leaf(rec):
 def _alert(rec, problem, expected, actual, size, actor):
     """The fixity job's alert for one file found bad at export, committed before the
     refusal is raised. The one-file run keeps the periodic job's round-robin cursor."""
-    from sanxiang.ledger.events import EventType
-    from sanxiang.ledger.services import append
-
     now = clock.now()
     with transaction.atomic():
         last = FixityRun.objects.order_by("-pk").first()
@@ -128,37 +125,7 @@ def _alert(rec, problem, expected, actual, size, actor):
             failures=1,
             last_recording_id=last.last_recording_id if last else 0,
         )
-        alert = FixityAlert.objects.create(
-            run=run,
-            agency_id=rec.agency_id,
-            recording=rec,
-            problem=problem,
-            expected_sha256=expected,
-            actual_sha256=actual,
-        )
-        append(
-            EventType.FIXITY_ALERT,
-            f"recording:{rec.pk}",
-            {
-                "case": rec.case_id,
-                "problem": problem,
-                "expected_sha256": expected,
-                "actual_sha256": actual or None,
-                "storage_key": rec.storage_key,
-                "alert": alert.pk,
-                "via": "case_export",
-            },
-            actor,
-        )
-    log.error(
-        "FIXITY ALERT recording %s (%s): %s expected %s got %s (via case_export, user %s)",
-        rec.pk,
-        rec.storage_key,
-        problem,
-        expected,
-        actual or "-",
-        getattr(actor, "pk", None),
-    )
+        fixity.record_alert(run, rec, problem, expected, actual, actor, via="case_export")
 
 
 def verify_stored(rec, actor=None):

@@ -20,10 +20,44 @@ from .models import FixityAlert, FixityProblem, FixityRun, Recording
 log = logging.getLogger("sanxiang.records.fixity")
 
 
-def fixity_check(limit=None, now=None) -> FixityRun:
+def record_alert(run, rec, problem, expected, actual, actor=None, via=None) -> FixityAlert:
+    """One fixity alert: the ``FixityAlert`` row, the ``FIXITY_ALERT`` leaf and an ERROR log
+    line. ``via`` names a check outside the periodic job (e.g. ``"case_export"``)."""
     from sanxiang.ledger.events import EventType
     from sanxiang.ledger.services import append
 
+    alert = FixityAlert.objects.create(
+        run=run,
+        agency_id=rec.agency_id,
+        recording=rec,
+        problem=problem,
+        expected_sha256=expected,
+        actual_sha256=actual,
+    )
+    payload = {
+        "case": rec.case_id,
+        "problem": problem,
+        "expected_sha256": expected,
+        "actual_sha256": actual or None,
+        "storage_key": rec.storage_key,
+        "alert": alert.pk,
+    }
+    if via:
+        payload["via"] = via
+    append(EventType.FIXITY_ALERT, f"recording:{rec.pk}", payload, actor)
+    log.error(
+        "FIXITY ALERT recording %s (%s): %s expected %s got %s%s",
+        rec.pk,
+        rec.storage_key,
+        problem,
+        expected,
+        actual or "-",
+        f" (via {via}, user {getattr(actor, 'pk', None)})" if via else "",
+    )
+    return alert
+
+
+def fixity_check(limit=None, now=None) -> FixityRun:
     started = now or clock.now()
     qs = Recording.objects.filter(purge__isnull=True).order_by("pk")
     cursor = 0
@@ -67,33 +101,5 @@ def fixity_check(limit=None, now=None) -> FixityRun:
             last_recording_id=batch[-1].pk if batch else cursor,
         )
         for rec, problem, actual in problems:
-            alert = FixityAlert.objects.create(
-                run=run,
-                agency_id=rec.agency_id,
-                recording=rec,
-                problem=problem,
-                expected_sha256=rec.sha256,
-                actual_sha256=actual,
-            )
-            append(
-                EventType.FIXITY_ALERT,
-                f"recording:{rec.pk}",
-                {
-                    "case": rec.case_id,
-                    "problem": problem,
-                    "expected_sha256": rec.sha256,
-                    "actual_sha256": actual or None,
-                    "storage_key": rec.storage_key,
-                    "alert": alert.pk,
-                },
-                None,
-            )
-            log.error(
-                "FIXITY ALERT recording %s (%s): %s expected %s got %s",
-                rec.pk,
-                rec.storage_key,
-                problem,
-                rec.sha256,
-                actual or "-",
-            )
+            record_alert(run, rec, problem, rec.sha256, actual)
     return run
