@@ -81,13 +81,28 @@ def export_bundle(leaf_indices, tree_size: int | None = None) -> dict:
                 "inclusion_proof": [_b64(p) for p in services.inclusion_proof(index, size)],
             }
         )
-    return {
+    bundle = {
         "format": BUNDLE_FORMAT,
         "hash": "sha256 (RFC 9162 §2.1: leaf = H(0x00||content), node = H(0x01||l||r))",
         "public_key": public_key_info(),
         "tree_head": head.as_dict(),
         "leaves": out,
     }
+    witness = _witness_section(size, bytes(head.root_hash))
+    if witness is not None:
+        bundle["witness"] = witness
+    return bundle
+
+
+def _witness_section(size, root):
+    """The latest cosigned checkpoint + a consistency proof to this head (issue #16,
+    ``witness.client.witness_section``); absent when nothing was cosigned yet."""
+    try:
+        from sanxiang.witness.client import witness_section
+
+        return witness_section(size, root)
+    except Exception:  # the witness is optional for a bundle
+        return None
 
 
 def export_archive_bundle(leaf_indices, export_leaf_index: int) -> dict:

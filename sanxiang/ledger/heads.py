@@ -108,6 +108,18 @@ def sign_head(tree_size: int, root: bytes) -> SignedTreeHead:
     )
 
 
+def _submit_to_witness() -> None:
+    """Submit the head just committed to the witness(es) (issue #16, the witness app's
+    ``client.submit_latest``; records its own failures, never fails the caller). Heads
+    signed on demand or by the periodic job are submitted by ``witness.periodic``."""
+    try:
+        from sanxiang.witness.client import submit_on_commit
+
+        submit_on_commit()
+    except Exception:
+        _log.exception("witness submission failed; the periodic job retries")
+
+
 def verify_head(head: SignedTreeHead, key: Ed25519PublicKey | None = None) -> bool:
     key = key or public_key()
     message = tree_head_message(head.tree_size, bytes(head.root_hash), head.timestamp_ms)
@@ -142,10 +154,12 @@ def _sign_committed():
             latest = latest_head()
             if size == 0 or (latest is not None and latest.tree_size >= size):
                 return None  # another process's callback signed this size already
-            return sign_tree_head(size)
+            head = sign_tree_head(size)
     except Exception:  # never fail the request whose data is already committed
         _log.exception("could not sign a tree head after commit; the periodic job will")
         return None
+    _submit_to_witness()  # the head is committed now (issue #16)
+    return head
 
 
 def schedule_signing(using=None) -> None:
