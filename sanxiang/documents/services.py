@@ -346,6 +346,11 @@ def prefill(case, kind) -> dict:
         data["performance"] = performance_text(has_fine)
         data["remedies"] = remedies_text(agency)
         data["violated_provisions"] = ""
+        # the draft starts from the case: notified facts, accepted articles, discretion tier,
+        # the catalogue's remedies (sanxiang.assist.drafting, issue #14 item 6)
+        from sanxiang.assist.drafting import decision_draft
+
+        data.update(decision_draft(case, data))
     elif kind == DocumentKind.PRIOR_NOTICE:
         data["proposed_penalty"] = penalty
         rights = [
@@ -793,4 +798,8 @@ def check_sealed_file(data: bytes) -> dict:
             "issued_on": timezone.localdate(doc.issued_at),
             "ledger_index": doc.ledger_index,
         }
-    return {"check": seal.check_pdf(data), "sha256": sha256, "record": record}
+    # a document not sealed by design (e.g. 现场检查笔录) is genuine when its exact file is
+    # registered as issued: its missing seal is not a defect
+    unsealed = doc is not None and not doc.spec.sealed
+    check = seal.check_pdf(data)
+    return {"check": check, "sha256": sha256, "record": record, "unsealed_by_design": unsealed}

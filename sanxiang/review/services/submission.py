@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from sanxiang.core.errors import DomainError, ErrorCode
 from sanxiang.ledger.events import EventType
+from sanxiang.notifications import events as notify_events
 
 from ..models import (
     OPEN_STATUSES,
@@ -214,8 +215,17 @@ def submit_for_review(
             details=missing,
         )
     discretion = discretion_check(case, tier, base_amount)
+    # discretion consistency (tier + comparable decisions): a flagged proposal needs the
+    # reason written in the discretion app first; the check and the reason go with the review
+    from sanxiang.discretion.services import require_for_submission
+
+    consistency = require_for_submission(case, tier, base_amount, actor)
+    if consistency is not None:
+        discretion["consistency"] = consistency
     out_of_range = bool(discretion["applicable"]) and not discretion.get("within")
     justification = (justification or "").strip()
+    if out_of_range and not justification and consistency and consistency["reason"]:
+        justification = consistency["reason"]
     if out_of_range and not justification:
         raise DomainError(
             _("拟作出的处罚%(r)s须书面说明理由后才能送审。")
@@ -264,6 +274,7 @@ def submit_for_review(
         },
         actor,
     )
+    notify_events.review_submitted(review, actor)
     return review
 
 
