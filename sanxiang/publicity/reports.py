@@ -30,6 +30,10 @@ CHARTS = {
     "timeliness": "决定公开及时性",
     "reviews": "重大执法决定法制审核意见",
     "withdrawals": "复议、诉讼及纠错情况",
+    "appeals": "行政复议、行政诉讼及被纠错的决定数",
+    "alerts": "监督预警（按预警模型）",
+    "alert_status": "监督预警处理情况（截至12月31日）",
+    "patrol": "网上巡查发现的问题",
 }
 
 
@@ -82,6 +86,7 @@ def compute(agency, year: int) -> dict:
         str(wlabels.get(p.withdrawal_kind, p.withdrawal_kind)) for p in pubs if p.withdrawal_kind
     )
     total = len(pubs)
+    supervision = _supervision(ids, year)
     return {
         "year": year,
         "agency": agency.name,
@@ -95,7 +100,59 @@ def compute(agency, year: int) -> dict:
         "timeliness": timeliness,
         "reviews": reviews,
         "withdrawals": dict(withdrawals),
+        **supervision,
         "generated_at": clock.now().isoformat(),
+    }
+
+
+def _short(text: str, limit: int = 10) -> str:
+    """A chart label that fits the bar chart's label column."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _supervision(ids, year) -> dict:
+    """The supervision figures of the year (issue #15 item 6), each computed by its own app
+    from its ledgered records: 复议/诉讼 (appeals.appeal_figures: decisions of the year and
+    how many were reconsidered, litigated, corrected), alerts by rule and by resolution as of
+    31 December (alerts.services.alert_figures, from the ledger alone) and the 网上巡查
+    findings and scores (patrol.figures.patrol_figures, from the ledger alone)."""
+    from sanxiang.alerts.services import alert_figures
+    from sanxiang.appeals.services import appeal_figures
+    from sanxiang.patrol.figures import patrol_figures
+    from sanxiang.patrol.services import FINDING_LABELS
+
+    agencies = list(Agency.objects.filter(pk__in=ids).order_by("path"))
+    rows = appeal_figures(agencies, year)
+    decisions = sum(r["decisions"] for r in rows)
+    counts = {
+        "被复议": sum(r["reconsidered"] for r in rows),
+        "被诉": sum(r["litigated"] for r in rows),
+        "被纠错": sum(r["corrected"] for r in rows),
+    }
+
+    def rate(n):
+        return round(100.0 * n / decisions, 1) if decisions else None
+
+    alerts = alert_figures(agencies, year)
+    status_labels = alerts["status_labels"]
+    patrol = patrol_figures(agencies, year)
+    scores = [r["average"] for r in patrol["agencies"].values() if r["average"] is not None]
+    return {
+        "appeal_decisions": decisions,
+        "reconsideration_rate": rate(counts["被复议"]),
+        "litigation_rate": rate(counts["被诉"]),
+        "correction_rate": rate(counts["被纠错"]),
+        "appeals": counts,
+        "alerts_total": alerts["total"],
+        "alerts": {f"{r['number']}. {_short(r['title'])}": r["total"] for r in alerts["by_rule"]},
+        "alert_status": {
+            status_labels[k]: n for k, n in alerts["by_status"].items() if n or k == "open"
+        },
+        "patrol_rounds": patrol["total"]["rounds"],
+        "patrol_average": round(sum(scores) / len(scores), 1) if scores else None,
+        "patrol": {
+            FINDING_LABELS[k]: n for k, n in patrol["total"]["findings"].items() if k in FINDING_LABELS
+        },
     }
 
 

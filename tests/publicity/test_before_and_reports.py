@@ -85,6 +85,11 @@ def test_annual_report_counts_charts_and_pdf(client, agency_a, sfj, handler_a, h
     assert reports.generate(year, agencies=[agency_a]) == []  # published reports never change
     html = client.get(reverse("gs:report", args=[own.pk])).content.decode()
     assert "执法决定总数" in html and "按时公开率" in html
+    # the supervision figures of the year (issue #15 item 6), from each app's own records
+    assert own.data["appeals"] == {"被复议": 0, "被诉": 0, "被纠错": 0}
+    assert own.data["alerts_total"] == 0 and own.data["patrol_rounds"] == 0
+    assert "被复议率" in html and "被纠错率" in html and "网上巡查" in html
+    assert b"<svg" in client.get(reverse("gs:report_chart", args=[own.pk, "alerts"])).content
     chart = client.get(reverse("gs:report_chart", args=[own.pk, "by_category"]))
     assert b"<svg" in chart.content and "行政处罚".encode() in chart.content
     pdf = client.get(reverse("gs:report_pdf", args=[own.pk]))

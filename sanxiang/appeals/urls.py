@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "appeals"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("case/<int:case_id>/new/", views.create, name="create"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/document/<int:doc_id>/", views.document, name="document"),
+]

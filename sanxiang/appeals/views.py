@@ -1,0 +1,210 @@
+"""Workbench pages of 行政复议 / 行政诉讼: list with figures, record, detail with its steps."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from sanxiang.core import clock
+from sanxiang.core.errors import DomainError, ErrorCode
+from sanxiang.org.models import AgencyKind, Role
+from sanxiang.org.scoping import scope, visible_agencies
+
+from . import services, storage
+from .forms import AcceptForm, AppealForm, ExtendForm, OutcomeForm
+from .models import Appeal, AppealDocument, AppealKind, AppealStatus, Outcome
+
+
+def _raise_if_permission(exc):
+    if exc.code == ErrorCode.PERMISSION_DENIED:
+        raise exc
+
+
+def _case_for(user, pk):
+    from sanxiang.cases.models import Case
+
+    return get_object_or_404(scope(Case.objects.select_related("agency"), user), pk=pk)
+
+
+def _appeal_for(user, pk):
+    qs = Appeal.objects.select_related("case", "agency", "prior")
+    return get_object_or_404(scope(qs, user), pk=pk)
+
+
+def nav(request):
+    user = request.user
+    if not user.is_authenticated or user.agency_id is None:
+        return []
+    if user.role not in (Role.SUPERVISOR, Role.HANDLER, Role.REVIEWER, Role.HEAD):
+        return []
+    return [(str(_("复议诉讼")), reverse("appeals:index"))]
+
+
+def _year(request):
+    try:
+        year = int(request.GET.get("year") or clock.today().year)
+    except ValueError:
+        return clock.today().year
+    return year if 2000 <= year <= 2100 else clock.today().year
+
+
+@login_required
+def index(request):
+    user = request.user
+    qs = scope(Appeal.objects.select_related("case", "agency"), user)
+    kind = request.GET.get("kind") or ""
+    status = request.GET.get("status") or ""
+    outcome = request.GET.get("outcome") or ""
+    agency = request.GET.get("agency") or ""
+    if kind in AppealKind.values:
+        qs = qs.filter(kind=kind)
+    if status in AppealStatus.values:
+        qs = qs.filter(status=status)
+    if outcome in Outcome.values:
+        qs = qs.filter(outcome=outcome)
+    agencies = visible_agencies(user).exclude(kind=AgencyKind.SUPERVISOR).order_by("path")
+    if agency.isdigit():
+        qs = qs.filter(agency_id=int(agency))
+    year = _year(request)
+    today = clock.today()
+    rows = [{"a": a, "flags": services.flags(a, today)} for a in qs[:300]]
+    return render(
+        request,
+        "appeals/index.html",
+        {
+            "rows": rows,
+            "figures": services.appeal_figures(agencies, year),
+            "year": year,
+            "years": list(range(today.year, today.year - 6, -1)),
+            "agencies": agencies,
+            "kinds": AppealKind.choices,
+            "statuses": AppealStatus.choices,
+            "outcomes": Outcome.choices,
+            "f": {"kind": kind, "status": status, "outcome": outcome, "agency": agency},
+        },
+    )
+
+
+@login_required
+def create(request, case_id):
+    case = _case_for(request.user, case_id)
+    priors = Appeal.objects.filter(case=case, kind=AppealKind.RECONSIDERATION)
+    form = AppealForm(request.POST or None, priors=priors)
+    if request.method == "POST" and form.is_valid():
+        try:
+            appeal = services.record_appeal(case, request.user, **form.cleaned_data)
+        except DomainError as exc:
+            _raise_if_permission(exc)
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("已登记。"))
+            return redirect("appeals:detail", appeal.pk)
+    return render(request, "appeals/form.html", {"form": form, "case": case})
+
+
+ACTIONS = {
+    "accept": (AcceptForm, lambda a, u, d, f: services.accept(a, u, **d)),
+    "extend": (ExtendForm, lambda a, u, d, f: services.extend(a, u, **d)),
+    "outcome": (
+        OutcomeForm,
+        lambda a, u, d, f: services.record_outcome(
+            a,
+            u,
+            outcome=d["outcome"],
+            decided_on=d["decided_on"],
+            note=d["note"],
+            redo_ordered=d["redo_ordered"],
+            changed_conclusion=d["changed_conclusion"],
+            document=(d["document"].name, d["document"].read()),
+        ),
+    ),
+}
+
+
+@login_required
+def detail(request, pk):
+    appeal = _appeal_for(request.user, pk)
+    forms = {name: cls(prefix=name) for name, (cls, _fn) in ACTIONS.items()}
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action not in ACTIONS:
+            return redirect("appeals:detail", pk)
+        cls, fn = ACTIONS[action]
+        form = cls(request.POST, request.FILES, prefix=action)
+        forms[action] = form
+        if form.is_valid():
+            try:
+                fn(appeal, request.user, form.cleaned_data, request.FILES)
+            except DomainError as exc:
+                _raise_if_permission(exc)
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("已保存。"))
+                return redirect("appeals:detail", pk)
+    user = request.user
+    may_act = user.agency_id == appeal.agency_id and user.role in services.RECORDER_ROLES
+    return render(
+        request,
+        "appeals/detail.html",
+        {
+            "appeal": appeal,
+            "forms": forms,
+            "flags": services.flags(appeal),
+            "documents": appeal.documents.all(),
+            "may_act": may_act,
+            "is_head": user.role == Role.HEAD,
+            "litigations": appeal.litigations.all(),
+        },
+    )
+
+
+@login_required
+def document(request, pk, doc_id):
+    appeal = _appeal_for(request.user, pk)
+    doc = get_object_or_404(AppealDocument, pk=doc_id, appeal=appeal)
+    return FileResponse(
+        storage.open_stored(doc.storage_key),
+        content_type=doc.content_type,
+        as_attachment=True,
+        filename=doc.name,
+    )
+
+
+def panel(request):
+    """Workbench panel: open 复议/诉讼 and 移送 with their time-limit findings."""
+    from sanxiang.transfers import services as transfers
+    from sanxiang.transfers.models import PoliceTransfer, TransferStatus
+
+    user = request.user
+    if not user.is_authenticated or user.agency_id is None:
+        return None
+    if user.role not in (Role.SUPERVISOR, Role.HANDLER, Role.REVIEWER, Role.HEAD):
+        return None
+    today = clock.today()
+    appeals = scope(
+        Appeal.objects.exclude(status=AppealStatus.DECIDED).select_related("case", "agency"), user
+    ).order_by("applied_on")
+    open_t = scope(
+        PoliceTransfer.objects.exclude(
+            status__in=[TransferStatus.HANDED_OVER, TransferStatus.RETURNED]
+        ).select_related("case", "agency"),
+        user,
+    ).order_by("transferred_on")
+    a_rows = [{"a": a, "flags": services.flags(a, today)} for a in appeals[:50]]
+    t_rows = [{"t": t, "flags": transfers.flags(t, today)} for t in open_t[:50]]
+    if not a_rows and not t_rows:
+        return None
+    return {
+        "title": _("复议诉讼与移送"),
+        "template": "appeals/panel.html",
+        "context": {
+            "appeals": [r for r in a_rows if r["flags"]][:5],
+            "appeal_count": len(a_rows),
+            "transfers": [r for r in t_rows if r["flags"]][:5],
+            "transfer_count": len(t_rows),
+        },
+    }

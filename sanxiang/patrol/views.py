@@ -1,0 +1,363 @@
+"""Workbench pages of 网上巡查: rounds, sampling, items with their automatic checks and the
+scoring form, notices, summary.
+
+Supervisors of the organising 司法局 run rounds (a higher 司法局 reads those below it); an
+enforcement agency sees only its own items (read-only) and notices, and answers them.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sanxiang.core import clock
+from sanxiang.core.errors import DomainError, ErrorCode, PermissionDenied
+from sanxiang.org.models import Role
+from sanxiang.org.scoping import scope
+
+from . import checklist, services
+from .forms import ItemForm, NoticeForm, ReportForm, ReturnForm, RoundForm
+from .models import NoticeStatus, PatrolItem, PatrolNotice, PatrolRound, RoundStatus
+
+
+def _raise_if_permission(exc):
+    if exc.code == ErrorCode.PERMISSION_DENIED:
+        raise exc
+
+
+def _round_for(user, pk):
+    return get_object_or_404(scope(PatrolRound.objects.select_related("agency"), user), pk=pk)
+
+
+def _item_for(user, pk):
+    qs = PatrolItem.objects.select_related("round", "round__agency", "agency", "publication")
+    return get_object_or_404(scope(qs, user), pk=pk)
+
+
+def _notice_for(user, pk):
+    qs = PatrolNotice.objects.select_related("round", "round__agency", "agency")
+    return get_object_or_404(scope(qs, user), pk=pk)
+
+
+def _is_supervisor(user):
+    return user.agency_id is not None and services.is_patroller(user, user.agency)
+
+
+def _sees_rounds(user):
+    """Supervisors (own and lower 司法局's rounds)."""
+    return user.agency_id is not None and user.role == Role.SUPERVISOR
+
+
+def patrol_panel(request):
+    user = request.user
+    if not user.is_authenticated or user.agency_id is None:
+        return None
+    if _is_supervisor(user):
+        rounds = scope(PatrolRound.objects.exclude(status=RoundStatus.CONCLUDED), user)
+        reported = scope(PatrolNotice.objects.filter(status=NoticeStatus.REPORTED), user).count()
+        ctx = {"supervisor": True, "rounds": list(rounds.order_by("-id")[:5]), "reported": reported}
+    elif user.role in services.REPORTER_ROLES:
+        notices = scope(PatrolNotice.objects.exclude(status=NoticeStatus.CLOSED), user)
+        ctx = {
+            "notices": list(notices.select_related("round").order_by("deadline")[:5]),
+            "today": clock.today(),
+        }
+    else:
+        return None
+    return {"title": _("网上巡查"), "template": "patrol/panel.html", "context": ctx}
+
+
+@login_required
+def index(request):
+    user = request.user
+    if not _sees_rounds(user):
+        return redirect("patrol:notices")
+    rounds = scope(PatrolRound.objects.select_related("agency"), user)
+    return render(
+        request,
+        "patrol/index.html",
+        {"rounds": rounds.order_by("-year", "-quarter", "-id"), "can_create": _is_supervisor(user)},
+    )
+
+
+@login_required
+def round_create(request):
+    user = request.user
+    if user.agency is None:
+        raise PermissionDenied(_("请使用司法行政部门的账号创建巡查批次。"))
+    services.require_patroller(user, user.agency)
+    agencies = services.evaluable_agencies(user.agency)
+    status = 200
+    if request.method == "POST":
+        form = RoundForm(request.POST, agencies=agencies)
+        if form.is_valid():
+            try:
+                rnd = services.create_round(user.agency, user, **form.cleaned_data)
+                messages.success(request, _("巡查批次已创建。"))
+                return redirect("patrol:round", pk=rnd.pk)
+            except DomainError as exc:
+                _raise_if_permission(exc)
+                form.add_error(None, str(exc))
+        status = 400
+    else:
+        today = clock.today()
+        form = RoundForm(
+            agencies=agencies,
+            initial={
+                "agencies": list(agencies),
+                "year": today.year,
+                "quarter": (today.month - 1) // 3 + 1,
+            },
+        )
+    return render(request, "patrol/round_form.html", {"form": form}, status=status)
+
+
+def _summary_of(rnd):
+    return rnd.summary if rnd.status == RoundStatus.CONCLUDED else services.build_summary(rnd)
+
+
+def _summary_rows(summary):
+    rows = []
+    for row in summary.get("agencies", []):
+        rows.append(
+            {
+                **row,
+                "grade_counts": [row["grades"].get(c, 0) for c, _l, _m in checklist.GRADES],
+                "finding_counts": [row["findings"].get(k, 0) for k in services.FINDING_KINDS],
+            }
+        )
+    return rows
+
+
+@login_required
+def round_detail(request, pk):
+    user = request.user
+    rnd = _round_for(user, pk)
+    items = list(rnd.items.select_related("agency").order_by("order"))
+    agency_filter = request.GET.get("agency", "")
+    shown = [i for i in items if str(i.agency_id) == agency_filter] if agency_filter else items
+    replay_ok = None
+    if rnd.seed:
+        try:
+            replay_ok = services.replay_sample(rnd) == rnd.sample_result
+        except DomainError:
+            replay_ok = False
+    can_act = services.is_patroller(user, rnd.agency)
+    rows = _summary_rows(_summary_of(rnd))
+    for row in rows:
+        row["can_notify"] = (
+            can_act
+            and rnd.status != RoundStatus.DRAFT
+            and not row["notice"]
+            and bool(services.items_with_findings(rnd, row["agency"]))
+        )
+    return render(
+        request,
+        "patrol/round_detail.html",
+        {
+            "round": rnd,
+            "agencies": rnd.agencies.order_by("path"),
+            "eligible": services.eligible_publications(rnd).count() if not rnd.seed else None,
+            "items": items,
+            "shown": shown,
+            "agency_filter": agency_filter,
+            "done": sum(1 for i in items if i.submitted_at),
+            "can_act": can_act,
+            "replay_ok": replay_ok,
+            "rows": rows,
+            "grades": checklist.GRADES,
+            "finding_labels": [services.FINDING_LABELS[k] for k in services.FINDING_KINDS],
+            "notice_form": NoticeForm(),
+        },
+    )
+
+
+def _round_action(request, pk, action, success):
+    rnd = _round_for(request.user, pk)
+    try:
+        action(rnd, request.user)
+        messages.success(request, success)
+    except DomainError as exc:
+        _raise_if_permission(exc)
+        messages.error(request, str(exc))
+    return redirect("patrol:round", pk=rnd.pk)
+
+
+@login_required
+@require_POST
+def round_sample(request, pk):
+    return _round_action(request, pk, services.sample, _("已随机抽取公示信息并完成自动检查。"))
+
+
+@login_required
+@require_POST
+def round_conclude(request, pk):
+    return _round_action(request, pk, services.conclude, _("巡查批次已办结。"))
+
+
+@login_required
+@require_POST
+def round_notice(request, pk, agency_id):
+    rnd = _round_for(request.user, pk)
+    services.require_patroller(request.user, rnd.agency)
+    agency = get_object_or_404(rnd.agencies.all(), pk=agency_id)
+    form = NoticeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写整改要求和整改期限（1至120个工作日）。"))
+        return redirect("patrol:round", pk=rnd.pk)
+    try:
+        notice = services.issue_notice(rnd, agency, request.user, **form.cleaned_data)
+    except DomainError as exc:
+        _raise_if_permission(exc)
+        messages.error(request, str(exc))
+        return redirect("patrol:round", pk=rnd.pk)
+    messages.success(request, _("整改通知已发出。"))
+    return redirect("patrol:notice", pk=notice.pk)
+
+
+@login_required
+def round_summary_csv(request, pk):
+    rnd = _round_for(request.user, pk)
+    response = HttpResponse(
+        services.summary_csv(_summary_of(rnd)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="patrol-{rnd.pk}-summary.csv"'
+    return response
+
+
+@login_required
+def item_detail(request, pk):
+    user = request.user
+    item = _item_for(user, pk)
+    rnd = item.round
+    can_score = not item.submitted_at and services.is_patroller(user, rnd.agency)
+    form = ItemForm(version=rnd.checklist_version)
+    status = 200
+    if request.method == "POST":
+        services.require_patroller(user, rnd.agency)
+        form = ItemForm(request.POST, version=rnd.checklist_version)
+        if form.is_valid():
+            try:
+                services.submit_item(
+                    item, user, deductions=form.deductions(), comment=form.cleaned_data["comment"]
+                )
+                messages.success(request, _("巡查结果已提交。"))
+                return redirect("patrol:item", pk=item.pk)
+            except DomainError as exc:
+                _raise_if_permission(exc)
+                form.add_error(None, str(exc))
+        status = 400
+    manual = [
+        (entry, item.deductions.get(entry.code, {}))
+        for entry in checklist.manual_items(rnd.checklist_version)
+    ]
+    notice = PatrolNotice.objects.filter(round=rnd, agency=item.agency).first()
+    return render(
+        request,
+        "patrol/item.html",
+        {
+            "item": item,
+            "round": rnd,
+            "pub": item.publication,
+            "form": form,
+            "can_score": can_score,
+            "manual": manual,
+            "grade_label": checklist.GRADE_LABELS.get(item.grade, ""),
+            "notice": notice,
+            "sees_round": _sees_rounds(user),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def item_recheck(request, pk):
+    item = _item_for(request.user, pk)
+    try:
+        services.recheck(item, request.user)
+        messages.success(request, _("已重新自动检查。"))
+    except DomainError as exc:
+        _raise_if_permission(exc)
+        messages.error(request, str(exc))
+    return redirect("patrol:item", pk=item.pk)
+
+
+@login_required
+def notices(request):
+    user = request.user
+    qs = scope(PatrolNotice.objects.select_related("agency", "round"), user)
+    items = []
+    if not _sees_rounds(user):
+        items = list(
+            scope(PatrolItem.objects.select_related("round"), user)
+            .filter(submitted_at__isnull=False)
+            .order_by("-round__year", "-round__quarter", "order")[:200]
+        )
+    return render(
+        request,
+        "patrol/notices.html",
+        {
+            "notices": qs.order_by("status", "deadline"),
+            "items": items,
+            "today": clock.today(),
+            "is_supervisor": _sees_rounds(user),
+        },
+    )
+
+
+def _notice_page(request, notice, report_form=None, return_form=None, status=200):
+    user = request.user
+    items = list(scope(PatrolItem.objects.filter(pk__in=notice.item_ids), user).order_by("order"))
+    return render(
+        request,
+        "patrol/notice.html",
+        {
+            "notice": notice,
+            "items": items,
+            "overdue": notice.is_overdue(clock.today()),
+            "can_report": services.can_report(user, notice),
+            "can_decide": services.can_decide(user, notice),
+            "can_return": services.can_return(notice),
+            "report_form": report_form or ReportForm(),
+            "return_form": return_form or ReturnForm(),
+            "sees_round": _sees_rounds(user),
+        },
+        status=status,
+    )
+
+
+@login_required
+def notice_detail(request, pk):
+    return _notice_page(request, _notice_for(request.user, pk))
+
+
+@login_required
+@require_POST
+def notice_act(request, pk, action):
+    notice = _notice_for(request.user, pk)
+    user = request.user
+    try:
+        if action == "report":
+            form = ReportForm(request.POST)
+            if not form.is_valid():
+                return _notice_page(request, notice, report_form=form, status=400)
+            services.submit_report(notice, user, report=form.cleaned_data["report"])
+            messages.success(request, _("整改报告已报送。"))
+        elif action == "accept":
+            services.accept_report(notice, user)
+            messages.success(request, _("整改已销号。"))
+        elif action == "return":
+            form = ReturnForm(request.POST)
+            if not form.is_valid():
+                return _notice_page(request, notice, return_form=form, status=400)
+            services.return_report(notice, user, reason=form.cleaned_data["reason"])
+            messages.success(request, _("整改报告已退回。"))
+        else:
+            raise DomainError(_("未知操作。"), ErrorCode.NOT_FOUND)
+    except DomainError as exc:
+        _raise_if_permission(exc)
+        messages.error(request, str(exc))
+    return redirect("patrol:notice", pk=notice.pk)

@@ -1,0 +1,28 @@
+"""Fixtures of the appeals / transfers tests: decided cases driven through the real services."""
+
+import pytest
+
+from tests.cases.conftest import (  # noqa: F401  (fixtures)
+    Flow,
+    _isolated_gates,
+    person_party,
+    power_a,
+    powers_a,
+)
+
+
+@pytest.fixture
+def flow(handler_a, head_a, officer_a1, officer_a2, power_a):  # noqa: F811
+    return Flow(handler_a, head_a, [officer_a1, officer_a2], power_a, party=person_party())
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def pdf(name="决定书.pdf"):
+    return (name, PDF)
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
