@@ -112,11 +112,20 @@ def clean_labels(case, labels: dict, now=None) -> dict:
                     "reason": reason[:500],
                 }
             )
+    capture = {}
+    if labels.get("captured_at"):  # field mode: hashed on the phone at this time
+        captured = _when(labels.get("captured_at"), _("采集时间"), errors)
+        if captured and captured > now + CLOCK_SKEW:
+            errors.append(_("采集时间不能晚于当前时间。"))
+        if captured:
+            capture["captured_at"] = captured.isoformat()
+        capture["device_id"] = str(labels.get("device_id") or "").strip()[:64]
     if errors:
         raise DomainError(
             _("音像记录的标注不完整或有误：%(e)s") % {"e": "；".join(errors)}, details=errors
         )
     return {
+        **capture,
         "case": case.pk,
         "case_number": str(getattr(case, "number", "") or ""),
         "activity": activity,

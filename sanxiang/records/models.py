@@ -110,6 +110,10 @@ class Recording(models.Model):
         related_name="+",
     )
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    # Field mode (issue #18): when the phone captured the file (hashed there at capture)
+    # and which device; the upload clock runs from the capture, not from the upload.
+    captured_at = models.DateTimeField(_("采集时间（移动端）"), null=True, blank=True)
+    device_id = models.CharField(_("采集设备"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("音像记录")

@@ -208,6 +208,10 @@ def create_upload(user, case, length, labels: dict) -> UploadSession:
             _("文件过大：单个文件不能超过 %(n)d GB。") % {"n": max_upload_bytes() // 1024**3}
         )
     declared = clean_declared_sha256(labels)
+    if labels.get("device_id"):  # field mode: a revoked (lost) phone uploads nothing
+        from sanxiang.field.services import require_device
+
+        require_device(user, labels["device_id"])
     cleaned = clean_labels(case, labels)
     session = UploadSession.objects.create(
         agency_id=case.agency_id,
@@ -605,6 +609,9 @@ def finalise(session: UploadSession) -> UploadSession:
         found = _check_type(path, labels)
         case = session.case
         start = dt.datetime.fromisoformat(labels["recorded_start"])
+        captured = (
+            dt.datetime.fromisoformat(labels["captured_at"]) if labels.get("captured_at") else None
+        )
         key = storage.key_for(sha)
         existed_before = storage.exists(key)
         try:
@@ -627,8 +634,10 @@ def finalise(session: UploadSession) -> UploadSession:
                     size=session.length,
                     sha256=sha,
                     storage_key=key,
-                    upload_due=_upload_due(timezone.localtime(start).date()),
+                    upload_due=_upload_due(timezone.localtime(captured or start).date()),
                     uploaded_by=session.created_by,
+                    captured_at=captured,
+                    device_id=labels.get("device_id") or "",
                 )
                 append(
                     EventType.RECORDING_INGESTED,
