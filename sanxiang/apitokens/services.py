@@ -160,6 +160,29 @@ def revoke_token(token_id, *, actor) -> ApiToken:
     return token
 
 
+def revoke_all(user, *, actor, reason: str) -> int:
+    """Revoke every live token of ``user`` (its password changed or was reset: a token made
+    under the old password must not outlive it, as Django ends the other sessions).
+    One ``auth.api_token_revoked`` leaf per token, with the reason; returns the count."""
+    with transaction.atomic():
+        tokens = list(
+            ApiToken.objects.select_for_update()
+            .select_related("user")
+            .filter(user=user, revoked_at__isnull=True, expires_at__gt=clock.now())
+        )
+        now = clock.now()
+        for token in tokens:
+            token.revoked_at = now
+            token.save(update_fields=["revoked_at"])
+            append(
+                EventType.API_TOKEN_REVOKED,
+                f"api_token:{token.pk}",
+                _payload(token, revoked_at=now, reason=reason),
+                actor=actor,
+            )
+    return len(tokens)
+
+
 def find(secret: str) -> ApiToken | None:
     """The token whose secret is ``secret`` (any status), or None."""
     wanted = digest(secret)

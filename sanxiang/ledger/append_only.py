@@ -145,14 +145,58 @@ def uninstall_sql(connection, table):
     ]
 
 
+def no_delete_sql(connection, table):
+    """SQL statements that refuse DELETE on ``table`` but let UPDATE through (a workflow row
+    that must never disappear, e.g. a case: its changes are ledgered and reconciled)."""
+    table = _check_ident(table)
+    name = f"{table}_no_delete"
+    if connection.vendor == "postgresql":
+        return [
+            PG_FUNCTION_SQL,
+            f'DROP TRIGGER IF EXISTS "{name}" ON "{table}"',
+            f'CREATE TRIGGER "{name}" BEFORE DELETE ON "{table}" '
+            f"FOR EACH ROW EXECUTE FUNCTION {PG_FUNCTION}()",
+        ]
+    if connection.vendor == "sqlite":
+        return [
+            f'DROP TRIGGER IF EXISTS "{name}"',
+            f'CREATE TRIGGER "{name}" BEFORE DELETE ON "{table}" '
+            f"WHEN NOT {BYPASS_FUNCTION}() BEGIN "
+            f"SELECT RAISE(ABORT, 'append-only table {table}: DELETE refused'); END",
+        ]
+    raise NotImplementedError(f"append-only triggers are not implemented for {connection.vendor}")
+
+
+def no_delete_operations(table_name: str) -> list:
+    """Migration operations that refuse DELETE on ``table_name`` (see ``no_delete_sql``);
+    repeat them after a SQLite table rebuild, like ``append_only_operations``."""
+    _check_ident(table_name)
+
+    def forward(apps, schema_editor):
+        for sql in no_delete_sql(schema_editor.connection, table_name):
+            schema_editor.execute(sql, params=None)
+
+    def backward(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            sql = f'DROP TRIGGER IF EXISTS "{table_name}_no_delete" ON "{table_name}"'
+        else:
+            sql = f'DROP TRIGGER IF EXISTS "{table_name}_no_delete"'
+        schema_editor.execute(sql, params=None)
+
+    return [migrations.RunPython(forward, backward)]
+
+
 def trigger_names(vendor, table, custom=""):
-    """Names of the triggers that protect ``table`` on ``vendor``: the shared helper's, or
-    with ``custom="issued"`` those of documents migration 0002 (issued rows only)."""
+    """Names of the triggers that protect ``table`` on ``vendor``: the shared helper's, with
+    ``custom="issued"`` those of documents migration 0002 (issued rows only), with
+    ``custom="no_delete"`` the DELETE-only trigger of ``no_delete_operations``."""
     table = _check_ident(table)
     if custom == "issued":
         if vendor == "postgresql":
             return [f"{table}_issued_immutable"]
         return [f"{table}_issued_update", f"{table}_issued_delete"]
+    if custom == "no_delete":
+        return [f"{table}_no_delete"]
     if custom:
         raise ValueError(f"unknown trigger set: {custom!r}")
     if vendor == "postgresql":

@@ -311,6 +311,9 @@ def record_password_set(user, *, actor):
         _user_payload(user, changes={"password": {"reset_by_admin": True}}),
         actor,
     )
+    from sanxiang.apitokens.services import revoke_all
+
+    revoke_all(user, actor=actor, reason="password_reset_by_admin")
 
 
 # --------------------------------------------------------------------------- officers

@@ -68,7 +68,12 @@ def _bytes_in(path):
 
 @pytest.mark.parametrize(
     "path,size",
-    [("/accounts/login/", 300 * MIB), ("/gs/yq/", 1024 * MIB), ("/gs/ts/", 10 * MIB)],
+    [
+        ("/accounts/login/", 300 * MIB),
+        ("/gs/yq/", 1024 * MIB),
+        ("/gs/ts/", 100 * MIB),
+        ("/gs/ts/cx/", 1 * MIB),
+    ],
 )
 def test_over_limit_body_is_413_and_nothing_is_read(temp_dir, path, size):
     status, content, body = _post(path, size)

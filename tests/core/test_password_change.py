@@ -75,3 +75,56 @@ def test_short_new_password_refused_in_chinese(handler_a):
     )
     assert r.status_code == 200 and "至少需要 10 个字符" in r.content.decode()
     assert "修改密码" in c.get("/workbench/").content.decode()  # the link in the top bar
+
+
+def _token_live(secret):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
+    response = api.get("/api/auth/tokens/")
+    assert response.status_code in (200, 401)
+    return response.status_code == 200
+
+
+def test_password_change_revokes_the_api_tokens(handler_a, handler_b):
+    """A token made under the old password must not outlive it (issue #12): changing the
+    password revokes every live token of that user, ledgered with the reason."""
+    from sanxiang.apitokens import services as tokens
+    from sanxiang.ledger.events import EventType
+    from sanxiang.ledger.models import Leaf
+    from tests.conftest import PASSWORD
+
+    _, mine = tokens.create_token(handler_a, name="脚本")
+    _, theirs = tokens.create_token(handler_b, name="他人")
+    assert _token_live(mine) and _token_live(theirs)
+    c = _login(handler_a.username, PASSWORD)
+    r = c.post(
+        "/accounts/password/",
+        {"old_password": PASSWORD, "new_password1": NEW, "new_password2": NEW},
+        follow=True,
+    )
+    assert "API 令牌已随密码修改一并吊销" in r.content.decode()
+    assert not _token_live(mine)
+    assert _token_live(theirs)
+    leaf = Leaf.objects.filter(event_type=EventType.API_TOKEN_REVOKED).latest("index")
+    assert leaf.payload["reason"] == "password_changed"
+
+
+def test_admin_password_reset_revokes_the_api_tokens(handler_a, admin_user):
+    from sanxiang.apitokens import services as tokens
+    from sanxiang.org import services as org
+
+    _, secret = tokens.create_token(handler_a, name="脚本")
+    org.record_password_set(handler_a, actor=admin_user)
+    assert not _token_live(secret)
+
+
+def test_sign_out_clears_what_the_site_stored_in_the_browser(handler_a):
+    """Field mode keeps an encrypted queue in the browser; signing out wipes it (#18.4)."""
+    from tests.conftest import PASSWORD
+
+    c = _login(handler_a.username, PASSWORD)
+    r = c.post("/accounts/logout/")
+    assert r.status_code == 302
+    assert r["Clear-Site-Data"] == '"cache", "storage"'

@@ -50,15 +50,15 @@ def test_protection_of_named_tables():
     assert "records.Recording" in protection.APPEND_ONLY
     assert protection.APPEND_ONLY["documents.Document"].custom == "issued"
     assert "documents.DocumentFixityAlert" in protection.APPEND_ONLY
+    assert "org.CertificateEvent" in protection.APPEND_ONLY
+    assert protection.APPEND_ONLY["cases.Case"].custom == "no_delete"
     for gap in (
         "publicity.Snapshot",
         "complaints.Complaint",
         "inspections.Plan",
         "records.UploadSession",
-        "org.CertificateEvent",
         "evaluation.Sheet",
         "inspections.Task",
-        "cases.Case",
     ):
         assert gap in protection.KNOWN_GAPS, gap
     assert "ledger.TreeState" in protection.NO_LEGAL_WEIGHT
@@ -72,8 +72,60 @@ def test_triggers_in_the_database_match_the_list():
     installed = {
         name: table
         for name, (table, _enabled, _body) in installed_triggers(connection).items()
-        if "_append_only" in name or name.startswith("documents_document_issued")
+        if "_append_only" in name
+        or name.startswith("documents_document_issued")
+        or name.endswith("_no_delete")
     }
     assert set(installed.values()) == tables
     required = {name for _l, _t, name in protection.required_triggers(connection.vendor)}
     assert required == set(installed)
+
+
+@pytest.mark.django_db
+def test_a_case_cannot_be_deleted_but_still_changes(agency_a, handler_a, officer_a2):
+    """Issue #11 item 10: ``DELETE FROM cases_case`` (raw SQL, another path) is refused by the
+    database; an UPDATE (the workflow) still goes through."""
+    from django.db import IntegrityError, transaction
+
+    from sanxiang.cases import services as cases
+    from sanxiang.cases.models import Case, CaseSource
+    from sanxiang.core.fields import CaseActType
+
+    case_a = cases.open_case(
+        agency=agency_a,
+        actor=handler_a,
+        act_type=CaseActType.INSPECTION,
+        title="某超市食品安全检查",
+        source=CaseSource.PATROL,
+        officers=[officer_a2],
+    )
+
+    with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM cases_case WHERE id = %s", [case_a.pk])
+    assert Case.objects.filter(pk=case_a.pk).exists()
+    # the trigger alone, without the rows that point at the case (whose PROTECT would refuse)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM cases_case")
+        before = cursor.fetchone()[0]
+    with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM cases_case")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM cases_case")
+        assert cursor.fetchone()[0] == before
+    Case.objects.filter(pk=case_a.pk).update(title="更正后的案由")
+    assert Case.objects.get(pk=case_a.pk).title == "更正后的案由"
+
+
+@pytest.mark.django_db
+def test_certificate_events_are_append_only(officer_a1, admin_user):
+    from django.db import IntegrityError, transaction
+
+    from sanxiang.org.models import CertificateEvent
+
+    event = CertificateEvent.objects.get(certificate__officer=officer_a1, action="issue")
+    with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
+        CertificateEvent.objects.filter(pk=event.pk).update(reason="改写")
+    with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
+        CertificateEvent.objects.filter(pk=event.pk).delete()
