@@ -37,6 +37,7 @@ at startup when they belong to this user.
 | PASSWORD_MIN_LENGTH | 10 | shortest password accepted when a password is set |
 | MAX_REQUEST_BODY_MB | 50 | request body limit of the workbench and API (REQUEST_BODY_LIMITS) |
 | SEAL_CHECK_MAX_BODY_MB | 20 | request body limit of the public seal check /gs/yq/ |
+| COMPLAINT_MAX_BODY_MB | 55 | request body limit of the public complaint form /gs/ts/ (attachments) |
 | LOGIN_IP_FAILURE_LIMIT | 20 | failed logins from one IP, any usernames, within LOGIN_IP_WINDOW_SECONDS (900) that lock the IP out for LOGIN_IP_COOLOFF_SECONDS (900) |
 | SANXIANG_API_TOKEN_DAYS | 90 | default validity of a new API token in days (1–365) |
 | SANXIANG_2FA_REQUIRED_ROLES | admin,supervisor in production; none in development | roles that must use two-factor login (core.twofactor); ``none`` for nobody |
@@ -224,6 +225,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served from our own static files (CSP)
     "django_htmx",
     "axes",
     "django_otp",
@@ -244,6 +246,14 @@ INSTALLED_APPS = [
     "sanxiang.evaluation",
     "sanxiang.notifications",
     "sanxiang.apitokens",
+    "sanxiang.assist",
+    "sanxiang.discretion",
+    "sanxiang.appeals",
+    "sanxiang.transfers",
+    "sanxiang.alerts",
+    "sanxiang.patrol",
+    "sanxiang.witness",
+    "sanxiang.field",
 ]
 
 MIDDLEWARE = [
@@ -363,9 +373,11 @@ if _unknown_roles:  # a typo must not silently turn the requirement off
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "三项制度执法平台")
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
 
+# One language (issue #13 item 13): the users work in Simplified Chinese and every source string is
+# Chinese. English is not offered: a browser asking for it gets the platform, and Django's own
+# messages, in Chinese (docs/architecture.md "Language").
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "sanxiang" / "locale"]
+LANGUAGES = [("zh-hans", _("简体中文"))]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -415,6 +427,9 @@ REQUEST_BODY_LIMITS = {
     "/api/auth/": 64 * KIB,
     "/gs/": 256 * KIB,
     "/gs/yq/": int(env("SEAL_CHECK_MAX_BODY_MB", "20")) * MIB,
+    # the public complaint form with its attachments (5 photos/PDFs of ≤ 10 MB, complaints)
+    "/gs/ts/": int(env("COMPLAINT_MAX_BODY_MB", "55")) * MIB,
+    "/gs/ts/cx/": 256 * KIB,  # the status query stays small
     "/api/records/uploads/": None,
 }
 FILE_UPLOAD_PERMISSIONS = 0o400  # stored files: read-only, and only for the service user
@@ -465,6 +480,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # /api/docs/ loads Swagger UI from the platform's static files, not a CDN (issue #13.6)
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 SESSION_COOKIE_HTTPONLY = True

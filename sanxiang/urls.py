@@ -1,10 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from sanxiang.core import views as core_views
-from sanxiang.core.passwords_views import PasswordChangeView
+from sanxiang.core.passwords_views import LogoutView, PasswordChangeView
 
 APPS = [
     "org",
@@ -20,6 +20,14 @@ APPS = [
     "complaints",
     "evaluation",
     "notifications",
+    "assist",
+    "discretion",
+    "appeals",
+    "transfers",
+    "alerts",
+    "patrol",
+    "witness",
+    "field",
 ]
 
 urlpatterns = [
@@ -32,13 +40,12 @@ urlpatterns = [
         ),
         name="login",
     ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", LogoutView.as_view(), name="logout"),
     path("accounts/password/", PasswordChangeView.as_view(), name="password_change"),
     path("accounts/2fa/", include("sanxiang.core.twofactor_urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/auth/", include("sanxiang.core.api_urls")),
 ]
 for _app in APPS:

@@ -71,6 +71,19 @@ def _no_outbound_network(monkeypatch):
     monkeypatch.setattr(socket.socket, "connect", guarded)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_process_caches():
+    """Each test starts from the database's holiday calendar and law/decision indexes: a
+    test that simulated another process's edit (and rolled it back) must not leave its
+    cached answer to the next test in the same worker."""
+    yield
+    from sanxiang.assist.services import clear_caches
+    from sanxiang.workdays import calendar
+
+    calendar.invalidate()
+    clear_caches()  # the article/decision indexes are per process too
+
+
 @pytest.fixture
 def sfj(db):
     return org.create_agency(

@@ -8,12 +8,14 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 from rest_framework import serializers as drf
 
 from sanxiang.core import clock
 from sanxiang.core.errors import DomainError, PermissionDenied
 from sanxiang.core.fields import CaseActType
+from sanxiang.core.lists import Column, agency_name, filter_list
 from sanxiang.org.models import Role
 from sanxiang.org.scoping import scope
 
@@ -48,6 +50,16 @@ def _case(request, pk):
 
 # --------------------------------------------------------------------------- list
 
+CASE_COLUMNS = [
+    Column(_lazy("案件编号"), lambda c: c.number or _("（待审批）"), 24),
+    Column(_lazy("案由"), lambda c: c.title, 40),
+    Column(_lazy("类别"), lambda c: c.get_act_type_display()),
+    Column(_lazy("环节"), lambda c: c.get_stage_display()),
+    Column(_lazy("执法主体"), lambda c: agency_name(c.agency), 24),
+    Column(_lazy("立案/登记"), lambda c: (c.opened_at or c.created_at).date()),
+    Column(_lazy("办案期限"), lambda c: c.deadline),
+]
+
 
 @login_required
 def case_list(request):
@@ -66,6 +78,23 @@ def case_list(request):
         "decision_outcome",
     )
     qs = filter_cases(qs, request.GET)
+    lf = filter_list(
+        request,
+        qs,
+        status_field="stage",
+        status_choices=Stage.choices,
+        status_param="stage",
+        status_label=_("环节"),
+        date_field="opened_at",
+        date_label=_("立案日期"),
+        date_fields=[("closed", "closed_at", _("结案日期"))],
+        extra_params=("act_type", "q"),
+    )
+    if lf.wants_export:
+        return lf.export(
+            CASE_COLUMNS, lf.qs.order_by("-id"), title=_("执法案件"), filename="cases.xlsx"
+        )
+    qs = lf.qs
     rows, next_cursor = keyset_page(qs, request.GET.get("cursor"))
     params = request.GET.copy()
     next_url = None
@@ -79,6 +108,7 @@ def case_list(request):
             "cases": rows,
             "next_url": next_url,
             "is_first_page": not request.GET.get("cursor"),
+            "lf": lf,
             "stages": Stage.choices,
             "act_types": CaseActType.choices,
             "f": {k: request.GET.get(k, "") for k in ("stage", "act_type", "q")},
@@ -174,6 +204,11 @@ def case_detail(request, pk):
             "can_export": request.user.agency_id == case.agency_id
             or request.user.role == Role.SUPERVISOR
             or request.user.is_superuser,
+            "may_upload_recording": request.user.agency_id == case.agency_id
+            and (
+                request.user.role == Role.HEAD
+                or case.handlers.filter(officer__user=request.user).exists()
+            ),
         },
     )
 
@@ -255,14 +290,17 @@ def case_action(request, pk, code):
         raise Http404
     allowed = {a.code for a in services.available_actions(case, request.user)}
     action = services.ACTIONS_BY_CODE[code]
-    errors, non_field = None, []
+    errors, non_field, error_links = None, [], []
     if request.method == "POST":
         ser = actions.serializer_for(code, case, request.POST)
+        if ser.is_valid() and code == "decide" and (page := _ask_decide(request, case)):
+            return page
         if ser.is_valid():
             try:
                 actions.run(code, case, request.user, ser.validated_data)
             except DomainError as exc:
                 non_field = [exc.message, *[d for d in exc.details if d != str(exc.message)]]
+                error_links = exc.links
             else:
                 messages.success(request, _("已办理：%(a)s。") % {"a": action.label})
                 return redirect("cases:detail", pk=case.pk)
@@ -290,9 +328,27 @@ def case_action(request, pk, code):
             "action": action,
             "fields": fields,
             "non_field_errors": non_field,
+            "error_links": error_links,
             "blockers": blockers,
             "has_time": any(f["widget"] == "datetime" and not f["required"] for f in fields),
         },
+    )
+
+
+def _ask_decide(request, case):
+    """作出决定 is irreversible: confirm first (notifications.confirm)."""
+    from sanxiang.notifications.confirm import ask
+
+    label = f"{case.number} {case.title}".strip()
+    return ask(
+        request,
+        act=_("作出决定"),
+        consequence=_(
+            "将以机关名义对案件“%(c)s”作出决定，签发决定书并记入可信存证账本；"
+            "决定作出后不能修改或删除，只能依法撤销、确认违法或责令重作。"
+        )
+        % {"c": label},
+        back_url=reverse("cases:action", args=[case.pk, "decide"]),
     )
 
 

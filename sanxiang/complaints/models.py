@@ -101,3 +101,28 @@ class Complaint(models.Model):
     @property
     def is_open(self):
         return self.status in OPEN_STATUSES
+
+
+class ComplaintAttachment(models.Model):
+    """A photo or PDF the complainant attached (证据材料): content-addressed, write-once
+    (``complaints/<sha[:2]>/<sha256>`` in the default storage), type sniffed from the bytes.
+    Shown to the handling agency and its supervisors only, never on the public site.
+    Append-only (complaints 0003); the hashes are in the submission's ledger leaf."""
+
+    complaint = models.ForeignKey(
+        Complaint, verbose_name=_("投诉举报"), on_delete=models.PROTECT, related_name="attachments"
+    )
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    content_type = models.CharField(_("文件类型"), max_length=60)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    storage_key = models.CharField(_("存储位置"), max_length=120)
+    uploaded_at = models.DateTimeField(_("上传时间"))
+
+    class Meta:
+        verbose_name = _("投诉举报附件")
+        verbose_name_plural = _("投诉举报附件")
+        ordering = ["complaint_id", "id"]
+
+    def __str__(self):
+        return self.original_name

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from sanxiang.core.errors import DomainError
+
 from . import services, throttle
 from .forms import LookupForm, SubmitForm
 from .models import FINAL_STATUSES
@@ -42,7 +44,12 @@ def submit(request):
             name=data["name"],
             phone=data["phone"],
             reference=data["reference"],
+            attachments=request.FILES.getlist("attachments"),
         )
+    except DomainError as exc:  # an attachment refused: the form keeps what was typed
+        throttle.give_back("submit", request)
+        ctx = {"form": form, "attachment_errors": [m for _k, m in exc.details] or [exc.message]}
+        return render(request, "complaints/public/submit.html", ctx, status=400)
     except Exception:
         throttle.give_back("submit", request)
         raise

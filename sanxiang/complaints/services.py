@@ -45,6 +45,7 @@ from sanxiang.core.errors import DomainError, ErrorCode, PermissionDenied
 from sanxiang.core.keyfiles import create_file_once
 from sanxiang.ledger.events import EventType
 from sanxiang.ledger.services import append
+from sanxiang.notifications import events as notify_events
 from sanxiang.org.models import Agency, AgencyKind, Role
 from sanxiang.org.permissions import require_agency_access, require_role
 from sanxiang.org.scoping import can_see_agency, scope
@@ -390,13 +391,19 @@ def _payload(complaint, **extra):
 
 
 @transaction.atomic
-def submit(*, kind, agency, content, name="", phone="", reference=""):
-    """Public submission. Returns (complaint, code): the code is shown once, never stored."""
+def submit(*, kind, agency, content, name="", phone="", reference="", attachments=None):
+    """Public submission. Returns (complaint, code): the code is shown once, never stored.
+    ``attachments``: uploaded files (photos, PDFs), checked by ``attachments.read_checked``."""
+    from . import attachments as attachment_files
+
     errors = submission_errors(
         kind=kind, agency=agency, content=content, name=name, phone=phone, reference=reference
     )
     if errors:
         raise DomainError("".join(str(e) for e in errors.values()), details=list(errors.items()))
+    files, file_errors = attachment_files.read_checked(attachments)
+    if file_errors:
+        raise DomainError("".join(file_errors), details=[("attachments", e) for e in file_errors])
     now = clock.now()
     day = timezone.localdate(now)
     number = next_number(day)
@@ -418,6 +425,15 @@ def submit(*, kind, agency, content, name="", phone="", reference=""):
     )
     _log(complaint, _("提交"), None)
     complaint.save()
+    for item in files:
+        complaint.attachments.create(
+            original_name=item["name"],
+            content_type=item["content_type"],
+            size=len(item["data"]),
+            sha256=item["sha256"],
+            storage_key=attachment_files.store(item),
+            uploaded_at=now,
+        )
     append(
         EventType.COMPLAINT_SUBMITTED,
         f"complaint:{number}",
@@ -426,9 +442,11 @@ def submit(*, kind, agency, content, name="", phone="", reference=""):
             content_hmac=_digest(complaint.content),
             complainant_hmac=_digest(name, phone) if (name or phone) else None,
             reference=complaint.reference,
+            attachments=[item["sha256"] for item in files],
         ),
         None,
     )
+    notify_events.complaint_arrived(complaint)
     return complaint, code
 
 

@@ -6,11 +6,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from sanxiang.cases.models import CaseSource
 from sanxiang.core.errors import DomainError, ErrorCode
 from sanxiang.core.fields import CaseActType
+from sanxiang.core.lists import Column, agency_name, export_max_rows, filter_list
 
 from . import services
 from .forms import ConcludeForm, RejectForm, TransferForm
@@ -44,15 +46,48 @@ def complaints_panel(request):
     }
 
 
+def _deadline_text(d):
+    if d is None:
+        return ""
+    if d.due is None:
+        return _("%(l)s待定") % {"l": d.label}
+    text = _("%(l)s %(due)s") % {"l": d.label, "due": d.due.strftime("%Y-%m-%d")}
+    if d.overdue:
+        return text + _("（超期%(n)s个工作日）") % {"n": d.overdue_days}
+    return text
+
+
+# the complainant's name and phone are never exported
+COMPLAINT_COLUMNS = [
+    Column(_lazy("受理编号"), lambda row: row[0].number, 20),
+    Column(_lazy("类别"), lambda row: row[0].get_kind_display()),
+    Column(_lazy("承办机关"), lambda row: agency_name(row[0].agency), 20),
+    Column(_lazy("被投诉举报机关"), lambda row: agency_name(row[0].original_agency), 20),
+    Column(_lazy("提交时间"), lambda row: row[0].submitted_at, 18),
+    Column(_lazy("状态"), lambda row: row[0].get_status_display()),
+    Column(_lazy("期限"), lambda row: _deadline_text(row[1]), 32),
+]
+
+
 @login_required
 def index(request):
-    complaints = services.visible_complaints(request.user)
-    status = request.GET.get("status")
-    if status in ComplaintStatus.values:
-        complaints = complaints.filter(status=status)
-    rows = [(c, services.deadline(c)) for c in complaints.order_by("-submitted_at", "-id")[:500]]
+    lf = filter_list(
+        request,
+        services.visible_complaints(request.user),
+        status_field="status",
+        status_choices=ComplaintStatus.choices,
+        date_field="submitted_at",
+        date_label=_("提交日期"),
+        extra_params=("overdue",),
+    )
+    status = lf.status_value
+    complaints = lf.qs.order_by("-submitted_at", "-id")
+    limit = export_max_rows() + 1 if lf.wants_export else 500
+    rows = [(c, services.deadline(c)) for c in complaints[:limit]]
     if request.GET.get("overdue") == "1":
         rows = [(c, d) for c, d in rows if d and d.overdue]
+    if lf.wants_export:
+        return lf.export(COMPLAINT_COLUMNS, rows, title=_("投诉举报"), filename="complaints.xlsx")
     return render(
         request,
         "complaints/index.html",
@@ -63,6 +98,7 @@ def index(request):
             "overdue_only": request.GET.get("overdue") == "1",
             "accept_days": services.ACCEPT_WORKDAYS,
             "conclude_days": services.CONCLUDE_WORKDAYS,
+            "lf": lf,
         },
     )
 
@@ -110,6 +146,26 @@ def _detail(request, complaint, forms=None, status=200):
 @login_required
 def detail(request, pk):
     return _detail(request, _complaint_for(request.user, pk))
+
+
+@login_required
+def attachment(request, pk, attachment_pk):
+    """An attachment, to those who may read the complaint (never on the public site)."""
+    from django.http import FileResponse
+
+    from . import attachments
+
+    complaint = _complaint_for(request.user, pk)
+    item = get_object_or_404(complaint.attachments, pk=attachment_pk)
+    response = FileResponse(
+        attachments.open_stored(item),
+        content_type=item.content_type,
+        as_attachment=item.content_type == "application/pdf",
+        filename=item.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

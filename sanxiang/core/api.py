@@ -24,6 +24,8 @@ def exception_handler(exc, context):
         body = {"code": str(exc.code), "detail": str(exc.message)}
         if exc.details:
             body["errors"] = [str(d) if not isinstance(d, dict) else d for d in exc.details]
+        if exc.links:
+            body["links"] = [{"label": label, "url": url} for label, url in exc.links]
         return Response(body, status=_STATUS.get(exc.code, status.HTTP_400_BAD_REQUEST))
     return drf_exception_handler(exc, context)
 

@@ -2,6 +2,17 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _dashboard_nav(request):
+    """监督看板 in the menu of supervisors (issue #13 item 6)."""
+    from django.urls import reverse
+
+    from .dashboard import may_see
+
+    if not may_see(request.user):
+        return []
+    return [(_("监督看板"), reverse("core:dashboard"))]
+
+
 class CoreConfig(AppConfig):
     name = "sanxiang.core"
     label = "core"
@@ -13,6 +24,9 @@ class CoreConfig(AppConfig):
         from .login_limits import on_login_failed
 
         user_login_failed.connect(on_login_failed, dispatch_uid="sanxiang.core.login_ip_limit")
+        from .navigation import register_nav
+
+        register_nav(_dashboard_nav)
         from . import (  # noqa: F401  (login signals: session times, demo password)
             passwords_views,
             sessions,

@@ -24,13 +24,18 @@ class ErrorCode(models.TextChoices):
 
 
 class DomainError(Exception):
-    """A business rule refused the action. ``message`` is user-facing (zh-hans)."""
+    """A business rule refused the action. ``message`` is user-facing (zh-hans).
 
-    def __init__(self, message, code=ErrorCode.INVALID, details=None):
+    ``links``: where the user does what the refusal asks for, as (label, url) pairs —
+    a refusal that asks for an action links to where it is done (issue #13 item 1). The
+    error page, the forms that show the refusal and the API (``"links"``) carry them."""
+
+    def __init__(self, message, code=ErrorCode.INVALID, details=None, links=None):
         super().__init__(str(message))
         self.message = message
         self.code = code
         self.details = details or []
+        self.links = [(str(label), url) for label, url in (links or [])]
 
     def __str__(self):
         return str(self.message)

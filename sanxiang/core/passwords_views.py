@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.signals import user_logged_in
+from django.db import transaction
 from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 
 MUST_CHANGE = "sx_must_change_password"
 # paths a user who must change the password may still reach
-ALLOWED = ("/accounts/password/", "/accounts/logout/", "/static/", "/i18n/", "/accounts/2fa/")
+ALLOWED = ("/accounts/password/", "/accounts/logout/", "/static/", "/accounts/2fa/")
 
 
 def demo_password_refused() -> bool:
@@ -75,7 +76,29 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         if form.cleaned_data["new_password1"] == DEMO_PASSWORD:
             form.add_error("new_password1", _("新密码不能是演示数据的公开密码。"))
             return self.form_invalid(form)
-        response = super().form_valid(form)
+        from sanxiang.apitokens.services import revoke_all
+
+        with transaction.atomic():  # the new password and the revocations, or neither
+            response = super().form_valid(form)
+            revoked = revoke_all(
+                self.request.user, actor=self.request.user, reason="password_changed"
+            )
         self.request.session.pop(MUST_CHANGE, None)
         messages.success(self.request, _("密码已修改。"))
+        if revoked:
+            messages.info(
+                self.request,
+                _("原有的 %(n)d 个 API 令牌已随密码修改一并吊销，如需继续调用接口请创建新令牌。")
+                % {"n": revoked},
+            )
+        return response
+
+
+class LogoutView(auth_views.LogoutView):
+    """Signing out also wipes what this site stored in the browser (field mode's encrypted
+    queue and cached tasks, issue #18 item 4): ``Clear-Site-Data: "cache", "storage"``."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache", "storage"'
         return response

@@ -371,7 +371,6 @@ ALLOWED = (
     "/accounts/2fa/enrol/",
     "/accounts/logout/",
     "/static/",
-    "/i18n/",
     "/gs/",
 )
 

@@ -177,12 +177,33 @@ def refuse_main_decision(doc):
         )
 
 
+def _ask_issue(request, doc):
+    """签发 is irreversible: confirm first (notifications.confirm)."""
+    from django.urls import reverse
+
+    from sanxiang.notifications.confirm import ask
+
+    return ask(
+        request,
+        act=_("签发"),
+        consequence=_(
+            "将签发“%(t)s”：编配文号，生成正式文件%(seal)s并记入可信存证账本。"
+            "签发后文书不能修改或删除，如有错误只能另行签发更正文书。"
+        )
+        % {"t": doc.title, "seal": _("、加盖电子签章") if doc.spec.sealed else ""},
+        back_url=reverse("documents:detail", args=[doc.pk]),
+    )
+
+
 @login_required
 @require_POST
 def issue(request, pk):
     doc = _document(request, pk)
     try:
         refuse_main_decision(doc)
+        page = _ask_issue(request, doc)
+        if page is not None:
+            return page
         doc = services.issue_document(doc, request.user)
     except DomainError as exc:
         messages.error(request, exc.message)

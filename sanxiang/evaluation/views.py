@@ -9,10 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from sanxiang.core import clock
 from sanxiang.core.errors import DomainError, ErrorCode, PermissionDenied
+from sanxiang.core.lists import Column, agency_name, filter_list
 from sanxiang.org.models import Role
 from sanxiang.org.scoping import scope
 
@@ -69,8 +71,30 @@ def index(request):
     user = request.user
     if not _is_supervisor(user):
         return redirect("evaluation:rectifications")
-    rounds = scope(Round.objects.select_related("agency"), user).order_by("-period_end", "-id")
-    return render(request, "evaluation/index.html", {"rounds": rounds})
+    lf = filter_list(
+        request,
+        scope(Round.objects.select_related("agency"), user),
+        status_field="status",
+        status_choices=RoundStatus.choices,
+        date_field="period_end",
+        date_label=_("结案期间截止"),
+    )
+    rounds = lf.qs.order_by("-period_end", "-id")
+    if lf.wants_export:
+        return lf.export(
+            ROUND_COLUMNS, rounds, title=_("案卷评查批次"), filename="evaluation-rounds.xlsx"
+        )
+    return render(request, "evaluation/index.html", {"rounds": rounds, "lf": lf})
+
+
+ROUND_COLUMNS = [
+    Column(_lazy("名称"), lambda r: r.title, 32),
+    Column(_lazy("组织机关"), lambda r: agency_name(r.agency), 20),
+    Column(_lazy("结案期间自"), lambda r: r.period_start),
+    Column(_lazy("结案期间至"), lambda r: r.period_end),
+    Column(_lazy("抽取比例（%）"), lambda r: r.ratio),
+    Column(_lazy("状态"), lambda r: r.get_status_display()),
+]
 
 
 @login_required
@@ -178,6 +202,22 @@ def round_summary_csv(request, pk):
     return response
 
 
+def _ask_submit(request, sheet):
+    """提交评分 is irreversible: confirm first (notifications.confirm)."""
+    from django.urls import reverse
+
+    from sanxiang.notifications.confirm import ask
+
+    return ask(
+        request,
+        act=_("提交评分"),
+        consequence=_(
+            "将提交本案卷的评查评分表，得分与扣分理由随即生效并记入可信存证账本；提交后不能更改。"
+        ),
+        back_url=reverse("evaluation:sheet", args=[sheet.pk]),
+    )
+
+
 @login_required
 def sheet_detail(request, pk):
     sheet = _sheet_for(request.user, pk)
@@ -188,6 +228,8 @@ def sheet_detail(request, pk):
     if request.method == "POST":
         services.require_evaluator(request.user, rnd.agency)
         form = SheetForm(request.POST, version=rnd.checklist_version)
+        if form.is_valid() and (page := _ask_submit(request, sheet)):
+            return page
         if form.is_valid():
             try:
                 services.submit_sheet(

@@ -7,11 +7,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from sanxiang.cases.models import CaseSource
 from sanxiang.core.errors import DomainError, ErrorCode
 from sanxiang.core.fields import CaseActType, PartyType
+from sanxiang.core.lists import Column, agency_name, filter_list
 from sanxiang.org.models import Officer, Role
 from sanxiang.org.scoping import scope
 
@@ -55,12 +57,36 @@ def inspections_panel(request):
     }
 
 
+PLAN_COLUMNS = [
+    Column(_lazy("计划名称"), lambda p: p.title, 32),
+    Column(_lazy("机关"), lambda p: agency_name(p.agency), 20),
+    Column(_lazy("抽查事项"), lambda p: p.item.name if p.item_id else "", 28),
+    Column(_lazy("开始日期"), lambda p: p.start_date),
+    Column(_lazy("结束日期"), lambda p: p.end_date),
+    Column(_lazy("状态"), lambda p: p.get_status_display()),
+    Column(_lazy("公示时间"), lambda p: p.published_at, 18),
+]
+
+
 @login_required
 def index(request):
-    plans = scope(Plan.objects.select_related("agency", "item"), request.user)
-    status = request.GET.get("status")
-    if status in PlanStatus.values:
-        plans = plans.filter(status=status)
+    lf = filter_list(
+        request,
+        scope(Plan.objects.select_related("agency", "item"), request.user),
+        status_field="status",
+        status_choices=PlanStatus.choices,
+        date_field="start_date",
+        date_label=_("抽查开始日期"),
+    )
+    plans = lf.qs
+    status = lf.status_value
+    if lf.wants_export:
+        return lf.export(
+            PLAN_COLUMNS,
+            plans.order_by("-start_date", "-id"),
+            title=_("双随机抽查计划"),
+            filename="inspection-plans.xlsx",
+        )
     mine = scope(Task.objects.filter(result=""), request.user).filter(officers__user=request.user)
     return render(
         request,
@@ -71,6 +97,7 @@ def index(request):
             "status": status,
             "my_tasks": mine.select_related("plan").order_by("plan_id", "order"),
             "agency": _own_agency(request.user),
+            "lf": lf,
         },
     )
 

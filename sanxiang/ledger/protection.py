@@ -31,7 +31,8 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class AppendOnly:
     """A trigger-protected table. ``allow_update_columns``: the columns the triggers let
-    change (``None``: every UPDATE refused). ``custom``: the triggers are not the shared
+    change (``None``: every UPDATE refused; ``custom="no_delete"``: every UPDATE allowed, only
+    DELETE refused — a workflow row whose changes are ledgered). ``custom``: the triggers are not the shared
     helper's (their names are given by ``append_only.trigger_names``)."""
 
     reason: str
@@ -46,6 +47,8 @@ APPEND_ONLY: dict[str, AppendOnly] = {
     "ledger.Leaf": AppendOnly("账本叶子：事件原文与哈希"),
     "ledger.NodeHash": AppendOnly("账本子树哈希"),
     "ledger.SignedTreeHead": AppendOnly("已签名树头"),
+    # organisation (org 0002)
+    "org.CertificateEvent": AppendOnly("执法证状态变更记录"),
     # documents (documents 0002, 0003)
     "documents.Document": AppendOnly(
         "草稿可改；已签发文书（OLD.status='issued'）拒绝 UPDATE/DELETE", custom="issued"
@@ -67,7 +70,12 @@ APPEND_ONLY: dict[str, AppendOnly] = {
     "records.RecordingWaiver": AppendOnly(
         "免予音像记录说明：只有审批栏目可以填写", allow_update_columns=_DECISION
     ),
-    # cases (cases 0002, 0004)
+    # cases (cases 0002, 0004, 0005)
+    "cases.Case": AppendOnly(
+        "案件：不可删除（#11.10）；决定栏目与决定叶子核对（ledger/reconcile.py），其余栏目的修改"
+        "经 cases.services 记入账本",
+        custom="no_delete",
+    ),
     "cases.CaseEvent": AppendOnly("案件时间轴"),
     "cases.CollectiveDiscussion": AppendOnly("集体讨论记录"),
     # legal review (review 0002)
@@ -79,13 +87,34 @@ APPEND_ONLY: dict[str, AppendOnly] = {
     "review.Dispute": AppendOnly("对审核意见的异议"),
     "review.DisputeDiscussion": AppendOnly("异议的集体讨论决定"),
     "review.Transfer": AppendOnly("涉嫌犯罪移送"),
+    # appeals (appeals 0002)
+    "appeals.AppealDocument": AppendOnly("复议/诉讼结果文书"),
+    # discretion consistency (discretion 0002)
+    "discretion.Assessment": AppendOnly(
+        "裁量一致性核对及书面理由：只有账本序号可以补填", allow_update_columns=("ledger_index",)
+    ),
+    # witness (witness 0002, issue #16)
+    "witness.Cosignature": AppendOnly("见证方的见证签名历史"),
+    "witness.WitnessAlert": AppendOnly("见证方拒绝检查点的完整性告警"),
+    "witness.CosignedCheckpoint": AppendOnly("本平台收到的已见证检查点"),
+    # complaint attachments (complaints 0003, issue #13 item 12)
+    "complaints.ComplaintAttachment": AppendOnly("投诉举报附件（证据材料）"),
 }
 
 # model label -> how its rows are reconciled with the ledger (issue #11 item 8)
 RECONCILED: dict[str, str] = {}
 
 NO_LEGAL_WEIGHT: dict[str, str] = {
+    # assist (智能辅助): reference texts re-importable from their source files, derived links
+    "assist.Law": "law text imported from a public source file (source line kept); re-importable",
+    "assist.Article": "article text of an imported law; re-importable from the same file",
+    "assist.CatalogArticleLink": "derived from the catalogue's legal basis; rebuilt by `laws links`",
+    # alerts: counters of one rule-engine run (the alerts themselves are ledgered)
+    "alerts.AlertRun": "run counters; each alert raised or closed is its own leaf",
+    "assist.CorpusGeneration": "cache-invalidation counter of the in-process indexes",
     "ledger.TreeState": "cache of the tree size and frontier; `ledger verify` recomputes it",
+    "witness.SubmissionStatus": "retry queue of witness submissions; the cosignatures are "
+    "in CosignedCheckpoint",
     "workdays.CalendarRevision": "cache-invalidation token; holds no data",
     "cases.CaseNumberSequence": "counter; the numbers it hands out are in ledgered rows",
     "documents.DocumentNumberSequence": "counter; each 文号 is in the issuing leaf",
@@ -95,6 +124,11 @@ NO_LEGAL_WEIGHT: dict[str, str] = {
     "publicity.WebhookEndpoint": "configuration of an external receiver",
     "apitokens.ApiToken": "credential (only a hash of the secret); creation and revocation "
     "are ledgered (auth.api_token_created / auth.api_token_revoked)",
+    "field.FieldSubmission": "sync receipt of an act from a phone; the act is the ledgered "
+    "CaseEvent (its leaf carries device, capture and sync times)",
+    "field.Device": "device registration; its revocation is ledgered (field.device_revoked)",
+    "discretion.DecidedFine": "derived index of issued fines (case, tier, amount) for the "
+    "comparables; rebuilt from the cases by discretion.services.index_decision",
 }
 
 # Legal weight but neither append-only by trigger nor reconciled yet.
@@ -106,7 +140,6 @@ KNOWN_GAPS: dict[str, str] = {
     "org.Officer": "created/edited through org.services (admin too), ledgered "
     "(OFFICER_CREATED/CHANGED), not reconciled (#11.8)",
     "org.Certificate": "status changes ledgered by org.services, not reconciled (#11.8)",
-    "org.CertificateEvent": "append-only by intent, no trigger yet (org migration not owned)",
     "workdays.HolidayYear": "edits ledgered (holiday_changed), not reconciled (#11.8)",
     "workdays.HolidayOverride": "edits ledgered (holiday_changed), not reconciled (#11.8)",
     "workdays.TrackedDeadline": "recomputed by design; changes ledgered, not reconciled (#11.8)",
@@ -122,9 +155,10 @@ KNOWN_GAPS: dict[str, str] = {
     "catalog.Contact": "immutable once published in the service only (#11.8)",
     "cases.CasePolicy": "per-agency amounts; edits ledgered (CASE_POLICY_CHANGED), "
     "not reconciled (#11.8)",
-    "cases.Case": "decision fields reconciled with the decision leaf (ledger/reconcile.py); "
-    "other columns and DELETE of an undecided case not detected (#11.8, #11.10)",
     "cases.Party": "ledgered with the case, not reconciled (#11.8)",
+    "witness.WitnessedLog": "witness state: trusted log key and latest cosigned size/root, "
+    "updated per checkpoint (history append-only in witness.Cosignature); a separate "
+    "witness deployment keeps it out of the agency's reach (#16)",
     "cases.CaseHandler": "assignment ledgered with the case, not reconciled (#11.8)",
     "review.Review": "workflow row updated by the service; ledgered, not reconciled (#11.8)",
     "review.DeadlineExtension": "decision filled in later; ledgered, not reconciled (#11.8)",
@@ -141,6 +175,17 @@ KNOWN_GAPS: dict[str, str] = {
     "evaluation.Round": "workflow row; sample ledgered, not reconciled (#11.8)",
     "evaluation.Sheet": "immutable after submission in the service only (#11.10)",
     "evaluation.Rectification": "workflow row; ledgered, not reconciled (#11.8)",
+    # appeals / transfers
+    "appeals.Appeal": "workflow row (recorded → accepted → outcome); every step ledgered, "
+    "not reconciled (#11.8)",
+    "transfers.PoliceTransfer": "workflow row (移送 → 立案/不予立案 → 复议 → 移交/退回); every "
+    "step ledgered, not reconciled (#11.8)",
+    # alerts (监督预警)
+    "alerts.Alert": "workflow row; every transition ledgered, not reconciled (#11.8)",
+    # patrol (网上巡查)
+    "patrol.PatrolRound": "workflow row; sample and summary ledgered, not reconciled (#11.8)",
+    "patrol.PatrolItem": "immutable after submission in the service only; ledgered (#11.10)",
+    "patrol.PatrolNotice": "workflow row; ledgered, not reconciled (#11.8)",
 }
 
 
@@ -179,7 +224,7 @@ def repair_triggers(connection, labels) -> list[str]:
     from django.apps import apps
     from django.db import transaction
 
-    from .append_only import install_sql
+    from .append_only import install_sql, no_delete_sql
 
     done = []
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
@@ -191,6 +236,8 @@ def repair_triggers(connection, labels) -> list[str]:
                     "sanxiang.documents.migrations.0002_immutable_issued"
                 )
                 statements = migration.sql_for(connection.vendor)
+            elif entry.custom == "no_delete":
+                statements = no_delete_sql(connection, table)
             else:
                 allowed = entry.allow_update_columns
                 statements = install_sql(

@@ -4,17 +4,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from . import services
+from . import inbox, services
 
 
 def nav_items(request):
-    count = services.unread_count(request.user)
-    label = _("通知（%(n)s）") % {"n": count} if count else _("通知")
-    return [(label, reverse("notifications:index"))]
+    """The counts live in the badge base.html includes (notifications/badge.html)."""
+    return []
+
+
+@login_required
+@require_GET
+def todos(request):
+    return render(request, "notifications/todos.html", {"groups": inbox.grouped(request.user)})
 
 
 @login_required

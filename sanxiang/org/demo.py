@@ -162,7 +162,9 @@ def load(ctx):
             password=DEMO_PASSWORD,
             role=Role.HEAD,
             agency=agency,
-            full_name=person_name(900 + len(officers)),
+            # person_name repeats every 300 indexes: 251… keeps the heads' names distinct
+            # from the officers' (1…44), so the audit trail never shows two people as one
+            full_name=person_name(250 + len(officers)),
         )
         ctx.setdefault("heads", {})[key] = head
         # 11 officers per agency: 9 handlers + 2 legal reviewers (reviewers ≥ 5 % of officers)

@@ -12,6 +12,7 @@ holds, showing only its agency, 文号, issue date and ledger index.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from django.contrib.syndication.views import Feed
 from django.core.cache import cache
@@ -34,7 +35,7 @@ from sanxiang.core import clock
 from sanxiang.core.fields import ActType
 from sanxiang.core.inputs import MAX_DB_INT, parse_id, parse_page
 
-from . import exports, search
+from . import exports, page_cache, search
 from .models import AnnualReport, PageStatus, PortalPage, Snapshot, SnapshotState
 
 CACHE_PREFIX = "gs:jd:"
@@ -252,8 +253,34 @@ def _filters(params) -> search.Filters:
     )
 
 
+SEARCH_CACHE_SECONDS = 300
+
+
+def _search_cache_key(request) -> str:
+    """Cached search pages are keyed by the publication generation (bumped by every
+    publication, correction and withdrawal), today's date (a snapshot whose display period
+    ends drops out at midnight) and the normalised query."""
+    query = sorted((k, v) for k in request.GET for v in request.GET.getlist(k))
+    digest = hashlib.sha256(repr(query).encode("utf-8")).hexdigest()
+    return f"gs:search:{page_cache.search_generation()}:{clock.today().isoformat()}:{digest}"
+
+
 @require_GET
 def decisions(request):
+    """The public search. Pages are cached (``SEARCH_CACHE_SECONDS``, at most five minutes)
+    under a key that every change of published content renews, so a withdrawn decision is
+    never served from the cache (issue #12: throughput under load)."""
+    key = _search_cache_key(request)
+    cached = cache.get(key)
+    if cached is not None:
+        return HttpResponse(cached, content_type="text/html; charset=utf-8")
+    response = _decisions(request)
+    if response.status_code == 200:
+        cache.set(key, response.content, SEARCH_CACHE_SECONDS)
+    return response
+
+
+def _decisions(request):
     filters = _filters(request.GET)
     page_no = parse_page(request.GET.get("page"))
     result = search.search_page(filters, page=page_no, per_page=PER_PAGE)
@@ -436,7 +463,18 @@ def ledger(request):
         key = public_key_info()
     except Exception:  # the ledger is optional for the portal (shown as unavailable)
         head, key = None, None
-    return render(request, "publicity/public/ledger.html", {"head": head, "key": key})
+    checkpoint = None
+    try:  # the latest witness-cosigned checkpoint (issue #16, sanxiang.witness)
+        from sanxiang.witness.client import latest_cosigned
+
+        checkpoint = latest_cosigned()
+    except Exception:
+        checkpoint = None
+    return render(
+        request,
+        "publicity/public/ledger.html",
+        {"head": head, "key": key, "checkpoint": checkpoint},
+    )
 
 
 # ------------------------------------------------------------------ annual reports

@@ -34,11 +34,12 @@ from sanxiang.core.errors import DomainError, ErrorCode
 from sanxiang.core.fields import ActType, CaseActType, PartyType, PenaltyKind
 from sanxiang.ledger.events import EventType
 from sanxiang.ledger.services import canonical_sha256
+from sanxiang.notifications import events as notify_events
 from sanxiang.org.models import Role
 from sanxiang.org.permissions import require_role, require_same_agency
 from sanxiang.org.scoping import scope
 
-from . import search
+from . import page_cache, search
 from .models import (
     MarkReason,
     Publication,
@@ -198,10 +199,17 @@ def _lock(publication) -> Publication:
 
 
 def invalidate_page(publication_id) -> None:
-    """Drop the cached public page (now and again after the commit)."""
+    """Drop the cached public page and every cached search page (now and again after the
+    commit, so a reader between the two cannot re-cache the old state for long)."""
     key = f"{CACHE_PREFIX}{publication_id}"
     cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+    page_cache.new_search_generation()
+
+    def after_commit():
+        cache.delete(key)
+        page_cache.new_search_generation()
+
+    transaction.on_commit(after_commit)
 
 
 # --------------------------------------------------------------------------- building
@@ -468,6 +476,7 @@ def publish_decision(
 
         deadlines.track("publicity.due_date", publication, computed)
     snap = _write_preview(publication)
+    notify_events.publication_pending(publication)
     _ledger(
         EventType.PUBLICATION_PREVIEW_WRITTEN,
         publication.subject,

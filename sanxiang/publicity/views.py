@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from sanxiang.core import clock
 from sanxiang.core.errors import DomainError, PermissionDenied
 from sanxiang.core.fields import ActType
+from sanxiang.core.lists import Column, agency_name, filter_list
 from sanxiang.org.models import Role
 from sanxiang.org.scoping import scope
 
@@ -39,14 +40,37 @@ def _run(request, fn, ok_message):
     return result
 
 
+def _publication_columns(today):
+    return [
+        Column("机关", lambda p: agency_name(p.agency), 20),
+        Column("文书号", lambda p: p.document_number or "", 28),
+        Column("类别", lambda p: p.get_category_display()),
+        Column("决定日期", lambda p: p.decision_date),
+        Column("公开期限", lambda p: p.due_date),
+        Column("状态", lambda p: p.get_status_display()),
+        Column("公开时间", lambda p: p.published_at),
+        Column("时限", lambda p: services.clock_state(p, today)["label"], 24),
+    ]
+
+
 @login_required
 def index(request):
-    qs = services.visible_publications(request.user)
-    status = request.GET.get("status") or ""
-    if status in PublicationStatus.values:
-        qs = qs.filter(status=status)
-    page = Paginator(qs.order_by("-decision_date", "-id"), 30).get_page(request.GET.get("page"))
+    lf = filter_list(
+        request,
+        services.visible_publications(request.user),
+        status_field="status",
+        status_choices=PublicationStatus.choices,
+        date_field="decision_date",
+        date_label="决定日期",
+    )
+    qs = lf.qs.order_by("-decision_date", "-id")
+    status = lf.status_value
     today = clock.today()
+    if lf.wants_export:
+        return lf.export(
+            _publication_columns(today), qs, title="决定公示", filename="publications.xlsx"
+        )
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
     rows = [(p, services.clock_state(p, today)) for p in page]
     flags = services.pending_flags(request.user, today)
     return render(
@@ -59,6 +83,7 @@ def index(request):
             "statuses": PublicationStatus.choices,
             "flags": flags,
             "panel_ctx": {"flags": flags, "more": 0},
+            "lf": lf,
         },
     )
 
@@ -126,6 +151,23 @@ def confirm(request, pk):
 @require_POST
 def withdraw(request, pk):
     pub = _publication(request, pk)
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from sanxiang.notifications.confirm import ask
+
+    page = ask(
+        request,
+        act=_("撤回公示"),
+        consequence=_(
+            "将撤下公示信息“%(n)s”：公示页面替换为撤下公告，撤下记入可信存证账本；"
+            "撤下后不能恢复为原公示。"
+        )
+        % {"n": pub.document_number or pub.source.get("title", "")},
+        back_url=reverse("publicity:detail", args=[pk]),
+    )
+    if page is not None:
+        return page
     _run(
         request,
         lambda: services.withdraw_publication(

@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 
 from sanxiang.core import clock
 from sanxiang.core.errors import DomainError, ErrorCode, PermissionDenied
+from sanxiang.notifications import events as notify_events
 from sanxiang.org.models import Role
 from sanxiang.org.permissions import require_agency_access, require_role, require_same_agency
 
@@ -391,6 +392,7 @@ def request_access(user, case, reason, recording=None, allow_download=False):
         },
         user,
     )
+    notify_events.access_requested(req, user)
     return req
 
 
@@ -433,6 +435,7 @@ def decide_access(req, head, approve: bool, note="", valid_days=DEFAULT_VALID_DA
         },
         head,
     )
+    notify_events.access_decided(req, head)
     return req
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -171,6 +172,10 @@ def activity_check(case, activity, data, actor):
         )
         % {"a": RecordedActivity(activity).label},
         code=ErrorCode.ILLEGAL_TRANSITION,
+        links=[
+            (_("上传音像记录"), reverse("records:upload", args=[case.pk])),
+            (_("提交未能记录的书面说明"), reverse("records:case", args=[case.pk]) + "#waiver"),
+        ],
     )
 
 

@@ -8,10 +8,12 @@ from django.http import FileResponse, Http404, HttpResponse, StreamingHttpRespon
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from sanxiang.core.errors import DomainError
 from sanxiang.core.fields import RecordedActivity
+from sanxiang.core.lists import Column, agency_name, filter_list
 from sanxiang.org.models import Officer, Role
 from sanxiang.org.scoping import scope
 
@@ -51,8 +53,39 @@ def recording_list(request):
     q = request.GET.get("case", "").strip()
     if q:
         qs = qs.filter(case_number__icontains=q)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "records/list.html", {"page": page, "q": q})
+    lf = filter_list(
+        request,
+        qs,
+        status_field="activity",
+        status_choices=RecordedActivity.choices,
+        status_param="activity",
+        status_label=_("执法活动"),
+        date_field="recorded_start",
+        date_label=_("记录日期"),
+        extra_params=("case",),
+    )
+    if lf.wants_export:
+        return lf.export(
+            RECORDING_COLUMNS,
+            lf.qs.order_by("-recorded_start", "-id"),
+            title=_("音像记录"),
+            filename="recordings.xlsx",
+        )
+    page = Paginator(lf.qs, 50).get_page(request.GET.get("page"))
+    return render(request, "records/list.html", {"page": page, "q": q, "lf": lf})
+
+
+RECORDING_COLUMNS = [
+    Column(_lazy("案件编号"), lambda r: r.case_number, 24),
+    Column(_lazy("执法主体"), lambda r: agency_name(r.agency), 20),
+    Column(_lazy("执法活动"), lambda r: r.get_activity_display()),
+    Column(_lazy("记录开始"), lambda r: r.recorded_start, 18),
+    Column(_lazy("地点"), lambda r: r.place, 24),
+    Column(_lazy("采集人"), lambda r: r.collector.name if r.collector_id else ""),
+    Column(_lazy("类别"), lambda r: r.get_kind_display()),
+    Column(_lazy("上传时间"), lambda r: r.uploaded_at, 18),
+    Column(_lazy("逾期上传"), lambda r: _("是") if r.is_late else _("否")),
+]
 
 
 @login_required

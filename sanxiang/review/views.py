@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from sanxiang.cases.models import Case
 from sanxiang.catalog.models import DiscretionTier
 from sanxiang.core.errors import DomainError
+from sanxiang.core.lists import Column, agency_name, filter_list
 from sanxiang.documents.models import Document
 from sanxiang.org.models import Role, User
 from sanxiang.org.scoping import scope
@@ -44,12 +45,33 @@ def _date(value):
         raise DomainError("日期格式应为 YYYY-MM-DD。") from None
 
 
+REVIEW_COLUMNS = [
+    Column("案件编号", lambda r: r.case.number or "（未编号）", 24),
+    Column("案由", lambda r: r.case.title, 36),
+    Column("执法主体", lambda r: agency_name(r.agency), 20),
+    Column("送审次序", lambda r: r.version),
+    Column("状态", lambda r: r.get_status_display()),
+    Column("审核意见", lambda r: r.get_outcome_display() if r.outcome else ""),
+    Column("审核人员", lambda r: r.reviewer.display_name if r.reviewer_id else ""),
+    Column("审核期限", lambda r: r.extended_deadline or r.deadline),
+    Column("送审时间", lambda r: r.submitted_at),
+]
+
+
 @login_required
 def review_list(request):
-    qs = _reviews(request.user).order_by("-id")
-    status = request.GET.get("status", "")
-    if status in ReviewStatus.values:
-        qs = qs.filter(status=status)
+    lf = filter_list(
+        request,
+        _reviews(request.user),
+        status_field="status",
+        status_choices=ReviewStatus.choices,
+        date_field="submitted_at",
+        date_label="送审日期",
+    )
+    qs = lf.qs.order_by("-id")
+    status = lf.status_value
+    if lf.wants_export:
+        return lf.export(REVIEW_COLUMNS, qs, title="法制审核", filename="reviews.xlsx")
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     # cases in the 审查决定 stage without a review in progress: the entry to 送审
     waiting = (
@@ -60,7 +82,13 @@ def review_list(request):
     return render(
         request,
         "review/list.html",
-        {"page": page, "statuses": ReviewStatus.choices, "status": status, "waiting": waiting},
+        {
+            "page": page,
+            "statuses": ReviewStatus.choices,
+            "status": status,
+            "waiting": waiting,
+            "lf": lf,
+        },
     )
 
 
@@ -130,6 +158,7 @@ def submit(request, case_id):
         benchmark__version__status="published",
     ).select_related("benchmark")[:200]
     assessment = request.POST.get("assessment_held") == "on"
+    reason_url = ""  # where a flagged discretion proposal's reason is written
     if request.method == "POST":
         materials = []
         for kind in MaterialKind.values:
@@ -169,16 +198,33 @@ def submit(request, case_id):
             messages.error(request, exc.message)
             for d in exc.details:
                 messages.error(request, d)
+            reason_url = getattr(exc, "url", "")
     return render(
         request,
         "review/submit.html",
         {
             "case": case,
+            "reason_url": reason_url,
             "drafts": drafts,
             "tiers": tiers,
             "checklist": services.material_checklist(case, [], assessment),
             "penalty_labels": services.proposed_penalty(case)["kind_labels"],
-            "kinds": [k for k in MaterialKind.choices if k[0] != MaterialKind.DRAFT_DECISION],
+            # each material row with what was typed (a refused 送审 keeps it, issue #13.2)
+            "kinds": [
+                (
+                    value,
+                    label,
+                    request.POST.get(f"title_{value}", ""),
+                    request.POST.get(f"ref_{value}", ""),
+                )
+                for value, label in MaterialKind.choices
+                if value != MaterialKind.DRAFT_DECISION
+            ],
+            "files_dropped": [
+                label
+                for value, label in MaterialKind.choices
+                if request.method == "POST" and request.FILES.get(f"file_{value}")
+            ],
             "required": services.required_material_kinds(case, assessment),
             "post": request.POST,
         },
@@ -188,6 +234,12 @@ def submit(request, case_id):
 @login_required
 def detail(request, pk):
     review = get_object_or_404(_reviews(request.user), pk=pk)
+    return render(request, "review/detail.html", _detail_context(request, review))
+
+
+def _detail_context(request, review, posted=None, posted_action=""):
+    """The review page's context; ``posted``: the form that was refused, re-rendered with what
+    the user typed (issue #13 item 2: a refusal never wipes the checklist or the texts)."""
     user = request.user
     try:
         opinion = review.opinion
@@ -204,6 +256,11 @@ def detail(request, pk):
     code, left = services.deadline_state(review)
     same_agency = user.agency_id == review.agency_id
     findings = review.draft_findings or {}
+    if posted is not None and posted_action in ("opinion", "findings"):
+        findings = _findings_from(posted)
+        for p in CheckPoint.values:  # a note typed without choosing the answer is kept too
+            if posted.get(f"note_{p}") and p not in findings:
+                findings[p] = {"result": "", "note": posted.get(f"note_{p}", "")}
     points = [
         (
             p.value,
@@ -213,36 +270,34 @@ def detail(request, pk):
         )
         for p in CheckPoint
     ]
-    return render(
-        request,
-        "review/detail.html",
-        {
-            "review": review,
-            "case": review.case,
-            "opinion": opinion,
-            "findings": opinion.findings.all() if opinion else [],
-            "dispute": dispute,
-            "discussion": getattr(dispute, "discussion", None) if dispute else None,
-            "transfer": transfer,
-            "materials": review.materials.order_by("id"),
-            "assignments": review.assignments.order_by("id"),
-            "extensions": review.extensions.order_by("-id"),
-            "deadline_state": code,
-            "workdays_left": left,
-            "points": points,
-            "results": FindingResult.choices,
-            "opinion_kinds": OpinionKind.choices,
-            "conclusions": DiscussionConclusion.choices,
-            "eligible": services.eligible_reviewers(review) if same_agency else [],
-            "is_reviewer": user.pk == review.reviewer_id,
-            "is_head": same_agency and user.role == Role.HEAD,
-            "is_handling": same_agency and user.role in (Role.HANDLER, Role.HEAD),
-            "can_assign": same_agency and user.role in (Role.HEAD, Role.REVIEWER),
-            "transfer_materials": services.TRANSFER_MATERIALS,
-            "has_diff": review.previous_id is not None,
-            "verified": services.verify_opinion(opinion) if opinion else None,
-        },
-    )
+    return {
+        "posted": posted if posted is not None else {},
+        "posted_action": posted_action,
+        "review": review,
+        "case": review.case,
+        "opinion": opinion,
+        "findings": opinion.findings.all() if opinion else [],
+        "dispute": dispute,
+        "discussion": getattr(dispute, "discussion", None) if dispute else None,
+        "transfer": transfer,
+        "materials": review.materials.order_by("id"),
+        "assignments": review.assignments.order_by("id"),
+        "extensions": review.extensions.order_by("-id"),
+        "deadline_state": code,
+        "workdays_left": left,
+        "points": points,
+        "results": FindingResult.choices,
+        "opinion_kinds": OpinionKind.choices,
+        "conclusions": DiscussionConclusion.choices,
+        "eligible": services.eligible_reviewers(review) if same_agency else [],
+        "is_reviewer": user.pk == review.reviewer_id,
+        "is_head": same_agency and user.role == Role.HEAD,
+        "is_handling": same_agency and user.role in (Role.HANDLER, Role.HEAD),
+        "can_assign": same_agency and user.role in (Role.HEAD, Role.REVIEWER),
+        "transfer_materials": services.TRANSFER_MATERIALS,
+        "has_diff": review.previous_id is not None,
+        "verified": services.verify_opinion(opinion) if opinion else None,
+    }
 
 
 def _findings_from(post):
@@ -336,6 +391,10 @@ def act(request, pk, action):
         messages.error(request, exc.message)
         for d in exc.details:
             messages.error(request, d)
+        if action not in ("accept",):  # a form was refused: show it again with its input
+            review = get_object_or_404(_reviews(request.user), pk=review.pk)
+            context = _detail_context(request, review, posted=post, posted_action=action)
+            return render(request, "review/detail.html", context, status=400)
     return redirect("review:detail", pk=review.pk)
 
 

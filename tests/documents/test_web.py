@@ -31,7 +31,7 @@ def test_case_page_create_edit_preview_issue(client_for, case_a, handler_a):
     preview = client.get(f"/documents/{doc.pk}/preview.pdf")
     assert preview["Content-Type"] == "application/pdf"
     assert "草稿" in pdf_text(preview.content)
-    resp = client.post(f"/documents/{doc.pk}/issue/", follow=True)
+    resp = client.post(f"/documents/{doc.pk}/issue/", {"confirm": "1"}, follow=True)
     doc.refresh_from_db()
     assert doc.status == DocumentStatus.ISSUED
     assert doc.number in resp.content.decode()
@@ -53,7 +53,7 @@ def test_case_page_create_edit_preview_issue(client_for, case_a, handler_a):
 def test_issue_with_missing_elements_shows_names(client_for, case_a, handler_a):
     client = client_for(handler_a)
     doc = services.create_draft(case_a, "prior_notice", {}, handler_a)
-    resp = client.post(f"/documents/{doc.pk}/issue/", follow=True)
+    resp = client.post(f"/documents/{doc.pk}/issue/", {"confirm": "1"}, follow=True)
     html = resp.content.decode()
     assert "缺少必备要素" in html and "证据" in html
     doc.refresh_from_db()
@@ -93,7 +93,7 @@ def test_pages_scoped_to_agency(client_for, make_issued, handler_b, supervisor, 
 
 def test_supervisor_cannot_issue_through_page(client_for, case_a, handler_a, supervisor):
     doc = services.create_draft(case_a, "other", {"title": "通知", "body": "x"}, handler_a)
-    resp = client_for(supervisor).post(f"/documents/{doc.pk}/issue/", follow=True)
+    resp = client_for(supervisor).post(f"/documents/{doc.pk}/issue/", {"confirm": "1"}, follow=True)
     assert resp.status_code == 200
     doc.refresh_from_db()
     assert doc.is_draft

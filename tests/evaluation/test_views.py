@@ -16,6 +16,7 @@ from .conftest import closed_cases, full
 def sheet_post(**over):
     data = {f"d_{i.code}": "0" for i in services.checklist.items()}
     data.update({f"n_{i.code}": "" for i in services.checklist.items()})
+    data["confirm"] = "1"  # 提交评分 asks first (notifications.confirm)
     data.update(over)
     return data
 

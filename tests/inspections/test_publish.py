@@ -98,7 +98,7 @@ def test_withdrawal_through_publicity_takes_the_result_down(
     publication = Publication.objects.get(source_key=services.publication_key(plan.pk))
     response = client_for(head_a).post(
         f"/publicity/{publication.pk}/withdraw/",
-        {"kind": "revoked", "reason": "抽查结果记录有误，撤销后重新检查"},
+        {"kind": "revoked", "reason": "抽查结果记录有误，撤销后重新检查", "confirm": "1"},
     )
     assert response.status_code == 302
     publication.refresh_from_db()

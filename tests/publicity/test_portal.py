@@ -76,6 +76,23 @@ def test_decision_page_cached_and_invalidated_on_withdrawal(
     assert "违法事实" not in html
 
 
+def test_search_page_cached_and_renewed_by_every_publication_change(
+    client, agency_a, handler_a, head_a, django_assert_max_num_queries
+):
+    """Search pages are cached (issue #12 throughput) under the publication generation: a
+    repeat costs no query, and a withdrawal or a new publication shows at once."""
+    pub = published(agency_a, handler_a, title="销售过期食品")
+    url = reverse("gs:decisions") + "?q=过期"
+    assert pub.document_number in client.get(url).content.decode()
+    with django_assert_max_num_queries(0):
+        assert pub.document_number in client.get(url).content.decode()
+    other = published(agency_a, handler_a, title="销售过期饮料")
+    assert other.document_number in client.get(url).content.decode()
+    services.withdraw_publication(pub, kind="revoked", reason="经行政复议决定撤销", actor=head_a)
+    html = client.get(url).content.decode()
+    assert pub.document_number not in html and other.document_number in html
+
+
 def test_correction_invalidates_cache_and_shows_history(client, agency_a, handler_a, head_a):
     pub = published(agency_a, handler_a)
     url = reverse("gs:decision", args=[pub.pk])

@@ -43,7 +43,10 @@ def test_supervisor_cannot_confirm(client_for, agency_a, handler_a, supervisor):
 def test_head_withdraws_and_pages_render(client_for, agency_a, handler_a, head_a):
     pub = published(agency_a, handler_a)
     c = client_for(head_a)
-    c.post(reverse("publicity:withdraw", args=[pub.pk]), {"kind": "revoked", "reason": "复议撤销"})
+    c.post(
+        reverse("publicity:withdraw", args=[pub.pk]),
+        {"kind": "revoked", "reason": "复议撤销", "confirm": "1"},
+    )
     pub.refresh_from_db()
     assert pub.status == PublicationStatus.WITHDRAWN
     for name in (

@@ -29,6 +29,21 @@ def test_case_page_scope_form_and_submit_form(client_for, steps, handler_a):
         follow=True,
     )
     assert "送审材料不齐全" in r.content.decode()
+    # a refused 送审 keeps the 案卷内位置 and the explanations typed (issue #13 item 2)
+    r = c.post(
+        f"/review/cases/{steps.case.pk}/submit/",
+        {
+            "document": steps.draft.pk,
+            "proposal": "建议罚款5000元",
+            "justification": "未对照基准的说明",
+            "ref_proposal": "第3页",
+            "title_proposal": "送审说明",
+        },
+    )
+    page = r.content.decode()
+    assert "送审材料不齐全" in page
+    assert 'value="第3页"' in page and 'value="送审说明"' in page
+    assert "未对照基准的说明" in page and "建议罚款5000元" in page
     r = c.post(
         f"/review/cases/{steps.case.pk}/submit/",
         {
@@ -205,3 +220,36 @@ def test_opinion_pdf_download_refuses_tampered_bytes(client_for, steps, reviewer
     assert r.status_code in (400, 409)
     assert "SHA-256" in r.content.decode()
     assert DocumentFixityAlert.objects.filter(document=review.opinion.document).exists()
+
+
+def test_refused_opinion_keeps_every_answer_and_the_reasoning(client_for, steps, reviewer_a):
+    """Issue #13 item 2: one validation error on the checklist used to clear all 7 answers;
+    the refused form now comes back with what the reviewer entered."""
+    review = steps.accepted()
+    answers = {f"result_{p}": "ok" for p in CheckPoint.values if p != CheckPoint.CRIME}
+    notes = {f"note_{CheckPoint.FACTS}": "证据链完整，现场笔录与照片一致。"}
+    r = client_for(reviewer_a).post(
+        f"/review/{review.pk}/opinion/",
+        {"kind": "agree", "reasoning": "经审核，拟同意。", **answers, **notes},
+    )
+    assert r.status_code == 400
+    page = r.content.decode()
+    for p in answers:
+        assert f'name="{p}" value="ok" checked' in page, p
+    assert "证据链完整，现场笔录与照片一致。" in page
+    assert "经审核，拟同意。" in page
+    assert 'value="agree" selected' in page
+    review.refresh_from_db()
+    assert not Review.objects.get(pk=review.pk).draft_findings  # nothing half-written
+
+
+def test_refused_discussion_keeps_its_input(client_for, steps, handler_a, head_a):
+    review = steps.opinion("refuse")
+    client_for(handler_a).post(f"/review/{review.pk}/dispute/", {"reason": "事实认定有误"})
+    r = client_for(head_a).post(
+        f"/review/{review.pk}/discussion/",
+        {"participants": "甲、乙", "minutes": "讨论记录原文", "decision": "维持原意见"},
+    )
+    assert r.status_code == 400
+    page = r.content.decode()
+    assert 'value="甲、乙"' in page and "讨论记录原文" in page and "维持原意见" in page

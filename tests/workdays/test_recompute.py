@@ -83,7 +83,7 @@ def test_import_moves_an_open_provisional_deadline_with_ledger_and_notice(
     )
     assert event["calendar_revision"] == calendar.revision()
     assert "公示期限（测罚决〔2026〕1号）：2027-01-11 → 2027-01-14" in out.getvalue()
-    note = Notification.objects.get(user=head_a)
+    note = Notification.objects.get(user=head_a, body__contains="2027-01-14")
     assert "2027-01-14" in note.body and note.url.endswith(f"/publicity/{pub.pk}/")
     # the same query now follows the schedule and is no longer provisional
     assert not calendar.deadline(D(2026, 12, 30), 7).provisional

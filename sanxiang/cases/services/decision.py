@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from sanxiang.core.errors import DomainError, ErrorCode
 from sanxiang.core.fields import CaseActType, PartyType, PenaltyKind
 from sanxiang.ledger.events import EventType
+from sanxiang.notifications import events as notify_events
 from sanxiang.org.models import Role
 
 from .. import gates, signals
@@ -777,6 +778,7 @@ def decide(
     )
     signals.decision_issued.send(sender=Case, case=case, document=document, actor=actor)
     b.stage_changed(case, old, actor)
+    notify_events.decision_made(case, actor)
     return case
 
 

@@ -9,6 +9,7 @@ from sanxiang.core.errors import DomainError, ErrorCode, PermissionDenied
 from sanxiang.core.fields import CaseActType, EnforcementField, PartyType, RecordedActivity
 from sanxiang.core.ids import ric_error, usci_error
 from sanxiang.ledger.events import EventType
+from sanxiang.notifications import events as notify_events
 from sanxiang.org.models import Officer, Role
 from sanxiang.org.permissions import require_role, require_same_agency
 from sanxiang.org.services import may_enforce
@@ -260,6 +261,7 @@ def open_case(
             "parties": [_party_ref(p) for p in party_objs],
         },
     )
+    notify_events.opening_requested(case, actor)
     return case
 
 
@@ -307,6 +309,7 @@ def approve_opening(case, actor, *, opinion="", at=None, late_reason=""):
         event_type=EventType.CASE_OPENED,
         entry=entry,
     )
+    notify_events.opening_decided(case, actor, approved=True)
     return case
 
 
@@ -333,6 +336,7 @@ def reject_opening(case, actor, *, reason):
         old_stage=old,
     )
     b.stage_changed(case, old, actor)
+    notify_events.opening_decided(case, actor, approved=False)
     return case
 
 

@@ -433,7 +433,7 @@ def timeline(case):
     head = latest_head()
     head_size = head.tree_size if head else None
     rows = []
-    for ev in case.events.order_by("id"):
+    for ev in case.events.select_related("actor").order_by("id"):
         activity = RecordedActivity(ev.activity).label if ev.activity else ""
         rows.append(
             {
@@ -444,6 +444,7 @@ def timeline(case):
                 "activity": activity,
                 "summary": ev.summary,
                 "actor_name": ev.actor_name,
+                "actor": ev.actor,  # the account, shown as name, role and username
                 "ledger_index": ev.ledger_index,
                 "proof": _proof_label(ev.ledger_index, head_size),
                 "documents": [

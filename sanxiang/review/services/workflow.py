@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from sanxiang.core import clock
 from sanxiang.core.errors import DomainError, ErrorCode, PermissionDenied
 from sanxiang.ledger.events import EventType
+from sanxiang.notifications import events as notify_events
 from sanxiang.org.models import Role, User
 from sanxiang.workdays import calendar, deadlines
 
@@ -137,6 +138,7 @@ def assign_reviewer(review, reviewer, actor, reason="") -> Review:
         },
         actor,
     )
+    notify_events.review_assigned(review, actor)
     return review
 
 
@@ -457,6 +459,7 @@ def give_opinion(review, actor, *, kind, reasoning, findings, now=None) -> Opini
         },
         actor,
     )
+    notify_events.opinion_given(review, actor)
     return opinion
 
 

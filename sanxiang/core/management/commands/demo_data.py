@@ -24,6 +24,13 @@ ORDER = [
     "inspections",
     "complaints",
     "evaluation",
+    "assist",
+    "discretion",
+    "appeals",
+    "transfers",
+    "alerts",
+    "patrol",
+    "witness",
 ]
 
 

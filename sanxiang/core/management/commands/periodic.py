@@ -10,7 +10,19 @@ import time
 
 from django.core.management.base import BaseCommand
 
-APPS = ["ledger", "cases", "documents", "records", "review", "publicity"]
+APPS = [
+    "ledger",
+    "cases",
+    "documents",
+    "records",
+    "review",
+    "publicity",
+    "appeals",
+    "transfers",
+    "patrol",
+    "witness",
+    "alerts",
+]
 
 
 def run_all(stdout):

@@ -1,0 +1,348 @@
+"""The supervisor's dashboard (监督看板, issue #13 item 6): per-agency figures as SVG charts
+(``core.charts``) with the table behind each chart, every bar and figure a link to the
+filtered list (``core.lists``) that holds its rows.
+
+Figures, for the agencies the user may see (``org.scoping``), over the last 12 months:
+cases opened/closed by month, legal-review outcomes and overdue reviews (all time, from
+``review.services.stats``), publication timeliness, A/V coverage of the activities the
+catalogue lists as to be filmed, complaints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from sanxiang.core import clock
+from sanxiang.core.charts import Series, bar_chart, legend
+from sanxiang.core.errors import PermissionDenied
+from sanxiang.org.models import Role
+from sanxiang.org.scoping import scope, visible_agencies
+
+MONTHS = 12
+
+
+def may_see(user):
+    return user.is_authenticated and (
+        user.role in (Role.SUPERVISOR, Role.ADMIN) or user.is_superuser
+    )
+
+
+def _months(today, n=MONTHS):
+    """The first days of the last ``n`` months, oldest first."""
+    out = []
+    y, m = today.year, today.month
+    for _i in range(n):
+        out.append(dt.date(y, m, 1))
+        y, m = (y - 1, 12) if m == 1 else (y, m - 1)
+    return list(reversed(out))
+
+
+def _month_end(first):
+    nxt = dt.date(first.year + (first.month == 12), first.month % 12 + 1, 1)
+    return nxt - dt.timedelta(days=1)
+
+
+def _url(name, **params):
+    params = {k: v for k, v in params.items() if v not in (None, "")}
+    return reverse(name) + ("?" + urlencode(params) if params else "")
+
+
+def _aware(day):
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _month_key(value):
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return dt.date(value.year, value.month, 1)
+
+
+def cases_by_month(user, months):
+    from sanxiang.cases.models import Case
+
+    start = _aware(months[0])
+    qs = scope(Case.objects.all(), user)
+    opened = {}
+    for row in (
+        qs.filter(opened_at__gte=start)
+        .annotate(m=TruncMonth("opened_at"))
+        .values("m")
+        .annotate(n=Count("id"))
+    ):
+        key = _month_key(row["m"])
+        opened[key] = opened.get(key, 0) + row["n"]
+    closed = {}
+    for row in (
+        qs.filter(closed_at__gte=start)
+        .annotate(m=TruncMonth("closed_at"))
+        .values("m")
+        .annotate(n=Count("id"))
+    ):
+        key = _month_key(row["m"])
+        closed[key] = closed.get(key, 0) + row["n"]
+    rows = []
+    for first in months:
+        last = _month_end(first)
+        dates = {"date_from": first.isoformat(), "date_to": last.isoformat()}
+        rows.append(
+            {
+                "label": f"{first.year}年{first.month}月",
+                "short": f"{first.month}月",
+                "opened": opened.get(first, 0),
+                "closed": closed.get(first, 0),
+                "opened_url": _url("cases:list", **dates),
+                "closed_url": _url("cases:list", date_on="closed", **dates),
+            }
+        )
+    return rows
+
+
+def agency_rows(user, months, today):
+    from sanxiang.cases.models import Case
+    from sanxiang.complaints.models import OPEN_STATUSES as COMPLAINT_OPEN
+    from sanxiang.complaints.models import Complaint
+    from sanxiang.publicity.models import Publication, PublicationStatus
+
+    agencies = [a for a in visible_agencies(user).order_by("path") if not a.is_supervisor]
+    ids = [a.pk for a in agencies]
+    start = _aware(months[0])
+    window = {"date_from": months[0].isoformat(), "date_to": today.isoformat()}
+
+    cases = {
+        r["agency_id"]: r
+        for r in Case.objects.filter(agency_id__in=ids)
+        .values("agency_id")
+        .annotate(
+            opened=Count("id", filter=Q(opened_at__gte=start)),
+            closed=Count("id", filter=Q(closed_at__gte=start)),
+        )
+    }
+    pubs = {
+        r["agency_id"]: r
+        for r in Publication.objects.filter(agency_id__in=ids, decision_date__gte=months[0])
+        .values("agency_id")
+        .annotate(
+            on_time=Count("id", filter=Q(published_at__isnull=False, published_late=False)),
+            late=Count("id", filter=Q(published_at__isnull=False, published_late=True)),
+            overdue=Count("id", filter=Q(status=PublicationStatus.PENDING, due_date__lt=today)),
+            pending=Count("id", filter=Q(status=PublicationStatus.PENDING)),
+        )
+    }
+    complaints = {
+        r["agency_id"]: r
+        for r in Complaint.objects.filter(agency_id__in=ids, submitted_at__gte=start)
+        .values("agency_id")
+        .annotate(
+            received=Count("id"),
+            open=Count("id", filter=Q(status__in=COMPLAINT_OPEN)),
+        )
+    }
+    review = {}
+    try:
+        from sanxiang.review.services import stats as review_stats
+
+        review = {r["agency"].pk: r for r in review_stats(user, today=today)}
+    except Exception:  # noqa: BLE001 — a role review's stats refuse: no review figures
+        review = {}
+    coverage = av_coverage(ids, start)
+
+    rows = []
+    for a in agencies:
+        c = cases.get(a.pk, {})
+        p = pubs.get(a.pk, {})
+        q = complaints.get(a.pk, {})
+        r = review.get(a.pk, {})
+        cov = coverage.get(a.pk, {"required": 0, "covered": 0})
+        required = cov["required"]
+        rows.append(
+            {
+                "agency": a,
+                "name": a.short_name or a.name,
+                "opened": c.get("opened", 0),
+                "closed": c.get("closed", 0),
+                "reviewed": r.get("reviewed", 0),
+                "agreed": r.get("agreed", 0),
+                "corrected": r.get("corrected", 0),
+                "review_overdue": r.get("overdue", 0),
+                "pub_on_time": p.get("on_time", 0),
+                "pub_late": p.get("late", 0),
+                "pub_overdue": p.get("overdue", 0),
+                "av_required": required,
+                "av_covered": cov["covered"],
+                "av_percent": round(100 * cov["covered"] / required) if required else None,
+                "complaints": q.get("received", 0),
+                "complaints_open": q.get("open", 0),
+                "urls": {
+                    "cases": _url("cases:list", agency=a.pk, **window),
+                    "reviews": _url("review:list", agency=a.pk),
+                    "publications": _url(
+                        "publicity:index", agency=a.pk, date_from=months[0].isoformat()
+                    ),
+                    "publications_pending": _url(
+                        "publicity:index", agency=a.pk, status=PublicationStatus.PENDING
+                    ),
+                    "recordings": _url("records:list", agency=a.pk, **window),
+                    "complaints": _url("complaints:index", agency=a.pk, **window),
+                },
+            }
+        )
+    return rows
+
+
+def av_coverage(agency_ids, start):
+    """Per agency: activities on case timelines since ``start`` that the A/V list requires,
+    and how many of them have a recording (same day) or an approved waiver. A few queries in
+    all (recordings and waivers fetched in bulk, the catalogue lookup cached)."""
+    try:
+        from sanxiang.cases.models import CaseEvent, EventKind
+        from sanxiang.catalog.services import recording_required
+        from sanxiang.records.models import Recording, RecordingWaiver, RequestStatus
+    except ImportError:  # pragma: no cover
+        return {}
+    events = list(
+        CaseEvent.objects.filter(
+            case__agency_id__in=agency_ids, kind=EventKind.ACTIVITY, at__gte=start
+        )
+        .exclude(activity="")
+        .select_related("case__agency")
+        .only("case_id", "activity", "at", "case__agency", "case__act_type")
+    )
+    case_ids = {e.case_id for e in events}
+    covered = {
+        (r.case_id, r.activity, r.activity_date)
+        for r in Recording.objects.filter(case_id__in=case_ids).only(
+            "case_id", "activity", "recorded_start"
+        )
+    }
+    covered |= set(
+        RecordingWaiver.objects.filter(
+            case_id__in=case_ids, status=RequestStatus.APPROVED
+        ).values_list("case_id", "activity", "activity_date")
+    )
+    cache = {}
+    seen = set()
+    out = {}
+    for e in events:
+        day = timezone.localtime(e.at).date()
+        key = (e.case_id, e.activity, day)
+        if key in seen:
+            continue
+        seen.add(key)
+        case = e.case
+        rk = (case.agency_id, case.act_type, e.activity, day)
+        if rk not in cache:
+            cache[rk] = recording_required(case.agency, case.act_type, e.activity, day) is not None
+        if not cache[rk]:
+            continue
+        slot = out.setdefault(case.agency_id, {"required": 0, "covered": 0})
+        slot["required"] += 1
+        if key in covered:
+            slot["covered"] += 1
+    return out
+
+
+def build(user, today=None):
+    today = today or clock.today()
+    months = _months(today)
+    by_month = cases_by_month(user, months)
+    rows = agency_rows(user, months, today)
+    names = [r["name"] for r in rows]
+
+    month_series = [
+        Series("立案", [r["opened"] for r in by_month]),
+        Series("结案", [r["closed"] for r in by_month]),
+    ]
+    month_links = {0: "opened_url", 1: "closed_url"}
+    review_series = [
+        Series("同意", [r["agreed"] for r in rows]),
+        Series("纠正", [r["corrected"] for r in rows]),
+        Series("超期", [r["review_overdue"] for r in rows]),
+    ]
+    pub_series = [
+        Series("按时公示", [r["pub_on_time"] for r in rows]),
+        Series("逾期公示", [r["pub_late"] for r in rows]),
+        Series("逾期未公示", [r["pub_overdue"] for r in rows]),
+    ]
+    av_series = [Series("音像记录覆盖率（%）", [r["av_percent"] or 0 for r in rows])]
+    complaint_series = [
+        Series("收到", [r["complaints"] for r in rows]),
+        Series("未办结", [r["complaints_open"] for r in rows]),
+    ]
+
+    def agency_link(key):
+        return lambda _si, ci: rows[ci]["urls"][key]
+
+    def pub_link(si, ci):
+        return rows[ci]["urls"]["publications_pending" if si == 2 else "publications"]
+
+    charts = {
+        "months": {
+            "svg": bar_chart(
+                [r["short"] for r in by_month],
+                month_series,
+                title="各月立案与结案数",
+                link=lambda si, ci: by_month[ci][month_links[si]],
+            ),
+            "legend": legend(month_series),
+        },
+        "review": {
+            "svg": bar_chart(
+                names,
+                review_series,
+                title="法制审核意见与超期",
+                link=agency_link("reviews"),
+                horizontal=True,
+            ),
+            "legend": legend(review_series),
+        },
+        "publicity": {
+            "svg": bar_chart(
+                names, pub_series, title="决定公示时效", link=pub_link, horizontal=True
+            ),
+            "legend": legend(pub_series),
+        },
+        "av": {
+            "svg": bar_chart(
+                names,
+                av_series,
+                title="音像记录覆盖率",
+                link=agency_link("recordings"),
+                horizontal=True,
+            ),
+            "legend": legend(av_series),
+        },
+        "complaints": {
+            "svg": bar_chart(
+                names,
+                complaint_series,
+                title="投诉举报",
+                link=agency_link("complaints"),
+                horizontal=True,
+            ),
+            "legend": legend(complaint_series),
+        },
+    }
+    return {
+        "by_month": by_month,
+        "rows": rows,
+        "charts": charts,
+        "since": months[0],
+        "today": today,
+    }
+
+
+@login_required
+def dashboard(request):
+    if not may_see(request.user):
+        raise PermissionDenied("监督看板仅供司法行政部门的监督人员使用。")
+    return render(request, "core/dashboard.html", build(request.user))
