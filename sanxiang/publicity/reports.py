@@ -151,7 +151,9 @@ def _supervision(ids, year) -> dict:
         "patrol_rounds": patrol["total"]["rounds"],
         "patrol_average": round(sum(scores) / len(scores), 1) if scores else None,
         "patrol": {
-            FINDING_LABELS[k]: n for k, n in patrol["total"]["findings"].items() if k in FINDING_LABELS
+            FINDING_LABELS[k]: n
+            for k, n in patrol["total"]["findings"].items()
+            if k in FINDING_LABELS
         },
     }
 
