@@ -80,7 +80,7 @@ def _fresh_process_caches():
     from sanxiang.assist.services import clear_caches
     from sanxiang.workdays import calendar
 
-    calendar.invalidate()
+    calendar.reset()
     clear_caches()  # the article/decision indexes are per process too
 
 

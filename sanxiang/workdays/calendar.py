@@ -222,6 +222,17 @@ def invalidate(token: str | None = None) -> None:
         transaction.on_commit(_committed)
 
 
+def reset() -> None:
+    """Forget every cached state, pending edits included (between tests; after a restore):
+    the next call reloads committed state."""
+    global _snapshot, _force_check, _dirty_token, _untracked_dirty
+    with _lock:
+        _snapshot = None
+        _force_check = True
+        _dirty_token = None
+        _untracked_dirty = False
+
+
 def _committed() -> None:
     global _snapshot, _force_check, _dirty_token, _untracked_dirty
     with _lock:
