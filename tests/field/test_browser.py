@@ -45,7 +45,14 @@ def test_offline_capture_survives_restart_and_syncs_with_proof(
     page = context.new_page()
     page.goto(url)
     page.locator("#field-app[data-ready='1']").wait_for()
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller")
+    # poll with evaluate (a CDP call): wait_for_function's in-page polling evaluates a string,
+    # which our CSP (no 'unsafe-eval') refuses on some runs
+    for _ in range(200):
+        if page.evaluate("() => !!(navigator.serviceWorker && navigator.serviceWorker.controller)"):
+            break
+        page.wait_for_timeout(100)
+    else:
+        raise AssertionError("the service worker never took control of the page")
     button = page.locator(f".fm-record[data-case='{case.pk}']")
     button.wait_for()
     device_id = page.locator("#fm-device").inner_text()
