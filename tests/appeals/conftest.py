@@ -26,3 +26,16 @@ def pdf(name="决定书.pdf"):
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture(autouse=True)
+def _frozen_clock():
+    """The 复议/诉讼 limits are counted from "today": freeze it (Wednesday 2026-11-18), never
+    the real date, so that no limit moves across a weekend or holiday from one run to the next."""
+    import datetime as dt
+
+    import time_machine
+
+    bj = dt.timezone(dt.timedelta(hours=8))
+    with time_machine.travel(dt.datetime(2026, 11, 18, 10, 0, tzinfo=bj), tick=False):
+        yield

@@ -26,3 +26,17 @@ def pdf(name="决定书.pdf"):
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture(autouse=True)
+def _frozen_clock():
+    """The 移送规定 limits are counted in days from "today": freeze it (Wednesday 2026-11-18,
+    so that the 3-day limits of the tests end on a weekend and on a weekday), never the real
+    date (a year-end run moved a limit across a weekend and broke an assertion)."""
+    import datetime as dt
+
+    import time_machine
+
+    bj = dt.timezone(dt.timedelta(hours=8))
+    with time_machine.travel(dt.datetime(2026, 11, 18, 10, 0, tzinfo=bj), tick=False):
+        yield
