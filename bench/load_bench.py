@@ -270,6 +270,9 @@ def _manage(env, *argv, capture=False):
 def prepare(env) -> tuple[list[str], dict]:
     """Migrate + demo data; the search URL and the decision URL to load."""
     _manage(env, "migrate", "--noinput", "-v", "0")
+    # the demo renders public pages in-process (网上巡查's page check), which in production
+    # mode needs the collected static manifest
+    _manage(env, "collectstatic", "--noinput", "-v", "0")
     _manage(env, "demo_data")
     out = _manage(env, "shell", "-c", PICK_URLS, capture=True)
     picked = next(
