@@ -8,15 +8,12 @@ page (multipart upload).
 """
 
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from sanxiang.cases.actions import choice
-from sanxiang.core import clock
-from sanxiang.core.errors import DomainError
 from sanxiang.org.models import AgencyKind
 from sanxiang.org.scoping import scope, visible_agencies
 
@@ -165,12 +162,7 @@ class AppealViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=False, methods=["get"])
     def figures(self, request):
         """被复议率、被诉率、被纠错率 per visible enforcement agency for ``year``."""
-        try:
-            year = int(request.query_params.get("year") or clock.today().year)
-        except ValueError:
-            year = clock.today().year
-        if not 2000 <= year <= 2100:
-            raise DomainError(_("年度应在 2000 至 2100 之间。"))
+        year = services.figures_year(request.query_params.get("year"))
         agencies = visible_agencies(request.user).exclude(kind=AgencyKind.SUPERVISOR)
         rows = services.appeal_figures(agencies.order_by("path"), year)
         return Response(AppealFigureSerializer(rows, many=True).data)

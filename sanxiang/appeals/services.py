@@ -473,6 +473,18 @@ def flags(appeal, today=None) -> list[str]:
     return out
 
 
+def figures_year(raw) -> int:
+    """The year asked for the figures: empty or not a number → this year; a number outside
+    2000–2100 is refused (a far year is no report and broke the date lookups)."""
+    try:
+        year = int(raw or clock.today().year)
+    except (TypeError, ValueError):
+        return clock.today().year
+    if not 2000 <= year <= 2100:
+        raise DomainError(_("年度应在 2000 至 2100 之间。"))
+    return year
+
+
 def appeal_figures(agencies, year) -> list[dict]:
     """Per agency: decisions made in ``year`` and how many of them were 被复议 / 被诉 / 被纠错.
 

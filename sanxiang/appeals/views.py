@@ -46,10 +46,9 @@ def nav(request):
 
 def _year(request):
     try:
-        year = int(request.GET.get("year") or clock.today().year)
-    except ValueError:
+        return services.figures_year(request.GET.get("year"))
+    except DomainError:  # the page shows this year instead of refusing
         return clock.today().year
-    return year if 2000 <= year <= 2100 else clock.today().year
 
 
 @login_required

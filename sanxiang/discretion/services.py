@@ -391,33 +391,8 @@ def require_for_submission(case, tier, base_amount, actor) -> dict | None:
 # --------------------------------------------------------------------------- decided fines
 
 
-def _tier_of_decided(case):
-    """(benchmark code, tier name) applied to a decided case: its latest assessment, else
-    the tier chosen at its latest 送审."""
-    a = Assessment.objects.filter(case=case).order_by("-id").first()
-    if a is not None and a.tier_name:
-        return a.benchmark_code, a.tier_name
-    try:
-        from sanxiang.review.models import Review
-    except ImportError:  # pragma: no cover
-        return "", ""
-    review = Review.objects.filter(case=case).order_by("-version").first()
-    tier_id = ((review.discretion or {}).get("tier") or {}).get("id") if review else None
-    if tier_id:
-        from sanxiang.catalog.models import DiscretionTier
-
-        tier = DiscretionTier.objects.select_related("benchmark").filter(pk=tier_id).first()
-        if tier is not None:
-            return tier.benchmark.code, tier.name
-    return "", ""
-
-
-def _applied_tier(case):
-    """(tier, base amount) applied to a decided case: its latest assessment's, else the tier
-    chosen at its latest 送审; (None, None) when neither named one."""
-    a = Assessment.objects.filter(case=case).select_related("tier").order_by("-id").first()
-    if a is not None and a.tier_id:
-        return a.tier, a.base_amount
+def _review_tier(case):
+    """(tier, base amount) chosen at the case's latest 送审; (None, None) when it named none."""
     from sanxiang.catalog.models import DiscretionTier
     from sanxiang.review.models import Review
 
@@ -428,6 +403,25 @@ def _applied_tier(case):
         return None, None
     tier = DiscretionTier.objects.select_related("benchmark").filter(pk=tier_id).first()
     return tier, data.get("base_amount")
+
+
+def _tier_of_decided(case):
+    """(benchmark code, tier name) applied to a decided case: its latest assessment, else
+    the tier chosen at its latest 送审."""
+    a = Assessment.objects.filter(case=case).order_by("-id").first()
+    if a is not None and a.tier_name:
+        return a.benchmark_code, a.tier_name
+    tier, _base = _review_tier(case)
+    return (tier.benchmark.code, tier.name) if tier is not None else ("", "")
+
+
+def _applied_tier(case):
+    """(tier, base amount) applied to a decided case: its latest assessment's, else the tier
+    chosen at its latest 送审; (None, None) when neither named one."""
+    a = Assessment.objects.filter(case=case).select_related("tier").order_by("-id").first()
+    if a is not None and a.tier_id:
+        return a.tier, a.base_amount
+    return _review_tier(case)
 
 
 def decided_without_reason(case) -> list[str]:

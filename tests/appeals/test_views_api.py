@@ -115,3 +115,13 @@ def test_case_timeline_shows_the_ledgered_steps(flow, handler_a, head_a, client_
     html = client_for(handler_a).get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert "登记行政复议/行政诉讼：行政复议 测试县人民政府" in html
     assert reverse("appeals:detail", args=[appeal.pk]) in html
+
+
+def test_figures_year_outside_the_range_is_refused_in_chinese(api_for, head_a):
+    from sanxiang.appeals import services as appeal_services
+
+    assert appeal_services.figures_year("") == 2026  # the frozen today's year
+    assert appeal_services.figures_year("abc") == 2026
+    assert appeal_services.figures_year("2025") == 2025
+    r = api_for(head_a).get("/api/appeals/appeals/figures/?year=15048")
+    assert r.status_code == 400 and "2000 至 2100" in r.json()["detail"]
