@@ -18,10 +18,12 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 stamp=.venv/.requirements.sha256
-want=$(cat requirements.txt requirements-dev.txt | sha256sum | cut -d' ' -f1)
+# requirements.lock pins the whole tree with SHA-256 hashes (pip-compile, `make lock`);
+# requirements.txt / requirements-dev.txt name the direct pins it was built from.
+want=$(cat requirements.txt requirements-dev.txt requirements.lock | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-  echo "==> installing pinned dependencies"
+  echo "==> installing pinned dependencies (requirements.lock, hashes required)"
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
-  .venv/bin/python -m pip install -q -r requirements-dev.txt
+  .venv/bin/python -m pip install -q --require-hashes -r requirements.lock
   echo "$want" > "$stamp"
 fi
