@@ -23,6 +23,7 @@ COUNT(*) (Django's Paginator), at the largest size.
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import os
 import statistics
@@ -30,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -235,6 +237,8 @@ def _measure(client, user):
     qs = scope(Case.objects.all(), user)
     oldest = qs.order_by("id").values_list("id", flat=True)[100]
     deep = oldest  # keyset cursor near the end of the list
+    # the API's cursor is DRF's (CursorPagination): base64 of "p=<id>", URL-quoted
+    api_cursor = urllib.parse.quote(base64.b64encode(f"p={deep}".encode()).decode())
 
     def offset_deep():
         paginator = Paginator(qs.order_by("-id").select_related("agency"), 50)
@@ -251,7 +255,7 @@ def _measure(client, user):
         "page_deep": _median_ms(lambda: get(f"/cases/?cursor={deep}")),
         "page_filter": _median_ms(lambda: get("/cases/?stage=service")),
         "api": _median_ms(lambda: get("/api/cases/?limit=50")),
-        "api_deep": _median_ms(lambda: get(f"/api/cases/?limit=50&cursor={deep}")),
+        "api_deep": _median_ms(lambda: get(f"/api/cases/?limit=50&cursor={api_cursor}")),
         "keyset_deep": _median_ms(keyset_deep),
         "offset_deep": _median_ms(offset_deep, repeat=3),
     }

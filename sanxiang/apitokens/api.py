@@ -13,7 +13,7 @@ from rest_framework import generics, permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from sanxiang.core.errors import DomainError, PermissionDenied
+from sanxiang.core.errors import DomainError, ErrorCode, PermissionDenied
 
 from . import serializers as s
 from . import services
@@ -46,7 +46,7 @@ class ObtainTokenView(APIView):
         data = body.validated_data
         user = authenticate(request._request, username=data["username"], password=data["password"])
         if user is None:
-            raise DomainError(_("用户名或密码不正确。"), code="invalid_credentials")
+            raise DomainError(_("用户名或密码不正确。"), code=ErrorCode.INVALID_CREDENTIALS)
         if demo_password_refused() and data["password"] == DEMO_PASSWORD:
             return _refused("password_change_required", _("请先在工作台修改演示密码。"))
         if pending_step(user) is not None:  # a password alone must not pass two factors

@@ -1,27 +1,30 @@
-"""REST API of the cases app: list (keyset pagination), create, detail, the on-the-spot
-(simple procedure) decision, and one POST endpoint per transition.
+"""REST API of the cases app: list (DRF cursor pagination, django-filter FilterSet),
+create, detail, the on-the-spot (simple procedure) decision, and one POST endpoint per transition.
 
 Every query goes through ``org.scoping.scope``; every change through ``services``.
 """
 
+from base64 import b64decode
+from urllib.parse import parse_qs, urlsplit
+
+import django_filters
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    extend_schema,
-    extend_schema_field,
-    inline_serializer,
-)
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.pagination import BasePagination
+from rest_framework.exceptions import NotFound
+from rest_framework.generics import GenericAPIView
+from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from sanxiang.catalog.models import Power
+from sanxiang.core.api_filters import FilterBackend
+from sanxiang.core.errors import DomainError, ErrorCode
 from sanxiang.core.fields import CaseActType, EnforcementField, PartyType
-from sanxiang.core.inputs import parse_id, parse_int
+from sanxiang.core.inputs import parse_id
 from sanxiang.org.models import Agency, Officer
 from sanxiang.org.scoping import scope
 from sanxiang.workdays.serializers import ProvisionalFlag
@@ -240,34 +243,48 @@ class OnTheSpotSerializer(serializers.Serializer):
 # --------------------------------------------------------------------------- pagination
 
 
-class KeysetPagination(BasePagination):
-    """``?cursor=<id>`` returns the next page of cases with id < cursor, newest first.
-    No COUNT(*): the response says only whether there is a next page."""
+class CasePagination(CursorPagination):
+    """DRF's cursor pagination, newest first by ``id`` (the ``(agency, …, -id)`` indexes):
+    ``?cursor=`` is the opaque cursor of the ``next`` link, ``?limit=`` the page size
+    (≤200). No COUNT(*): the response says only whether there is a next page."""
 
-    default_limit = 50
-    max_limit = 200
+    ordering = "-id"
+    page_size = 50
+    page_size_query_param = "limit"
+    max_page_size = 200
 
-    def paginate_queryset(self, queryset, request, view=None):
-        limit = parse_int(
-            request.query_params.get("limit"), self.default_limit, low=1, high=self.max_limit
+    def decode_cursor(self, request):
+        """DRF's cursor, refused with 400 ``bad_format`` when it is not one this endpoint
+        handed out: not strict base64 of DRF's ``o``/``r``/``p`` fields (DRF answers 404
+        ``Invalid cursor``, or silently the first page for what its lenient base64 decoder
+        skips), or a position that is not an id (it would otherwise reach the database)."""
+        refused = DomainError(
+            _("翻页游标（cursor）无效：请使用上一页响应中的 next 或 next_cursor。"),
+            code=ErrorCode.BAD_FORMAT,
         )
-        cursor = parse_id(request.query_params.get("cursor"))
-        if cursor is not None:
-            queryset = queryset.filter(id__lt=cursor)
-        rows = list(queryset.order_by("-id")[: limit + 1])
-        self.has_next = len(rows) > limit
-        rows = rows[:limit]
-        self.next_cursor = rows[-1].pk if self.has_next and rows else None
-        self.request = request
-        return rows
+        encoded = request.query_params.get(self.cursor_query_param)
+        if encoded:
+            try:
+                text = b64decode(encoded.encode("ascii"), validate=True).decode("ascii")
+                fields = parse_qs(text, keep_blank_values=True, strict_parsing=True)
+            except ValueError:  # binascii.Error and UnicodeError are ValueErrors
+                raise refused from None
+            if not fields or not set(fields) <= {"o", "r", "p"}:
+                raise refused
+        try:
+            cursor = super().decode_cursor(request)
+        except NotFound:
+            raise refused from None
+        if cursor is not None and cursor.position is not None and parse_id(cursor.position) is None:
+            raise refused
+        return cursor
 
     def get_paginated_response(self, data):
-        next_url = None
-        if self.next_cursor is not None:
-            params = self.request.query_params.copy()
-            params["cursor"] = str(self.next_cursor)
-            next_url = self.request.build_absolute_uri(f"?{params.urlencode()}")
-        return Response({"next": next_url, "next_cursor": self.next_cursor, "results": data})
+        next_url = self.get_next_link()
+        next_cursor = None
+        if next_url:
+            next_cursor = parse_qs(urlsplit(next_url).query).get(self.cursor_query_param, [None])[0]
+        return Response({"next": next_url, "next_cursor": next_cursor, "results": data})
 
     def get_paginated_response_schema(self, schema):
         return {
@@ -275,37 +292,44 @@ class KeysetPagination(BasePagination):
             "required": ["results"],
             "properties": {
                 "next": {"type": "string", "nullable": True, "format": "uri"},
-                "next_cursor": {"type": "integer", "nullable": True},
+                "next_cursor": {"type": "string", "nullable": True},
                 "results": schema,
             },
         }
 
-    def get_schema_operation_parameters(self, view):
-        return [
-            {
-                "name": "cursor",
-                "in": "query",
-                "required": False,
-                "description": "上一页最后一条的 id",
-                "schema": {"type": "integer"},
-            },
-            {
-                "name": "limit",
-                "in": "query",
-                "required": False,
-                "description": "每页条数（≤200）",
-                "schema": {"type": "integer"},
-            },
-        ]
+
+class AgencyFilter(django_filters.ModelChoiceFilter):
+    """``?agency=<id>``: an agency that exists (else 400 ``bad_filter``); the rows are
+    still limited to the user's scope by the queryset."""
 
 
-def list_queryset(user, params):
-    qs = (
+class CaseFilter(django_filters.FilterSet):
+    """The list's query parameters (the workbench list applies the same through
+    ``listing.filter_cases``)."""
+
+    stage = django_filters.ChoiceFilter(choices=Stage.choices)
+    act_type = django_filters.ChoiceFilter(choices=CaseActType.choices)
+    agency = AgencyFilter(
+        queryset=Agency.objects.all(),
+        label="机关ID",
+        error_messages={"invalid_choice": _("机关ID无效或该机关不存在。")},
+    )
+    q = django_filters.CharFilter(method="search", label="案件编号或案由")
+
+    class Meta:
+        model = Case
+        fields = ["stage", "act_type", "agency", "q"]
+
+    def search(self, queryset, name, value):
+        return filter_cases(queryset, {"q": value})
+
+
+def list_queryset(user):
+    return (
         scoped_cases(user)
         .select_related("agency")
         .prefetch_related(Prefetch("parties", queryset=Party.objects.only("id", "case_id", "name")))
     )
-    return filter_cases(qs, params)
 
 
 def get_case(user, pk):
@@ -318,35 +342,23 @@ def get_case(user, pk):
 # --------------------------------------------------------------------------- views
 
 
-class CaseListCreate(APIView):
-    pagination_class = KeysetPagination
+class CaseListCreate(GenericAPIView):
+    pagination_class = CasePagination
+    filter_backends = [FilterBackend]
+    filterset_class = CaseFilter
+    serializer_class = CaseListSerializer
+
+    def get_queryset(self):
+        return list_queryset(self.request.user)
 
     @extend_schema(
         operation_id="cases_list",
         summary="案件列表",
-        parameters=[
-            OpenApiParameter("stage", str, enum=Stage.values, required=False),
-            OpenApiParameter("act_type", str, enum=CaseActType.values, required=False),
-            OpenApiParameter("agency", int, required=False),
-            OpenApiParameter("q", str, required=False, description="案件编号或案由"),
-            OpenApiParameter("cursor", int, required=False, description="上一页最后一条的 id"),
-            OpenApiParameter("limit", int, required=False, description="每页条数（≤200）"),
-        ],
-        responses=inline_serializer(
-            "PaginatedCaseList",
-            {
-                "next": serializers.CharField(allow_null=True),
-                "next_cursor": serializers.IntegerField(allow_null=True),
-                "results": CaseListSerializer(many=True),
-            },
-        ),
+        responses=CaseListSerializer(many=True),
     )
     def get(self, request):
-        paginator = KeysetPagination()
-        rows = paginator.paginate_queryset(
-            list_queryset(request.user, request.query_params), request, self
-        )
-        return paginator.get_paginated_response(CaseListSerializer(rows, many=True).data)
+        rows = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(CaseListSerializer(rows, many=True).data)
 
     @extend_schema(
         operation_id="cases_create",
@@ -360,7 +372,7 @@ class CaseListCreate(APIView):
         data = dict(ser.validated_data)
         agency = data.pop("agency", None) or request.user.agency
         if agency is None:
-            return Response({"detail": str(_("请指定机关。"))}, status=400)
+            raise DomainError(_("请指定机关。"), code=ErrorCode.REQUIRED)
         case = services.open_case(agency=agency, actor=request.user, **data)
         case = get_case(request.user, case.pk)
         return Response(
@@ -380,7 +392,7 @@ class OnTheSpot(APIView):
         ser = OnTheSpotSerializer(data=request.data, context={"request": request})
         ser.is_valid(raise_exception=True)
         if request.user.agency is None:
-            return Response({"detail": str(_("请指定机关。"))}, status=400)
+            raise DomainError(_("请指定机关。"), code=ErrorCode.REQUIRED)
         case = services.decide_on_the_spot(
             agency=request.user.agency, actor=request.user, **ser.validated_data
         )

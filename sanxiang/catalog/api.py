@@ -15,7 +15,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from sanxiang.core.errors import DomainError
+from sanxiang.core.errors import DomainError, ErrorCode
 from sanxiang.org.models import Agency
 from sanxiang.org.scoping import can_see_agency
 
@@ -202,7 +202,9 @@ def _date_param(request):
     try:
         return dt.date.fromisoformat(raw)
     except ValueError:
-        raise DomainError(_("日期格式应为YYYY-MM-DD：%(d)s") % {"d": raw}) from None
+        raise DomainError(
+            _("日期格式应为YYYY-MM-DD：%(d)s") % {"d": raw}, code=ErrorCode.BAD_FORMAT
+        ) from None
 
 
 class ItemViewSet(viewsets.ReadOnlyModelViewSet):
@@ -218,7 +220,7 @@ class ItemViewSet(viewsets.ReadOnlyModelViewSet):
         version_id = request.query_params.get("version")
         if version_id:
             if not str(version_id).isdigit():
-                raise DomainError(_("版本ID应为整数。"))
+                raise DomainError(_("版本ID应为整数。"), code=ErrorCode.BAD_FORMAT)
             return visible.filter(pk=int(version_id))
         agency = None
         agency_id = request.query_params.get("agency")
@@ -270,7 +272,7 @@ class BenchmarkViewSet(ItemViewSet):
         benchmark = self.get_object()
         tier_id = request.query_params.get("tier", "")
         if not tier_id.isdigit():
-            raise DomainError(_("请指定裁量档次（tier）。"))
+            raise DomainError(_("请指定裁量档次（tier）。"), code=ErrorCode.REQUIRED)
         tier = get_object_or_404(DiscretionTier, pk=int(tier_id), benchmark=benchmark)
         query = CheckQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)

@@ -100,7 +100,9 @@ class RequestBodyLimitMiddleware:
         except ValueError:
             length = -1
         if length < 0:
-            return refusal(request, 400, _("请求的内容长度（Content-Length）无效。"))
+            return refusal(
+                request, 400, _("请求的内容长度（Content-Length）无效。"), code="bad_format"
+            )
         if length > limit:
             return refusal(
                 request,
@@ -134,7 +136,9 @@ class BadInputMiddleware:
 
     def __call__(self, request):
         if self.has_nul(request):
-            return refusal(request, 400, _("请求中含有不允许的空字符（NUL），未予受理。"))
+            return refusal(
+                request, 400, _("请求中含有不允许的空字符（NUL），未予受理。"), code="bad_format"
+            )
         return self.get_response(request)
 
     @staticmethod

@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from sanxiang.cases.models import Case
-from sanxiang.core.errors import DomainError
+from sanxiang.core.errors import DomainError, ErrorCode
 from sanxiang.org.scoping import scope
 
 from . import services
@@ -85,7 +85,7 @@ def _case(request, case_id):
 def _tier(case, tier_id):
     tier = next((t for t in applicable_tiers(case) if str(t.pk) == str(tier_id)), None)
     if tier is None:
-        raise DomainError("请选择本机关适用的已发布裁量档次。")
+        raise DomainError("请选择本机关适用的已发布裁量档次。", code=ErrorCode.REQUIRED)
     return tier
 
 

@@ -24,6 +24,7 @@ import base64
 import binascii
 import json
 
+import django_filters
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,11 +35,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from sanxiang.cases.models import Case
+from sanxiang.core.api_filters import FilterBackend, IdFilter
 from sanxiang.core.errors import DomainError, ErrorCode
 
 from . import access, caseinfo, uploads
 from .models import AccessAction, AccessRequest, Recording
-from .retention import retention_label
+from .retention import preload_marks, retention_label
 
 TUS_VERSION = "1.0.0"
 TUS_EXTENSIONS = "creation,termination,checksum"
@@ -57,12 +59,15 @@ def parse_metadata(header: str) -> dict:
                 base64.b64decode(value.strip(), validate=True).decode("utf-8") if value else ""
             )
         except (binascii.Error, UnicodeDecodeError):
-            raise DomainError(_("Upload-Metadata 中“%(k)s”的编码不正确。") % {"k": key})
+            raise DomainError(
+                _("Upload-Metadata 中“%(k)s”的编码不正确。") % {"k": key},
+                code=ErrorCode.UPLOAD_INVALID,
+            )
     if "interruptions" in out:
         try:
             out["interruptions"] = json.loads(out["interruptions"] or "[]")
         except ValueError:
-            raise DomainError(_("中断说明格式不正确。"))
+            raise DomainError(_("中断说明格式不正确。"), code=ErrorCode.UPLOAD_INVALID)
     return out
 
 
@@ -244,7 +249,10 @@ class UploadView(APIView):
         if content_type != "application/offset+octet-stream":
             return _tus_headers(
                 Response(
-                    {"detail": _("Content-Type 须为 application/offset+octet-stream。")},
+                    {
+                        "code": ErrorCode.UNSUPPORTED_MEDIA_TYPE.value,
+                        "detail": _("Content-Type 须为 application/offset+octet-stream。"),
+                    },
                     status=status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
                 )
             )
@@ -265,7 +273,7 @@ class UploadView(APIView):
             )
         except uploads.ChecksumMismatch as exc:
             response = Response(
-                {"code": "checksum_mismatch", "detail": str(exc.message)},
+                {"code": ErrorCode.CHECKSUM_MISMATCH.value, "detail": str(exc.message)},
                 status=CHECKSUM_MISMATCH,
             )
             response.reason_phrase = "Checksum Mismatch"
@@ -325,21 +333,31 @@ class RecordingSerializer(serializers.ModelSerializer):
         return str(retention_label(obj))
 
 
+class RecordingFilter(django_filters.FilterSet):
+    case = IdFilter(field_name="case", label="按案件过滤（案件ID）")
+
+    class Meta:
+        model = Recording
+        fields = ["case"]
+
+
 class RecordingList(generics.ListAPIView):
     serializer_class = RecordingSerializer
+    filter_backends = [FilterBackend]
+    filterset_class = RecordingFilter
 
-    @extend_schema(
-        parameters=[OpenApiParameter("case", int, description="按案件过滤")], tags=["records"]
-    )
+    @extend_schema(tags=["records"])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        qs = access.visible_recordings(self.request.user)
-        case = self.request.query_params.get("case")
-        if case and case.isdigit():
-            qs = qs.filter(case_id=int(case))
-        return qs
+        return access.visible_recordings(self.request.user)
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None:  # paginated by default: one marks query per page, not per row
+            preload_marks(page)
+        return page
 
 
 class RecordingDetail(generics.RetrieveAPIView):

@@ -129,7 +129,7 @@ def test_act_dated_after_today_refused(noticed, handler_a, head_a, officer_a1, o
     with pytest.raises(DomainError) as exc:
         _decide(case, head_a, dt.date(2026, 12, 11))
     assert str(exc.value) == "决定日期不能晚于今天。"
-    assert exc.value.code == ErrorCode.INVALID
+    assert exc.value.code == ErrorCode.BAD_DATE
     # later today than now is the future as well
     with pytest.raises(DomainError) as exc:
         _decide(case, head_a, on(10, 15))
@@ -189,7 +189,7 @@ def test_decision_before_registration_refused_through_api(api_for, noticed, head
     )
     assert r.status_code == 400, r.content.decode()
     assert r.json() == {
-        "code": "invalid",
+        "code": "bad_date",
         "detail": "决定日期（2026-09-30）不能早于立案日期（2026-12-05）。",
     }
     case.refresh_from_db()

@@ -251,7 +251,7 @@ def test_reviewer_who_handled_the_case(api, handler_a):
 def test_missing_materials(api):
     api.scope()
     r = api.submit(materials=materials_body(skip=("basis_evidence",)))
-    assert_refused(r, code="invalid")
+    assert_refused(r, code="missing_material")
     assert "法律依据和证据资料" in r.json()["detail"]
 
 
