@@ -26,6 +26,7 @@ from rest_framework.views import APIView
 from sanxiang.core.errors import DomainError, ErrorCode
 
 from . import api_scope, services
+from .algorithm import log_algorithm
 from .bundle import export_bundle, public_key_info
 from .models import Leaf, SignedTreeHead
 
@@ -41,6 +42,9 @@ class TreeHeadSerializer(serializers.Serializer):
     timestamp_iso = serializers.CharField()
     key_id = serializers.CharField(help_text="hex SHA-256 of the raw Ed25519 public key")
     signature = serializers.CharField(help_text="base64 Ed25519 signature (RFC 6962 §3.5)")
+    hash_algorithm = serializers.CharField(
+        help_text="the log's Merkle hash: sha256 (RFC 9162) or sm3 (GB/T 32905), signed"
+    )
 
 
 class PublicKeySerializer(serializers.Serializer):
@@ -51,6 +55,7 @@ class PublicKeySerializer(serializers.Serializer):
 
 
 class InclusionProofSerializer(serializers.Serializer):
+    hash_algorithm = serializers.CharField(help_text="sha256 or sm3 (the log's)")
     index = serializers.IntegerField()
     tree_size = serializers.IntegerField()
     leaf_hash = serializers.CharField()
@@ -60,6 +65,7 @@ class InclusionProofSerializer(serializers.Serializer):
 
 
 class ConsistencyProofSerializer(serializers.Serializer):
+    hash_algorithm = serializers.CharField(help_text="sha256 or sm3 (the log's)")
     first = serializers.IntegerField()
     second = serializers.IntegerField()
     first_root = serializers.CharField()
@@ -85,6 +91,7 @@ class LeafSerializer(serializers.Serializer):
 
 class BundleSerializer(serializers.Serializer):
     format = serializers.CharField()
+    hash_algorithm = serializers.CharField()
     hash = serializers.CharField()
     public_key = PublicKeySerializer()
     tree_head = TreeHeadSerializer()
@@ -95,12 +102,12 @@ def _int_param(request, name, required=True):
     raw = request.query_params.get(name)
     if raw in (None, ""):
         if required:
-            raise DomainError(f"缺少参数 {name}。", code=ErrorCode.INVALID)
+            raise DomainError(f"缺少参数 {name}。", code=ErrorCode.REQUIRED)
         return None
     try:
         return int(raw)
     except ValueError:
-        raise DomainError(f"参数 {name} 必须是整数。", code=ErrorCode.INVALID)
+        raise DomainError(f"参数 {name} 必须是整数。", code=ErrorCode.BAD_FORMAT)
 
 
 def _head_at(size):
@@ -185,6 +192,7 @@ class InclusionProofView(APIView):
         leaf = services.get_leaf(index)
         return Response(
             {
+                "hash_algorithm": log_algorithm(),
                 "index": index,
                 "tree_size": size,
                 "leaf_hash": _b64(leaf.leaf_hash),
@@ -212,6 +220,7 @@ class ConsistencyProofView(APIView):
         proof = services.consistency_proof(first, second)
         return Response(
             {
+                "hash_algorithm": log_algorithm(),
                 "first": first,
                 "second": second,
                 "first_root": _b64(services.root_at(first)),
@@ -260,9 +269,9 @@ class BundleView(APIView):
         try:
             indices = [int(part) for part in raw.split(",") if part.strip()]
         except ValueError:
-            raise DomainError("参数 indices 必须是逗号分隔的整数。", code=ErrorCode.INVALID)
+            raise DomainError("参数 indices 必须是逗号分隔的整数。", code=ErrorCode.BAD_FORMAT)
         if not indices or len(indices) > 1000:
-            raise DomainError("请提供 1 至 1000 个序号。", code=ErrorCode.INVALID)
+            raise DomainError("请提供 1 至 1000 个序号。", code=ErrorCode.OUT_OF_RANGE)
         leaves = list(Leaf.objects.filter(index__in=indices).only("index", "subject", "actor_id"))
         shown = api_scope.readable(request.user, leaves)
         hidden = sorted(set(indices) - shown)

@@ -8,7 +8,8 @@ class LedgerConfig(AppConfig):
     verbose_name = _("防篡改账本")
 
     def ready(self):
-        from . import append_only, checks
+        from . import algorithm, append_only, checks
 
         append_only.install()
         checks.register()
+        algorithm.register_checks()  # SANXIANG_LEDGER_HASH (issue #16 item 7)

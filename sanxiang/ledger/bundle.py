@@ -81,9 +81,11 @@ def export_bundle(leaf_indices, tree_size: int | None = None) -> dict:
                 "inclusion_proof": [_b64(p) for p in services.inclusion_proof(index, size)],
             }
         )
+    alg = head.hash_algorithm
     bundle = {
         "format": BUNDLE_FORMAT,
-        "hash": "sha256 (RFC 9162 §2.1: leaf = H(0x00||content), node = H(0x01||l||r))",
+        "hash_algorithm": alg,
+        "hash": f"{alg} (RFC 9162 §2.1: leaf = H(0x00||content), node = H(0x01||l||r))",
         "public_key": public_key_info(),
         "tree_head": head.as_dict(),
         "leaves": out,

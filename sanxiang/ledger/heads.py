@@ -7,7 +7,8 @@ reads the winner's key).
 
 Signed message: RFC 6962 §3.5 ``TreeHeadSignature`` = version (1 byte, 0) ||
 signature_type (1 byte, 1 = tree_hash) || timestamp (uint64 big endian, ms since the
-epoch) || tree_size (uint64 big endian) || root_hash (32 bytes); 50 bytes in total.
+epoch) || tree_size (uint64 big endian) || root_hash (32 bytes); 50 bytes in total. A log
+hashed with SM3 prefixes ``sanxiang-sth/sm3\\n`` (the head's ``hash_algorithm``, #16.7).
 """
 
 from __future__ import annotations
@@ -97,14 +98,18 @@ def key_id(raw: bytes | None = None) -> str:
 
 
 def sign_head(tree_size: int, root: bytes) -> SignedTreeHead:
+    from .algorithm import create_if_missing
+
+    alg = create_if_missing().name  # the log's; fixed by its first leaf or head (#16.7)
     timestamp_ms = int(clock.now().timestamp() * 1000)
-    signature = private_key().sign(tree_head_message(tree_size, root, timestamp_ms))
+    signature = private_key().sign(tree_head_message(tree_size, root, timestamp_ms, alg))
     return SignedTreeHead.objects.create(
         tree_size=tree_size,
         root_hash=root,
         timestamp_ms=timestamp_ms,
         key_id=key_id(),
         signature=signature,
+        hash_algorithm=alg,
     )
 
 
@@ -122,7 +127,12 @@ def _submit_to_witness() -> None:
 
 def verify_head(head: SignedTreeHead, key: Ed25519PublicKey | None = None) -> bool:
     key = key or public_key()
-    message = tree_head_message(head.tree_size, bytes(head.root_hash), head.timestamp_ms)
+    try:
+        message = tree_head_message(
+            head.tree_size, bytes(head.root_hash), head.timestamp_ms, head.hash_algorithm
+        )
+    except ValueError:  # unknown algorithm or a root of the wrong size
+        return False
     try:
         key.verify(bytes(head.signature), message)
     except InvalidSignature:

@@ -3,8 +3,10 @@
 Pure Python, standard library only, no Django: the standalone bundle verifier and
 outside auditors use this module as is.
 
-* ``leaf_hash(d) = SHA-256(0x00 || d)``, ``node_hash(l, r) = SHA-256(0x01 || l || r)``;
-  the root of the empty tree is ``SHA-256("")``.
+* ``leaf_hash(d) = H(0x00 || d)``, ``node_hash(l, r) = H(0x01 || l || r)``; the root of
+  the empty tree is ``H("")``. ``H`` is the log's algorithm (issue #16 item 7): every
+  function takes ``hasher=`` (``SHA256``, the default and RFC 9162's, or ``SM3``,
+  GB/T 32905, from OpenSSL through ``hashlib`` or ``cryptography``).
 * ``inclusion_proof`` / ``consistency_proof`` are the reference algorithms of
   §2.1.3.1 / §2.1.4.1 over a full list of leaf hashes (used by tests and small trees).
 * ``inclusion_ranges`` / ``consistency_ranges`` plan the same proofs as lists of
@@ -22,12 +24,80 @@ import hashlib
 from collections.abc import Callable, Iterable, Sequence
 
 HASH_SIZE = 32
-EMPTY_ROOT = hashlib.sha256(b"").digest()
+
+
+def _sm3_new():
+    """SM3 (GB/T 32905-2016) from the OpenSSL that ``hashlib`` is built with, or from the
+    pinned ``cryptography`` (its own OpenSSL) when ``hashlib`` lacks it."""
+    try:
+        hashlib.new("sm3")
+        return lambda data=b"": hashlib.new("sm3", data)
+    except ValueError:
+        from cryptography.hazmat.primitives import hashes
+
+        class _SM3:
+            __slots__ = ("_h",)
+
+            def __init__(self, data=b""):
+                self._h = hashes.Hash(hashes.SM3())
+                self._h.update(data)
+
+            def update(self, data):
+                self._h.update(data)
+
+            def digest(self):
+                return self._h.copy().finalize()
+
+        return _SM3
+
+
+class Hasher:
+    """A log's hash algorithm (issue #16 item 7): RFC 9162 §2.1 with ``HASH`` = this one.
+
+    ``leaf(d) = HASH(0x00 || d)``, ``node(l, r) = HASH(0x01 || l || r)``, the empty tree's
+    root ``HASH("")``. Both algorithms give 32-byte hashes, so the tables, proofs and the
+    signed message keep their sizes."""
+
+    __slots__ = ("name", "new", "empty_root")
+
+    def __init__(self, name: str, new):
+        self.name = name
+        self.new = new
+        self.empty_root = new(b"").digest()
+
+    def leaf(self, data: bytes) -> bytes:
+        return self.new(b"\x00" + data).digest()
+
+    def node(self, left: bytes, right: bytes) -> bytes:
+        return self.new(b"\x01" + left + right).digest()
+
+    def __repr__(self):
+        return f"Hasher({self.name!r})"
+
+
+SHA256 = Hasher("sha256", hashlib.sha256)
+SM3 = Hasher("sm3", _sm3_new())
+HASHERS = {"sha256": SHA256, "sm3": SM3}
+EMPTY_ROOT = SHA256.empty_root
+
+
+def hasher(name: str) -> Hasher:
+    """The ``Hasher`` named ``name`` (``sha256`` or ``sm3``); ``ValueError`` otherwise."""
+    try:
+        return HASHERS[str(name).lower()]
+    except KeyError:
+        raise ValueError(f"unknown ledger hash algorithm {name!r} (known: sha256, sm3)") from None
+
 
 __all__ = [
     "EMPTY_ROOT",
+    "HASHERS",
     "HASH_SIZE",
+    "SHA256",
+    "SM3",
     "Frontier",
+    "Hasher",
+    "hasher",
     "consistency_proof",
     "consistency_ranges",
     "inclusion_proof",
@@ -42,12 +112,12 @@ __all__ = [
 ]
 
 
-def leaf_hash(data: bytes) -> bytes:
-    return hashlib.sha256(b"\x00" + data).digest()
+def leaf_hash(data: bytes, hasher: Hasher = SHA256) -> bytes:
+    return hasher.new(b"\x00" + data).digest()
 
 
-def node_hash(left: bytes, right: bytes) -> bytes:
-    return hashlib.sha256(b"\x01" + left + right).digest()
+def node_hash(left: bytes, right: bytes, hasher: Hasher = SHA256) -> bytes:
+    return hasher.new(b"\x01" + left + right).digest()
 
 
 def _split(n: int) -> int:
@@ -55,18 +125,17 @@ def _split(n: int) -> int:
     return 1 << ((n - 1).bit_length() - 1)
 
 
-def root_hash(leaf_hashes: Sequence[bytes]) -> bytes:
+def root_hash(leaf_hashes: Sequence[bytes], hasher: Hasher = SHA256) -> bytes:
     """MTH over leaf hashes, level by level (pairing left to right and carrying an odd
     last node up unchanged gives exactly the RFC's left-balanced tree)."""
     level = list(leaf_hashes)
     if not level:
-        return EMPTY_ROOT
-    sha256 = hashlib.sha256
+        return hasher.empty_root
+    new = hasher.new
     while len(level) > 1:
         pairs = iter(level)
         nxt = [
-            sha256(b"\x01" + left + right).digest()
-            for left, right in zip(pairs, pairs, strict=False)
+            new(b"\x01" + left + right).digest() for left, right in zip(pairs, pairs, strict=False)
         ]
         if len(level) & 1:
             nxt.append(level[-1])
@@ -74,20 +143,22 @@ def root_hash(leaf_hashes: Sequence[bytes]) -> bytes:
     return level[0]
 
 
-def _mth(leaves: Sequence[bytes], start: int, end: int) -> bytes:
+def _mth(leaves: Sequence[bytes], start: int, end: int, hasher: Hasher = SHA256) -> bytes:
     n = end - start
     if n == 0:
-        return EMPTY_ROOT
+        return hasher.empty_root
     if n == 1:
         return leaves[start]
     k = _split(n)
-    return node_hash(_mth(leaves, start, start + k), _mth(leaves, start + k, end))
+    return hasher.node(_mth(leaves, start, start + k, hasher), _mth(leaves, start + k, end, hasher))
 
 
 # --- reference proof generation (RFC 9162 §2.1.3.1 and §2.1.4.1) -----------------
 
 
-def inclusion_proof(index: int, leaf_hashes: Sequence[bytes]) -> list[bytes]:
+def inclusion_proof(
+    index: int, leaf_hashes: Sequence[bytes], hasher: Hasher = SHA256
+) -> list[bytes]:
     """PATH(index, D[n]) over the full list of leaf hashes."""
     n = len(leaf_hashes)
     if not 0 <= index < n:
@@ -99,13 +170,15 @@ def inclusion_proof(index: int, leaf_hashes: Sequence[bytes]) -> list[bytes]:
             return []
         k = _split(size)
         if m < k:
-            return path(m, start, start + k) + [_mth(leaf_hashes, start + k, end)]
-        return path(m - k, start + k, end) + [_mth(leaf_hashes, start, start + k)]
+            return path(m, start, start + k) + [_mth(leaf_hashes, start + k, end, hasher)]
+        return path(m - k, start + k, end) + [_mth(leaf_hashes, start, start + k, hasher)]
 
     return path(index, 0, n)
 
 
-def consistency_proof(size1: int, leaf_hashes: Sequence[bytes]) -> list[bytes]:
+def consistency_proof(
+    size1: int, leaf_hashes: Sequence[bytes], hasher: Hasher = SHA256
+) -> list[bytes]:
     """PROOF(size1, D[size2]) with size2 = len(leaf_hashes)."""
     size2 = len(leaf_hashes)
     if not 0 < size1 <= size2:
@@ -114,11 +187,15 @@ def consistency_proof(size1: int, leaf_hashes: Sequence[bytes]) -> list[bytes]:
     def subproof(m: int, start: int, end: int, complete: bool) -> list[bytes]:
         size = end - start
         if m == size:
-            return [] if complete else [_mth(leaf_hashes, start, end)]
+            return [] if complete else [_mth(leaf_hashes, start, end, hasher)]
         k = _split(size)
         if m <= k:
-            return subproof(m, start, start + k, complete) + [_mth(leaf_hashes, start + k, end)]
-        return subproof(m - k, start + k, end, False) + [_mth(leaf_hashes, start, start + k)]
+            return subproof(m, start, start + k, complete) + [
+                _mth(leaf_hashes, start + k, end, hasher)
+            ]
+        return subproof(m - k, start + k, end, False) + [
+            _mth(leaf_hashes, start, start + k, hasher)
+        ]
 
     return subproof(size1, 0, size2, True)
 
@@ -181,20 +258,22 @@ def perfect_nodes(start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
-def fold(subtrees: list[bytes]) -> bytes:
+def fold(subtrees: list[bytes], hasher: Hasher = SHA256) -> bytes:
     """The root over consecutive perfect-subtree hashes, left to right, each larger than
     the next (as ``perfect_nodes`` splits a range); the empty list gives the empty root."""
     if not subtrees:
-        return EMPTY_ROOT
+        return hasher.empty_root
     h = subtrees[-1]
     for left in reversed(subtrees[:-1]):
-        h = node_hash(left, h)
+        h = hasher.node(left, h)
     return h
 
 
-def range_hash(start: int, end: int, get_node: Callable[[int, int], bytes]) -> bytes:
+def range_hash(
+    start: int, end: int, get_node: Callable[[int, int], bytes], hasher: Hasher = SHA256
+) -> bytes:
     """MTH(D[start:end]) from perfect-subtree hashes ``get_node(level, index)``."""
-    return fold([get_node(level, index) for level, index in perfect_nodes(start, end)])
+    return fold([get_node(level, index) for level, index in perfect_nodes(start, end)], hasher)
 
 
 class Frontier:
@@ -204,11 +283,12 @@ class Frontier:
     completed as ``(level, index, hash)`` with level >= 1 (level 0 is the leaf itself).
     """
 
-    __slots__ = ("size", "hashes")
+    __slots__ = ("size", "hashes", "hasher")
 
-    def __init__(self, size: int = 0, hashes: Iterable[bytes] = ()):
+    def __init__(self, size: int = 0, hashes: Iterable[bytes] = (), hasher: Hasher = SHA256):
         self.size = size
         self.hashes = list(hashes)
+        self.hasher = hasher
         if len(self.hashes) != size.bit_count():
             raise ValueError("frontier does not match tree size")
 
@@ -216,7 +296,7 @@ class Frontier:
         completed = []
         cur, level, index = leaf, 0, self.size
         while index & 1:
-            cur = node_hash(self.hashes.pop(), cur)
+            cur = self.hasher.node(self.hashes.pop(), cur)
             level += 1
             index >>= 1
             completed.append((level, index, cur))
@@ -232,7 +312,7 @@ class Frontier:
         cur, index = subtree_root, self.size >> level
         self.size += 1 << level
         while index & 1:
-            cur = node_hash(self.hashes.pop(), cur)
+            cur = self.hasher.node(self.hashes.pop(), cur)
             level += 1
             index >>= 1
             completed.append((level, index, cur))
@@ -240,14 +320,15 @@ class Frontier:
         return completed
 
     def root(self) -> bytes:
-        return fold(self.hashes)
+        return fold(self.hashes, self.hasher)
 
     def to_bytes(self) -> bytes:
         return b"".join(self.hashes)
 
     @classmethod
-    def from_bytes(cls, size: int, data: bytes) -> Frontier:
-        return cls(size, [data[i : i + HASH_SIZE] for i in range(0, len(data), HASH_SIZE)])
+    def from_bytes(cls, size: int, data: bytes, hasher: Hasher = SHA256) -> Frontier:
+        hashes = [data[i : i + HASH_SIZE] for i in range(0, len(data), HASH_SIZE)]
+        return cls(size, hashes, hasher)
 
 
 # --- verification (RFC 9162 §2.1.3.2 and §2.1.4.2) ---------------------------------
@@ -258,7 +339,12 @@ def _ok_hash(h) -> bool:
 
 
 def verify_inclusion(
-    leaf_hash: bytes, index: int, tree_size: int, proof: Sequence[bytes], root: bytes
+    leaf_hash: bytes,
+    index: int,
+    tree_size: int,
+    proof: Sequence[bytes],
+    root: bytes,
+    hasher: Hasher = SHA256,
 ) -> bool:
     if not (_ok_hash(leaf_hash) and _ok_hash(root) and all(_ok_hash(p) for p in proof)):
         return False
@@ -269,20 +355,25 @@ def verify_inclusion(
         if sn == 0:
             return False
         if fn & 1 or fn == sn:
-            r = node_hash(p, r)
+            r = hasher.node(p, r)
             if not fn & 1:
                 while fn and not fn & 1:
                     fn >>= 1
                     sn >>= 1
         else:
-            r = node_hash(r, p)
+            r = hasher.node(r, p)
         fn >>= 1
         sn >>= 1
     return sn == 0 and r == bytes(root)
 
 
 def verify_consistency(
-    size1: int, size2: int, root1: bytes, root2: bytes, proof: Sequence[bytes]
+    size1: int,
+    size2: int,
+    root1: bytes,
+    root2: bytes,
+    proof: Sequence[bytes],
+    hasher: Hasher = SHA256,
 ) -> bool:
     if size1 <= 0 or size2 < size1:
         return False
@@ -306,14 +397,14 @@ def verify_consistency(
         if sn == 0:
             return False
         if fn & 1 or fn == sn:
-            fr = node_hash(c, fr)
-            sr = node_hash(c, sr)
+            fr = hasher.node(c, fr)
+            sr = hasher.node(c, sr)
             if not fn & 1:
                 while fn and not fn & 1:
                     fn >>= 1
                     sn >>= 1
         else:
-            sr = node_hash(sr, c)
+            sr = hasher.node(sr, c)
         fn >>= 1
         sn >>= 1
     return sn == 0 and fr == bytes(root1) and sr == bytes(root2)

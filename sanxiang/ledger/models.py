@@ -85,11 +85,31 @@ class TreeState(models.Model):
         return f"size={self.size}"
 
 
+class LogParameters(models.Model):
+    """Single row (id=1), written with the log's first leaf and never changed (append-only
+    by trigger): the hash algorithm of the log's leaf and node hashes (issue #16 item 7).
+    ``sha256`` for every log created before this existed (migration 0003); a new log takes
+    ``settings.SANXIANG_LEDGER_HASH`` (``sha256`` by default, or ``sm3``)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    hash_algorithm = models.CharField(_("哈希算法"), max_length=16)
+    created_at = models.DateTimeField(_("创建时间"))
+
+    class Meta:
+        verbose_name = _("账本参数")
+        verbose_name_plural = _("账本参数")
+
+    def __str__(self):
+        return f"hash={self.hash_algorithm}"
+
+
 class SignedTreeHead(models.Model):
     """(tree size, root, timestamp) signed with the ledger's Ed25519 key.
 
     The signed message is RFC 6962 §3.5 ``TreeHeadSignature``: version 0, signature
-    type 1, timestamp (uint64 ms since the epoch), tree size (uint64), root (32 bytes).
+    type 1, timestamp (uint64 ms since the epoch), tree size (uint64), root (32 bytes);
+    for a log whose hash is not SHA-256 it is prefixed with ``sanxiang-sth/<alg>\\n``
+    (``verify_bundle.tree_head_message``), so a head names its algorithm under the signature.
     """
 
     tree_size = models.BigIntegerField(_("树大小"), db_index=True)
@@ -97,6 +117,8 @@ class SignedTreeHead(models.Model):
     timestamp_ms = models.BigIntegerField(_("时间戳（毫秒）"))
     key_id = models.CharField(_("公钥指纹"), max_length=64)
     signature = models.BinaryField(_("签名"), max_length=64)
+    # The log's hash algorithm, bound by the signature (``verify_bundle.tree_head_message``).
+    hash_algorithm = models.CharField(_("哈希算法"), max_length=16, default="sha256")
 
     class Meta:
         verbose_name = _("签名树头")
@@ -118,4 +140,5 @@ class SignedTreeHead(models.Model):
             "timestamp_iso": self.timestamp.isoformat().replace("+00:00", "Z"),
             "key_id": self.key_id,
             "signature": base64.b64encode(bytes(self.signature)).decode(),
+            "hash_algorithm": self.hash_algorithm,
         }

@@ -4,7 +4,8 @@ The leaves ``[0, end)`` are cut into aligned chunks of ``2**k`` leaves. Each chu
 read with one keyset query (``index >= start AND index < start + 2**k``) and checked on
 its own:
 
-1. the indices are gap-free, ``SHA-256(0x00 || content)`` equals the stored leaf hash,
+1. the indices are gap-free, ``H(0x00 || content)`` equals the stored leaf hash (``H``
+   the log's algorithm, SHA-256 or SM3: ``algorithm.py``; every head must name it),
    and the content names the row's index, event type and subject;
 2. every perfect-subtree hash inside the chunk is recomputed level by level and compared
    with the stored node hashes of that range (one query per chunk);
@@ -53,11 +54,13 @@ class Result:
     bad_index: int | None = None
     reason: str = ""
     jobs: int = 1
+    hash_algorithm: str = "sha256"
 
     def summary(self) -> str:
         if self.ok:
             return (
-                f"账本完整 ledger intact: {self.size} leaves, root {self.root.hex()}, "
+                f"账本完整 ledger intact: {self.size} leaves ({self.hash_algorithm}), "
+                f"root {self.root.hex()}, "
                 f"{self.heads} signed tree heads valid and consistent "
                 f"(checked by {self.jobs} process{'es' if self.jobs > 1 else ''})."
             )
@@ -84,7 +87,7 @@ def _leaves_sql() -> str:
     qn = connection.ops.quote_name
     idx = qn("index")
     return (
-        f"SELECT {idx}, content, leaf_hash, event_type, subject FROM "
+        f"SELECT {idx}, content, leaf_hash, event_type, subject FROM "  # noqa: S608 - identifiers are quoted model/column names; values are %s parameters
         f"{qn(Leaf._meta.db_table)} WHERE {idx} >= %s AND {idx} < %s ORDER BY {idx}"
     )
 
@@ -95,7 +98,7 @@ def _nodes_sql(ranges: int) -> str:
     idx = qn("index")
     term = f"(level = %s AND {idx} >= %s AND {idx} < %s)"
     return (
-        f"SELECT level, {idx}, hash FROM {qn(NodeHash._meta.db_table)} "
+        f"SELECT level, {idx}, hash FROM {qn(NodeHash._meta.db_table)} "  # noqa: S608 - identifiers are quoted model/column names; values are %s parameters
         f"WHERE {' OR '.join([term] * ranges)} ORDER BY level, {idx}"
     )
 
@@ -133,7 +136,7 @@ def _check_nodes(cursor, computed):
                 )
 
 
-def _check_leaves(rows, start, end):
+def _check_leaves(rows, start, end, new=hashlib.sha256):
     """Gap-free indices, leaf hashes, and the content naming the row. Returns the hashes."""
     n = len(rows)
     if n != end - start or (n and (rows[0][0] != start or rows[-1][0] != end - 1)):
@@ -143,8 +146,7 @@ def _check_leaves(rows, start, end):
                 raise _Failure(expect, f"leaf index {expect} is missing (next is {row[0]})")
             expect += 1
         raise _Failure(expect, f"leaf index {expect} is missing")
-    sha256 = hashlib.sha256
-    hashes = [sha256(b"\x00" + row[1].encode("utf-8")).digest() for row in rows]
+    hashes = [new(b"\x00" + row[1].encode("utf-8")).digest() for row in rows]
     for h, (index, content, stored, event_type, subject) in zip(hashes, rows, strict=True):
         if h != stored:  # bytes or memoryview, depending on the driver
             raise _Failure(index, "content does not match the stored leaf hash")
@@ -158,7 +160,13 @@ def _check_leaves(rows, start, end):
     return hashes
 
 
-def check_range(start, end, bits, head_sizes):
+def _leaf_reach() -> int:
+    """Highest stored index + 1 (0 for no leaves; index 0 is a leaf, not "none")."""
+    top = Leaf.objects.aggregate(hi=Max("index"))["hi"]
+    return 0 if top is None else top + 1
+
+
+def check_range(start, end, bits, head_sizes, hash_algorithm="sha256"):
     """Check the leaves ``[start, end)`` (``start`` aligned to ``2**bits``) chunk by chunk.
 
     Returns ``(chunks, parts, failure)``: ``chunks`` lists ``(first, last + 1, value)``
@@ -169,7 +177,7 @@ def check_range(start, end, bits, head_sizes):
     """
     chunk = 1 << bits
     leaves_sql = _leaves_sql()
-    sha256 = hashlib.sha256
+    new = merkle.hasher(hash_algorithm).new
     sizes = sorted({s for s in head_sizes if start < s <= end})
     chunks, parts = [], {}
     try:
@@ -179,15 +187,12 @@ def check_range(start, end, bits, head_sizes):
                     break  # the parent met a failure earlier in leaf order
                 hi = min(lo + chunk, end)
                 cursor.execute(leaves_sql, [lo, hi])
-                hashes = _check_leaves(cursor.fetchall(), lo, hi)
+                hashes = _check_leaves(cursor.fetchall(), lo, hi, new)
                 levels = [hashes]
                 while len(levels[-1]) >= 2:
                     pairs = iter(levels[-1])
                     levels.append(
-                        [
-                            sha256(b"\x01" + a + b).digest()
-                            for a, b in zip(pairs, pairs, strict=False)
-                        ]
+                        [new(b"\x01" + a + b).digest() for a, b in zip(pairs, pairs, strict=False)]
                     )
                 _check_nodes(cursor, [(lv, lo >> lv, levels[lv]) for lv in range(1, len(levels))])
                 for size in sizes:
@@ -239,6 +244,7 @@ def head_from_dict(data) -> SignedTreeHead:
             timestamp_ms=int(data["timestamp"]),
             key_id=str(data["key_id"]),
             signature=base64.b64decode(data["signature"], validate=True),
+            hash_algorithm=str(data.get("hash_algorithm", "sha256")),
         )
     except (KeyError, TypeError, ValueError, binascii.Error) as exc:
         raise ValueError(f"not a signed tree head: {exc}") from None
@@ -246,6 +252,7 @@ def head_from_dict(data) -> SignedTreeHead:
 
 class _Verifier:
     def __init__(self, chunk_size, public_key, known_heads=()):
+        from .algorithm import log_hasher
         from .heads import key_id, verify_head
 
         self.heads = sorted(
@@ -260,7 +267,8 @@ class _Verifier:
         self.public_key = public_key
         self.bits = max(1, (max(chunk_size, 2) - 1).bit_length())
         self.chunk = 1 << self.bits
-        self.frontier = merkle.Frontier()
+        self.hasher = log_hasher()
+        self.frontier = merkle.Frontier(hasher=self.hasher)
         self.pos = 0
         self.prev = None
         self.jobs = 1
@@ -275,6 +283,12 @@ class _Verifier:
             first_bad = max(size - 1, 0)
             if head.key_id != self.kid or not self.verify_head(head, self.public_key):
                 raise _Failure(first_bad, f"{_label(head)} (size {size}): bad signature")
+            if head.hash_algorithm != self.hasher.name:
+                raise _Failure(
+                    first_bad,
+                    f"{_label(head)} (size {size}) names hash {head.hash_algorithm} but the "
+                    f"log is {self.hasher.name} (不得混用哈希算法)",
+                )
             if bytes(head.root_hash) != root:
                 raise _Failure(
                     first_bad,
@@ -285,7 +299,7 @@ class _Verifier:
             if prev is not None and prev.tree_size > 0 and size > prev.tree_size:
                 proof = consistency_proof(prev.tree_size, size)
                 if not merkle.verify_consistency(
-                    prev.tree_size, size, bytes(prev.root_hash), root, proof
+                    prev.tree_size, size, bytes(prev.root_hash), root, proof, self.hasher
                 ):
                     raise _Failure(
                         first_bad, f"{_label(prev)} -> {_label(head)} are not consistent"
@@ -318,7 +332,8 @@ class _Verifier:
         jobs = self._jobs(jobs, n_chunks)
         per = -(-n_chunks // jobs) * chunk if n_chunks else chunk
         sizes = [h.tree_size for h in self.heads]
-        args = [(lo, min(lo + per, end), self.bits, sizes) for lo in range(0, end, per)]
+        alg = self.hasher.name
+        args = [(lo, min(lo + per, end), self.bits, sizes, alg) for lo in range(0, end, per)]
         self.jobs = jobs
         if jobs == 1:
             for a in args:
@@ -339,7 +354,7 @@ class _Verifier:
 
     # the whole store -------------------------------------------------------------------
     def run(self, jobs=None):
-        self.check_heads(0, merkle.EMPTY_ROOT)
+        self.check_heads(0, self.hasher.empty_root)
         bounds = Leaf.objects.aggregate(lo=Min("index"), hi=Max("index"))
         if bounds["lo"] is not None and bounds["lo"] < 0:
             raise _Failure(bounds["lo"], "negative leaf index")
@@ -354,7 +369,7 @@ class _Verifier:
             for lo, hi, value in chunks:
                 while self.pos < len(heads) and heads[self.pos].tree_size <= hi:
                     size = heads[self.pos].tree_size
-                    self.check_heads(size, merkle.fold(frontier.hashes + parts[size]))
+                    self.check_heads(size, merkle.fold(frontier.hashes + parts[size], self.hasher))
                 if hi - lo == self.chunk:
                     completed = frontier.append_subtree(value, self.bits)
                     with connection.cursor() as cursor:
@@ -387,12 +402,13 @@ class _Verifier:
         expected_nodes = sum(size >> lv for lv in range(1, size.bit_length()))
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT COUNT(*) FROM {table} WHERE (({idx} + 1) << level) <= %s", [size]
+                f"SELECT COUNT(*) FROM {table} WHERE (({idx} + 1) << level) <= %s",  # noqa: S608 - identifiers are quoted model/column names; values are %s parameters
+                [size],
             )
             inside = cursor.fetchone()[0]
-            cursor.execute(f"SELECT MAX(({idx} + 1) << level) FROM {table}")
+            cursor.execute(f"SELECT MAX(({idx} + 1) << level) FROM {table}")  # noqa: S608 - identifiers are quoted model/column names; values are %s parameters
             reach = cursor.fetchone()[0] or 0
-        now = (Leaf.objects.aggregate(hi=Max("index"))["hi"] or -1) + 1
+        now = _leaf_reach()
         if inside != expected_nodes or reach > max(now, size):
             raise _Failure(size, "subtree hashes stored beyond what the leaves explain")
         if state is None:
@@ -427,6 +443,7 @@ def verify_ledger(
             bad_index=failure.index,
             reason=failure.reason,
             jobs=verifier.jobs,
+            hash_algorithm=verifier.hasher.name,
         )
     frontier = verifier.frontier
     return Result(
@@ -435,4 +452,5 @@ def verify_ledger(
         root=frontier.root(),
         heads=len(verifier.heads),
         jobs=verifier.jobs,
+        hash_algorithm=verifier.hasher.name,
     )

@@ -12,11 +12,13 @@ base64 standard alphabet with padding)::
 
     {
       "format": "sanxiang-ledger-bundle/1",
+      "hash_algorithm": "sha256",        # or "sm3"; absent in old bundles = sha256
       "hash": "sha256 (RFC 9162 §2.1: leaf = H(0x00||content), node = H(0x01||l||r))",
       "public_key": {"algorithm": "ed25519", "raw": "<b64 32 bytes>",
                      "pem": "-----BEGIN PUBLIC KEY-----...", "key_id": "<hex sha256(raw)>"},
       "tree_head": {"tree_size": N, "root_hash": "<b64>", "timestamp": <ms since epoch>,
-                    "timestamp_iso": "...Z", "key_id": "<hex>", "signature": "<b64 64 bytes>"},
+                    "timestamp_iso": "...Z", "key_id": "<hex>", "signature": "<b64 64 bytes>",
+                    "hash_algorithm": "sha256"},
       "leaves": [
         {"index": i, "content": "<canonical JSON text of the leaf>",
          "leaf_hash": "<b64>", "inclusion_proof": ["<b64>", ...]}
@@ -25,11 +27,16 @@ base64 standard alphabet with padding)::
 
 Checks, in order: the public key (and, with ``--public-key``/``--key-id``, that it is
 the key you trust); the tree head signature over the RFC 6962 §3.5 TreeHeadSignature
-(version 0, type 1, uint64 timestamp ms, uint64 tree size, 32-byte root); then for
-each leaf: SHA-256(0x00 || content UTF-8) equals ``leaf_hash``, the content is JSON whose
+(version 0, type 1, uint64 timestamp ms, uint64 tree size, 32-byte root; for an SM3 log
+prefixed with ``sanxiang-sth/sm3\\n``, so the algorithm is signed too); then for each
+leaf: H(0x00 || content UTF-8) equals ``leaf_hash``, the content is JSON whose
 ``index`` equals the leaf's index, and the inclusion proof leads to the signed root.
 Exit status 0 and a summary when everything holds; 1 naming the first failure; 2 when
 the file cannot be read.
+
+``H`` is the log's hash algorithm (issue #16 item 7): ``sha256`` (RFC 9162) or ``sm3``
+(GB/T 32905, from OpenSSL via ``hashlib`` or ``cryptography``), named by the signed tree
+head. A bundle whose ``hash_algorithm`` differs from its head's is refused (no mixing).
 
 Case archives (``"archive"`` in the bundle; see "Case archive proofs" in docs/ledger.md)::
 
@@ -69,22 +76,54 @@ BUNDLE_NAME = "ledger-bundle.json"
 HASH_SIZE = 32
 
 
-def tree_head_message(tree_size: int, root: bytes, timestamp_ms: int) -> bytes:
-    """RFC 6962 §3.5 TreeHeadSignature: the exact bytes signed with Ed25519."""
+HASH_ALGORITHMS = ("sha256", "sm3")
+
+
+def tree_head_message(
+    tree_size: int, root: bytes, timestamp_ms: int, hash_algorithm: str = "sha256"
+) -> bytes:
+    """RFC 6962 §3.5 TreeHeadSignature: the exact bytes signed with Ed25519. A log whose
+    hash is not SHA-256 signs ``b"sanxiang-sth/<alg>\\n"`` followed by the same 50 bytes, so
+    a head cannot be presented as another algorithm's (SHA-256 heads are unchanged)."""
     if len(root) != HASH_SIZE:
         raise ValueError("root hash must be 32 bytes")
-    return struct.pack(">BBQQ", 0, 1, timestamp_ms, tree_size) + bytes(root)
+    if hash_algorithm not in HASH_ALGORITHMS:
+        raise ValueError(f"unknown hash algorithm {hash_algorithm!r}")
+    message = struct.pack(">BBQQ", 0, 1, timestamp_ms, tree_size) + bytes(root)
+    if hash_algorithm != "sha256":
+        message = f"sanxiang-sth/{hash_algorithm}\n".encode() + message
+    return message
 
 
-def _leaf_hash(data: bytes) -> bytes:
-    return hashlib.sha256(b"\x00" + data).digest()
+def _hash_new(hash_algorithm: str):
+    """A ``hashlib``-style constructor for ``sha256`` or ``sm3``."""
+    if hash_algorithm == "sha256":
+        return hashlib.sha256
+    if hash_algorithm != "sm3":
+        raise BundleError(f"unknown hash algorithm {hash_algorithm!r}")
+    try:
+        hashlib.new("sm3")
+        return lambda data=b"": hashlib.new("sm3", data)
+    except ValueError:  # this Python's OpenSSL lacks SM3: use cryptography's
+        from cryptography.hazmat.primitives import hashes
+
+        def new(data=b""):
+            h = hashes.Hash(hashes.SM3())
+            h.update(data)
+            return type("SM3", (), {"digest": staticmethod(h.finalize)})()
+
+        return new
 
 
-def _node_hash(left: bytes, right: bytes) -> bytes:
-    return hashlib.sha256(b"\x01" + left + right).digest()
+def _leaf_hash(data: bytes, hash_algorithm: str = "sha256") -> bytes:
+    return _hash_new(hash_algorithm)(b"\x00" + data).digest()
 
 
-def verify_inclusion(leaf_hash, index, tree_size, proof, root) -> bool:
+def _node_hash(left: bytes, right: bytes, hash_algorithm: str = "sha256") -> bytes:
+    return _hash_new(hash_algorithm)(b"\x01" + left + right).digest()
+
+
+def verify_inclusion(leaf_hash, index, tree_size, proof, root, hash_algorithm="sha256") -> bool:
     """RFC 9162 §2.1.3.2 (32-byte hashes required)."""
     if len(leaf_hash) != HASH_SIZE or len(root) != HASH_SIZE:
         return False
@@ -95,12 +134,12 @@ def verify_inclusion(leaf_hash, index, tree_size, proof, root) -> bool:
         if sn == 0:
             return False
         if fn & 1 or fn == sn:
-            r = _node_hash(p, r)
+            r = _node_hash(p, r, hash_algorithm)
             while fn and not fn & 1:
                 fn >>= 1
                 sn >>= 1
         else:
-            r = _node_hash(r, p)
+            r = _node_hash(r, p, hash_algorithm)
         fn >>= 1
         sn >>= 1
     return sn == 0 and r == root
@@ -145,6 +184,23 @@ def _load_public_key(bundle, trusted_raw=None, expect_key_id=None):
     return Ed25519PublicKey.from_public_bytes(raw), kid
 
 
+def hash_algorithm_of(bundle: dict) -> str:
+    """The bundle's hash algorithm: its head's (signed), which the bundle's own
+    ``hash_algorithm`` must repeat when present. Absent everywhere: ``sha256`` (bundles
+    made before issue #16.7)."""
+    head = bundle.get("tree_head") or {}
+    alg = head.get("hash_algorithm", "sha256")
+    outer = bundle.get("hash_algorithm", alg)
+    if alg not in HASH_ALGORITHMS:
+        raise BundleError(f"tree head: unknown hash algorithm {alg!r}")
+    if outer != alg:
+        raise BundleError(
+            f"hash algorithm mismatch: the bundle says {outer!r} but its signed tree head "
+            f"is {alg!r} (不得混用哈希算法)"
+        )
+    return alg
+
+
 def verify(bundle: dict, trusted_raw: bytes | None = None, expect_key_id: str | None = None):
     """Check a bundle. Returns a summary string; raises ``BundleError`` on the first
     failure (its message names the failing leaf index when a leaf fails)."""
@@ -163,9 +219,10 @@ def verify(bundle: dict, trusted_raw: bytes | None = None, expect_key_id: str | 
         raise BundleError("tree head: root hash is not 32 bytes")
     if head.get("key_id") and head["key_id"] != kid:
         raise BundleError("tree head was signed by another key")
+    alg = hash_algorithm_of(bundle)
     signature = _b64(head.get("signature", ""), "tree head signature")
     try:
-        key.verify(signature, tree_head_message(size, root, ts))
+        key.verify(signature, tree_head_message(size, root, ts, alg))
     except InvalidSignature:
         raise BundleError("tree head: signature does not verify")
     leaves = bundle.get("leaves")
@@ -179,7 +236,7 @@ def verify(bundle: dict, trusted_raw: bytes | None = None, expect_key_id: str | 
         content = leaf.get("content")
         if not isinstance(content, str):
             raise BundleError(f"{label}: content missing")
-        computed = _leaf_hash(content.encode("utf-8"))
+        computed = _leaf_hash(content.encode("utf-8"), alg)
         if "leaf_hash" in leaf and _b64(leaf["leaf_hash"], f"{label} leaf_hash") != computed:
             raise BundleError(f"{label}: content does not match its leaf hash")
         try:
@@ -189,12 +246,12 @@ def verify(bundle: dict, trusted_raw: bytes | None = None, expect_key_id: str | 
         if not isinstance(parsed, dict) or parsed.get("index") != index:
             raise BundleError(f"{label}: content names another index")
         proof = [_b64(p, f"{label} proof") for p in leaf.get("inclusion_proof") or []]
-        if not verify_inclusion(computed, index, size, proof, root):
+        if not verify_inclusion(computed, index, size, proof, root, alg):
             raise BundleError(f"{label}: inclusion proof does not lead to the signed root")
     return (
         f"OK: {len(leaves)} leaves included in the signed tree head "
         f"(size {size}, root {root.hex()}, timestamp {head.get('timestamp_iso') or ts}, "
-        f"key {kid})"
+        f"key {kid}, hash {alg})"
     )
 
 

@@ -22,13 +22,12 @@ from __future__ import annotations
 
 import logging
 import urllib.error
-import urllib.request
 
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from sanxiang.core import clock
+from sanxiang.core import clock, outbound
 
 from . import note as N
 from .models import CosignedCheckpoint, SubmissionStatus
@@ -72,14 +71,13 @@ def witnesses() -> list[dict]:
 
 def _http_post(url: str, body: str) -> tuple[int, str]:
     timeout = getattr(settings, "SANXIANG_WITNESS_TIMEOUT", 5)
-    request = urllib.request.Request(
+    request = outbound.post_request(
         url.rstrip("/") + "/add-checkpoint",
-        data=body.encode(),
-        method="POST",
-        headers={"Content-Type": "text/plain; charset=utf-8"},
+        body.encode(),
+        {"Content-Type": "text/plain; charset=utf-8"},
     )
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+        with outbound.open_request(request, timeout) as response:
             return response.status, response.read().decode()
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read().decode(errors="replace")
@@ -87,10 +85,11 @@ def _http_post(url: str, body: str) -> tuple[int, str]:
 
 def _in_process(body: str) -> tuple[int, str]:
     from sanxiang.ledger import heads
+    from sanxiang.ledger.algorithm import log_algorithm
 
     from . import service
 
-    service.register_log(log_origin(), log_origin(), heads.public_key_raw())
+    service.register_log(log_origin(), log_origin(), heads.public_key_raw(), log_algorithm())
     try:
         return 200, service.add_checkpoint(body)
     except service.WitnessRefusal as exc:
@@ -267,6 +266,12 @@ def latest_cosigned() -> str | None:
     return N.Note(base.text, sigs).serialise()
 
 
+def _log_algorithm() -> str:
+    from sanxiang.ledger.algorithm import log_algorithm
+
+    return log_algorithm()
+
+
 def witness_section(head_size: int, head_root: bytes) -> dict | None:
     """For a bundle: the latest cosigned checkpoint and a consistency proof between it and
     the bundle's head (smaller size first)."""
@@ -284,6 +289,7 @@ def witness_section(head_size: int, head_root: bytes) -> dict | None:
     return {
         "format": "sanxiang-witness/1",
         "origin": log_origin(),
+        "hash_algorithm": _log_algorithm(),
         "checkpoint": data,
         "consistency_proof": [N.b64(p) for p in proof],
         "witnesses": [

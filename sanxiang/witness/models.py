@@ -19,6 +19,8 @@ class WitnessedLog(models.Model):
     origin = models.CharField(_("日志来源标识"), max_length=200, unique=True)
     key_name = models.CharField(_("日志签名密钥名"), max_length=200)
     public_key = models.BinaryField(_("日志公钥（Ed25519）"), max_length=32)
+    # The log's Merkle hash (issue #16 item 7): consistency proofs are checked with it.
+    hash_algorithm = models.CharField(_("哈希算法"), max_length=16, default="sha256")
     tree_size = models.BigIntegerField(_("最新见证树大小"), default=0)
     root_hash = models.BinaryField(_("最新见证根哈希"), max_length=32, default=b"")
     updated_at = models.DateTimeField(_("更新时间"), null=True, blank=True)

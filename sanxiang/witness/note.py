@@ -215,13 +215,14 @@ def verify_cosignature(note: Note, name: str, public_raw: bytes) -> int | None:
 # ------------------------------------------------------------------ consistency (RFC 9162)
 
 
-def _node(left: bytes, right: bytes) -> bytes:
-    return hashlib.sha256(b"\x01" + left + right).digest()
-
-
-def verify_consistency(size1: int, size2: int, root1: bytes, root2: bytes, proof) -> bool:
+def verify_consistency(
+    size1: int, size2: int, root1: bytes, root2: bytes, proof, hash_algorithm: str = "sha256"
+) -> bool:
     """RFC 9162 §2.1.4.2. ``size1 == 0`` needs an empty proof; equal sizes need equal
-    roots and an empty proof."""
+    roots and an empty proof. ``hash_algorithm``: the log's (``sha256`` or ``sm3``)."""
+    from sanxiang.ledger.merkle import hasher  # pure, standard library (+ cryptography)
+
+    _node = hasher(hash_algorithm).node
     proof = [bytes(p) for p in proof]
     if size1 < 0 or size2 < size1 or any(len(p) != HASH_SIZE for p in proof):
         return False

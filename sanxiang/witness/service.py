@@ -46,7 +46,7 @@ class WitnessRefusal(DomainError):
             403: ErrorCode.PERMISSION_DENIED,
             404: ErrorCode.NOT_FOUND,
             409: ErrorCode.CONFLICT,
-        }.get(status, ErrorCode.INVALID)
+        }.get(status, ErrorCode.BAD_FORMAT)
         super().__init__(message, code=code)
         self.status = status
         self.kind = kind
@@ -102,12 +102,18 @@ def verifier_key() -> str:
 # ------------------------------------------------------------------------------ logs
 
 
-def register_log(origin: str, key_name: str, public_key_raw: bytes) -> WitnessedLog:
-    """Trust a log (idempotent). A different key for a known origin is refused: a key
-    change is an operator decision, not something a submitter can do."""
+def register_log(
+    origin: str, key_name: str, public_key_raw: bytes, hash_algorithm: str = "sha256"
+) -> WitnessedLog:
+    """Trust a log (idempotent). A different key or hash algorithm for a known origin is
+    refused: a key change is an operator decision, not something a submitter can do."""
+    from sanxiang.ledger.merkle import HASHERS
+
+    if hash_algorithm not in HASHERS:
+        raise DomainError(_("不支持的哈希算法。"), code=ErrorCode.BAD_CHOICE)
     N.check_name(key_name)
     if not origin or len(bytes(public_key_raw)) != 32:
-        raise DomainError(_("日志来源标识或公钥无效。"))
+        raise DomainError(_("日志来源标识或公钥无效。"), code=ErrorCode.BAD_CHOICE)
     log, created = WitnessedLog.objects.get_or_create(
         origin=origin,
         defaults={
@@ -115,8 +121,15 @@ def register_log(origin: str, key_name: str, public_key_raw: bytes) -> Witnessed
             "public_key": bytes(public_key_raw),
             "created_at": clock.now(),
             "root_hash": b"",
+            "hash_algorithm": hash_algorithm,
         },
     )
+    if not created and log.hash_algorithm != hash_algorithm:
+        raise DomainError(
+            _("该账本已按 %(alg)s 哈希登记，不得改用另一种哈希算法。")
+            % {"alg": log.hash_algorithm},
+            code=ErrorCode.CONFLICT,
+        )
     if not created and (log.key_name != key_name or bytes(log.public_key) != bytes(public_key_raw)):
         raise DomainError(
             _("该账本已用另一把公钥登记；更换公钥须由见证方管理员处理。"), code=ErrorCode.CONFLICT
@@ -255,7 +268,7 @@ def _check(log, request, signed, cp, body):
             )
         return None
     if not N.verify_consistency(
-        request.old_size, cp.size, bytes(log.root_hash), cp.root, request.proof
+        request.old_size, cp.size, bytes(log.root_hash), cp.root, request.proof, log.hash_algorithm
     ):
         return refuse(
             Kind.BAD_PROOF,

@@ -8,6 +8,8 @@
   with the log's signature and every witness cosignature); 404 when none yet.
 * ``GET /api/witness/consistency?first=N&second=M`` — RFC 9162 consistency proof between
   two sizes of this platform's log, one base64 hash per line (split-view check).
+  Both name the log's Merkle hash (``sha256`` or ``sm3``, docs/ledger.md) in the header
+  ``X-Sanxiang-Hash-Algorithm``; the C2SP bodies stay unchanged.
 * ``GET /witness/verifier/sanxiang_verify.py`` — the standalone verifier, served from
   ``tools/verifier/`` (the file on disk is the source of truth).
 """
@@ -24,6 +26,7 @@ from . import note as N
 
 MAX_BODY = 64 * 1024
 TEXT = "text/plain; charset=utf-8"
+HASH_HEADER = "X-Sanxiang-Hash-Algorithm"
 
 
 def _text(body, status=200, content_type=TEXT):
@@ -63,7 +66,14 @@ def latest_checkpoint(request):
         return _text("尚无已见证的检查点 no cosigned checkpoint yet\n", 404)
     response = _text(data)
     response["Cache-Control"] = "public, max-age=5"
+    response[HASH_HEADER] = _log_algorithm()
     return response
+
+
+def _log_algorithm() -> str:
+    from sanxiang.ledger.algorithm import log_algorithm
+
+    return log_algorithm()
 
 
 @require_GET
@@ -81,7 +91,9 @@ def consistency(request):
         proof = services.consistency_proof(first, second) if 0 < first < second else []
     except DomainError as exc:
         return _text(f"{exc}\n", 404)
-    return _text("".join(N.b64(p) + "\n" for p in proof))
+    response = _text("".join(N.b64(p) + "\n" for p in proof))
+    response[HASH_HEADER] = _log_algorithm()
+    return response
 
 
 def verifier_path() -> Path:

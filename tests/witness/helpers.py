@@ -8,8 +8,9 @@ from sanxiang.witness import note as N
 
 
 class FakeLog:
-    def __init__(self, origin, leaves=0):
+    def __init__(self, origin, leaves=0, hasher=merkle.SHA256):
         self.origin = origin
+        self.hasher = hasher
         self.key = Ed25519PrivateKey.generate()
         self.leaves = []
         self.grow(leaves)
@@ -23,11 +24,12 @@ class FakeLog:
     def grow(self, n):
         start = len(self.leaves)
         self.leaves += [
-            merkle.leaf_hash(f"{self.origin} leaf {start + i}".encode()) for i in range(n)
+            self.hasher.leaf(f"{self.origin} leaf {start + i}".encode()) for i in range(n)
         ]
 
     def root(self, size=None):
-        return merkle.root_hash(self.leaves[: len(self.leaves) if size is None else size])
+        leaves = self.leaves[: len(self.leaves) if size is None else size]
+        return merkle.root_hash(leaves, self.hasher)
 
     def checkpoint(self, size=None, key=None):
         size = len(self.leaves) if size is None else size
@@ -38,7 +40,7 @@ class FakeLog:
         size = len(self.leaves) if size is None else size
         if old == 0 or old == size:
             return []
-        return merkle.consistency_proof(old, self.leaves[:size])
+        return merkle.consistency_proof(old, self.leaves[:size], self.hasher)
 
     def body(self, old, size=None, key=None):
         return N.build_add_checkpoint(old, self.proof(old, size), self.checkpoint(size, key))

@@ -9,7 +9,7 @@ no database, no network). Download it from the public portal
                              [--witness NAME=BASE64KEY]... [--require-cosignature]
     python sanxiang_verify.py bundle BUNDLE.json [same options]
     python sanxiang_verify.py consistency OLD_CHECKPOINT NEW_CHECKPOINT
-                             [--proof FILE] [--log-key ORIGIN=BASE64KEY]
+                             [--proof FILE] [--log-key ORIGIN=BASE64KEY] [--hash sm3]
     python sanxiang_verify.py version
 
 Exit status: 0 all checks hold; 1 a check failed (the message names the reason, in
@@ -28,6 +28,13 @@ Checks (docs/ledger.md §5, docs/witness.md):
 * consistency: two checkpoints of the same log (split view): same origin, equal roots at
   equal sizes, otherwise the consistency proof (``--proof``: one base64 hash per line, as
   served by ``/api/witness/consistency?first=N&second=M``) must verify.
+
+Hash algorithm (国密 option, docs/ledger.md): a log's leaf and node hashes are SHA-256
+(RFC 9162) or SM3 (GB/T 32905), fixed when the log is created. Bundles and archives name
+it (``hash_algorithm`` of the bundle, of its signed tree head — the signature covers it —
+and of its witness section); all three must agree. A checkpoint (C2SP) does not name it:
+pass ``--hash sm3`` to ``consistency`` for an SM3 log. SM3 comes from the OpenSSL of
+``hashlib`` or else from ``cryptography``. File digests of a case archive stay SHA-256.
 """
 
 from __future__ import annotations
@@ -66,22 +73,69 @@ OK, FAILED, UNREADABLE = 0, 1, 2
 # ======================================================================== ledger bundles
 
 
-def tree_head_message(tree_size: int, root: bytes, timestamp_ms: int) -> bytes:
-    """RFC 6962 §3.5 TreeHeadSignature: the exact bytes signed with Ed25519."""
+HASH_ALGORITHMS = ("sha256", "sm3")
+
+
+def tree_head_message(
+    tree_size: int, root: bytes, timestamp_ms: int, hash_algorithm: str = "sha256"
+) -> bytes:
+    """RFC 6962 §3.5 TreeHeadSignature: the exact bytes signed with Ed25519. A log hashed
+    with SM3 signs ``b"sanxiang-sth/sm3\\n"`` followed by the same 50 bytes."""
     if len(root) != HASH_SIZE:
         raise ValueError("root hash must be 32 bytes")
-    return struct.pack(">BBQQ", 0, 1, timestamp_ms, tree_size) + bytes(root)
+    if hash_algorithm not in HASH_ALGORITHMS:
+        raise ValueError(f"unknown hash algorithm {hash_algorithm!r}")
+    message = struct.pack(">BBQQ", 0, 1, timestamp_ms, tree_size) + bytes(root)
+    if hash_algorithm != "sha256":
+        message = f"sanxiang-sth/{hash_algorithm}\n".encode() + message
+    return message
 
 
-def _leaf_hash(data: bytes) -> bytes:
-    return hashlib.sha256(b"\x00" + data).digest()
+def _hash_new(hash_algorithm: str):
+    """A ``hashlib``-style constructor: ``sha256`` (RFC 9162) or ``sm3`` (GB/T 32905)."""
+    if hash_algorithm == "sha256":
+        return hashlib.sha256
+    if hash_algorithm != "sm3":
+        raise BundleError(f"unknown hash algorithm {hash_algorithm!r}")
+    try:
+        hashlib.new("sm3")
+        return lambda data=b"": hashlib.new("sm3", data)
+    except ValueError:  # this Python's OpenSSL lacks SM3: use cryptography's
+        from cryptography.hazmat.primitives import hashes
+
+        def new(data=b""):
+            h = hashes.Hash(hashes.SM3())
+            h.update(data)
+            return type("SM3", (), {"digest": staticmethod(h.finalize)})()
+
+        return new
 
 
-def _node_hash(left: bytes, right: bytes) -> bytes:
-    return hashlib.sha256(b"\x01" + left + right).digest()
+def _leaf_hash(data: bytes, hash_algorithm: str = "sha256") -> bytes:
+    return _hash_new(hash_algorithm)(b"\x00" + data).digest()
 
 
-def verify_inclusion(leaf_hash, index, tree_size, proof, root) -> bool:
+def _node_hash(left: bytes, right: bytes, hash_algorithm: str = "sha256") -> bytes:
+    return _hash_new(hash_algorithm)(b"\x01" + left + right).digest()
+
+
+def hash_algorithm_of(bundle: dict) -> str:
+    """The signed head's algorithm, which the bundle's ``hash_algorithm`` must repeat;
+    absent everywhere: ``sha256`` (bundles made before the 国密 option)."""
+    head = bundle.get("tree_head") or {}
+    alg = head.get("hash_algorithm", "sha256")
+    outer = bundle.get("hash_algorithm", alg)
+    if alg not in HASH_ALGORITHMS:
+        raise BundleError(f"tree head: unknown hash algorithm {alg!r}")
+    if outer != alg:
+        raise BundleError(
+            f"hash algorithm mismatch: the bundle says {outer!r} but its signed tree head "
+            f"is {alg!r} (不得混用哈希算法)"
+        )
+    return alg
+
+
+def verify_inclusion(leaf_hash, index, tree_size, proof, root, hash_algorithm="sha256") -> bool:
     """RFC 9162 §2.1.3.2 (32-byte hashes required)."""
     if len(leaf_hash) != HASH_SIZE or len(root) != HASH_SIZE:
         return False
@@ -92,12 +146,12 @@ def verify_inclusion(leaf_hash, index, tree_size, proof, root) -> bool:
         if sn == 0:
             return False
         if fn & 1 or fn == sn:
-            r = _node_hash(p, r)
+            r = _node_hash(p, r, hash_algorithm)
             while fn and not fn & 1:
                 fn >>= 1
                 sn >>= 1
         else:
-            r = _node_hash(r, p)
+            r = _node_hash(r, p, hash_algorithm)
         fn >>= 1
         sn >>= 1
     return sn == 0 and r == root
@@ -162,9 +216,10 @@ def verify(bundle: dict, trusted_raw: bytes | None = None, expect_key_id: str | 
         raise BundleError("tree head: root hash is not 32 bytes")
     if head.get("key_id") and head["key_id"] != kid:
         raise BundleError("tree head was signed by another key (树头由另一把密钥签名)")
+    alg = hash_algorithm_of(bundle)
     signature = _b64(head.get("signature", ""), "tree head signature")
     try:
-        key.verify(signature, tree_head_message(size, root, ts))
+        key.verify(signature, tree_head_message(size, root, ts, alg))
     except InvalidSignature:
         raise BundleError("tree head: signature does not verify (树头签名无效)")
     leaves = bundle.get("leaves")
@@ -178,7 +233,7 @@ def verify(bundle: dict, trusted_raw: bytes | None = None, expect_key_id: str | 
         content = leaf.get("content")
         if not isinstance(content, str):
             raise BundleError(f"{label}: content missing")
-        computed = _leaf_hash(content.encode("utf-8"))
+        computed = _leaf_hash(content.encode("utf-8"), alg)
         if "leaf_hash" in leaf and _b64(leaf["leaf_hash"], f"{label} leaf_hash") != computed:
             raise BundleError(f"{label}: content does not match its leaf hash (叶子内容与哈希不符)")
         try:
@@ -188,14 +243,14 @@ def verify(bundle: dict, trusted_raw: bytes | None = None, expect_key_id: str | 
         if not isinstance(parsed, dict) or parsed.get("index") != index:
             raise BundleError(f"{label}: content names another index")
         proof = [_b64(p, f"{label} proof") for p in leaf.get("inclusion_proof") or []]
-        if not verify_inclusion(computed, index, size, proof, root):
+        if not verify_inclusion(computed, index, size, proof, root, alg):
             raise BundleError(
                 f"{label}: inclusion proof does not lead to the signed root (包含性证明不成立)"
             )
     return (
         f"OK: {len(leaves)} leaves included in the signed tree head "
         f"(size {size}, root {root.hex()}, timestamp {head.get('timestamp_iso') or ts}, "
-        f"key {kid})"
+        f"key {kid}, hash {alg})"
     )
 
 
@@ -547,11 +602,9 @@ def verify_cosignature(note: Note, name: str, public_raw: bytes) -> int | None:
 # ------------------------------------------------------------------ consistency (RFC 9162)
 
 
-def _node(left: bytes, right: bytes) -> bytes:
-    return hashlib.sha256(b"\x01" + left + right).digest()
-
-
-def verify_consistency(size1: int, size2: int, root1: bytes, root2: bytes, proof) -> bool:
+def verify_consistency(
+    size1: int, size2: int, root1: bytes, root2: bytes, proof, hash_algorithm: str = "sha256"
+) -> bool:
     """RFC 9162 §2.1.4.2. ``size1 == 0`` needs an empty proof; equal sizes need equal
     roots and an empty proof."""
     proof = [bytes(p) for p in proof]
@@ -574,13 +627,13 @@ def verify_consistency(size1: int, size2: int, root1: bytes, root2: bytes, proof
         if sn == 0:
             return False
         if fn & 1 or fn == sn:
-            fr = _node(c, fr)
-            sr = _node(c, sr)
+            fr = _node_hash(c, fr, hash_algorithm)
+            sr = _node_hash(c, sr, hash_algorithm)
             while fn and not fn & 1:
                 fn >>= 1
                 sn >>= 1
         else:
-            sr = _node(sr, c)
+            sr = _node_hash(sr, c, hash_algorithm)
         fn >>= 1
         sn >>= 1
     return fr == root1 and sr == root2 and sn == 0
@@ -635,10 +688,16 @@ def verify_witness(bundle: dict, witnesses: dict | None = None, require: bool = 
     head = bundle["tree_head"]
     size, root = int(head["tree_size"]), _b64(head["root_hash"], "tree head root_hash")
     proof = [_b64(p, "witness consistency proof") for p in section.get("consistency_proof") or []]
+    alg = hash_algorithm_of(bundle)
+    if section.get("hash_algorithm", alg) != alg:
+        raise BundleError(
+            f"hash algorithm mismatch: the witness section says {section.get('hash_algorithm')!r} "
+            f"but the signed tree head is {alg!r} (不得混用哈希算法)"
+        )
     if cp.size <= size:
-        ok = verify_consistency(cp.size, size, cp.root, root, proof)
+        ok = verify_consistency(cp.size, size, cp.root, root, proof, alg)
     else:
-        ok = verify_consistency(size, cp.size, root, cp.root, proof)
+        ok = verify_consistency(size, cp.size, root, cp.root, proof, alg)
     if not ok:
         raise BundleError(
             f"split view: the cosigned checkpoint (size {cp.size}) and the signed head (size "
@@ -662,7 +721,9 @@ def _read_checkpoint(path):
         return None, parse_checkpoint_text(data)
 
 
-def check_checkpoints(old_path, new_path, proof_lines, log_keys=None) -> str:
+def check_checkpoints(
+    old_path, new_path, proof_lines, log_keys=None, hash_algorithm="sha256"
+) -> str:
     """Two checkpoints of the same log; raises ``BundleError`` on a split view."""
     try:
         (n1, c1), (n2, c2) = _read_checkpoint(old_path), _read_checkpoint(new_path)
@@ -690,7 +751,9 @@ def check_checkpoints(old_path, new_path, proof_lines, log_keys=None) -> str:
     if c1.size and not proof_lines:
         raise BundleError("a consistency proof is needed (--proof) (需要一致性证明)")
     proof = [_b64(line, "proof line") for line in proof_lines]
-    if not verify_consistency(c1.size, c2.size, c1.root, c2.root, proof):
+    if hash_algorithm not in HASH_ALGORITHMS:
+        raise ValueError(f"--hash: unknown hash algorithm {hash_algorithm!r}")
+    if not verify_consistency(c1.size, c2.size, c1.root, c2.root, proof, hash_algorithm):
         raise BundleError(
             f"split view: size {c2.size} does not extend size {c1.size} "
             "(一致性证明不成立：后一检查点不是前一检查点的延续，账本分叉或回滚)"
@@ -768,7 +831,7 @@ def _run_consistency(args) -> int:
             with open(args.proof, encoding="utf-8") as handle:
                 lines = [line.strip() for line in handle if line.strip()]
         log_keys = _key_map(args.log_key, "--log-key")
-        message = check_checkpoints(args.old, args.new, lines, log_keys)
+        message = check_checkpoints(args.old, args.new, lines, log_keys, args.hash)
     except (OSError, ValueError) as exc:
         print(f"无法读取输入 ERROR: cannot read input: {exc}", file=sys.stderr)
         return UNREADABLE
@@ -803,6 +866,12 @@ def main(argv=None) -> int:
     c.add_argument("new")
     c.add_argument("--proof", help="file with the consistency proof, one base64 hash per line")
     c.add_argument("--log-key", action="append", help="log key NAME=BASE64KEY to require")
+    c.add_argument(
+        "--hash",
+        default="sha256",
+        choices=HASH_ALGORITHMS,
+        help="the log's hash algorithm (sha256, or sm3 for a 国密 log)",
+    )
     sub.add_parser("version", help="print the version")
     try:
         args = parser.parse_args(argv)

@@ -11,8 +11,11 @@ def key(stdout, options):
 
 def add_log(stdout, options):
     raw = N.unb64(options["public_key"], "public key")
-    log = service.register_log(options["origin"], options["key_name"] or options["origin"], raw)
-    stdout.write(f"已登记 registered: {log.origin} (size {log.tree_size})\n")
+    name = options["key_name"] or options["origin"]
+    log = service.register_log(options["origin"], name, raw, options.get("hash") or "sha256")
+    stdout.write(
+        f"已登记 registered: {log.origin} (size {log.tree_size}, hash {log.hash_algorithm})\n"
+    )
 
 
 def submit(stdout, options):

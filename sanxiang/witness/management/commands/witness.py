@@ -16,6 +16,12 @@ class Command(BaseCommand):
         add.add_argument("origin")
         add.add_argument("public_key", help="base64 of the raw 32-byte Ed25519 key")
         add.add_argument("--key-name", help="signature key name (default: the origin)")
+        add.add_argument(
+            "--hash",
+            default="sha256",
+            choices=["sha256", "sm3"],
+            help="the log's Merkle hash (sm3 for a 国密 log; default sha256)",
+        )
         sub.add_parser("submit", help="submit the latest signed head to every witness")
         sub.add_parser("status", help="witnessed logs and recent alerts")
 
