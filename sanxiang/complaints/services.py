@@ -206,6 +206,33 @@ def can_handle(user, complaint):
     return user.role == Role.HEAD or not head_only(complaint)
 
 
+def handleable(user, complaints) -> list:
+    """``can_handle`` over a list of complaints, reading the user's officer record and the
+    agency's officers once instead of once per complaint (the to-do list)."""
+    from sanxiang.org.models import Officer
+
+    if not user or not user.is_authenticated or not user.is_active:
+        return []
+    if user.role not in HANDLER_ROLES:
+        return []
+    terms = recusal_terms(user)
+    officer_terms = None
+    out = []
+    for complaint in complaints:
+        if user.agency_id != complaint.agency_id:
+            continue
+        if terms and _text_names(complaint, terms):
+            continue
+        if user.role != Role.HEAD:
+            if officer_terms is None:
+                officers = Officer.objects.filter(agency_id=user.agency_id).select_related("user")
+                officer_terms = [_officer_terms(o, o.user) for o in officers]
+            if any(_text_names(complaint, t) for t in officer_terms):
+                continue
+        out.append(complaint)
+    return out
+
+
 def can_transfer(user, complaint):
     """The head of the handling agency, or a supervisor whose scope covers it (never an
     officer the complaint names)."""
@@ -400,10 +427,18 @@ def submit(*, kind, agency, content, name="", phone="", reference="", attachment
         kind=kind, agency=agency, content=content, name=name, phone=phone, reference=reference
     )
     if errors:
-        raise DomainError("".join(str(e) for e in errors.values()), details=list(errors.items()))
+        raise DomainError(
+            "".join(str(e) for e in errors.values()),
+            details=list(errors.items()),
+            code=ErrorCode.VALIDATION_ERROR,
+        )
     files, file_errors = attachment_files.read_checked(attachments)
     if file_errors:
-        raise DomainError("".join(file_errors), details=[("attachments", e) for e in file_errors])
+        raise DomainError(
+            "".join(file_errors),
+            details=[("attachments", e) for e in file_errors],
+            code=ErrorCode.BAD_FILE,
+        )
     now = clock.now()
     day = timezone.localdate(now)
     number = next_number(day)
@@ -479,7 +514,7 @@ def reject(complaint, actor, reason):
     _require_open(c, ComplaintStatus.SUBMITTED)
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError(_("不予受理须说明理由。"))
+        raise DomainError(_("不予受理须说明理由。"), code=ErrorCode.REASON_REQUIRED)
     c.status = ComplaintStatus.REJECTED
     c.decided_at = clock.now()
     c.reject_reason = reason
@@ -511,7 +546,9 @@ def transfer(complaint, actor, to_agency, reason=""):
         raise PermissionDenied(_("只有承办机关负责人或监督人员可以转办投诉举报。"))
     _require_open(c, ComplaintStatus.SUBMITTED, ComplaintStatus.ACCEPTED)
     if to_agency is None or not transfer_targets(c).filter(pk=to_agency.pk).exists():
-        raise DomainError(_("请选择另一个有效的执法机关作为承办机关。"))
+        raise DomainError(
+            _("请选择另一个有效的执法机关作为承办机关。"), code=ErrorCode.NOT_IN_SCOPE
+        )
     from_agency = c.agency
     now = clock.now()
     c.agency = to_agency
@@ -542,11 +579,13 @@ def conclude(complaint, actor, *, result, reply):
     _require_open(c, ComplaintStatus.ACCEPTED)
     reply = (reply or "").strip()
     if result not in ComplaintResult.values:
-        raise DomainError(_("请选择办理结果。"))
+        raise DomainError(_("请选择办理结果。"), code=ErrorCode.REQUIRED)
     if not reply:
-        raise DomainError(_("办结须填写答复内容。"))
+        raise DomainError(_("办结须填写答复内容。"), code=ErrorCode.REQUIRED)
     if len(reply) > CONTENT_MAX:
-        raise DomainError(_("答复内容不能超过%(n)s个字。") % {"n": CONTENT_MAX})
+        raise DomainError(
+            _("答复内容不能超过%(n)s个字。") % {"n": CONTENT_MAX}, code=ErrorCode.OUT_OF_RANGE
+        )
     c.status = ComplaintStatus.CONCLUDED
     c.concluded_at = clock.now()
     c.result = result

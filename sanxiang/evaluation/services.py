@@ -128,7 +128,7 @@ def create_round(
     elif any(a.pk not in allowed for a in agencies):
         errors.append(_("被评查机关须为本机关监督范围内的行政执法机关"))
     if errors:
-        raise DomainError("；".join(str(e) for e in errors) + "。")
+        raise DomainError("；".join(str(e) for e in errors) + "。", code=ErrorCode.VALIDATION_ERROR)
     rnd = Round.objects.create(
         agency=agency,
         title=title,
@@ -209,12 +209,17 @@ def sample(rnd, actor, *, seed_hex=None):
         raise _transition(_("该评查批次已抽取案卷，不能重复抽取。"))
     cases = list(eligible_cases(rnd).values("id", "agency_id", "number", "title"))
     if not cases:
-        raise DomainError(_("评查期间内被评查机关没有已结案或已归档的案卷，不能抽取。"))
+        raise DomainError(
+            _("评查期间内被评查机关没有已结案或已归档的案卷，不能抽取。"),
+            code=ErrorCode.EMPTY_SAMPLE,
+        )
     candidates = [{"agency": c["agency_id"], "case": c["id"], "number": c["number"]} for c in cases]
     seed_hex = seed_hex or draw.new_seed()
     result = compute_sample(seed_hex, candidates, rnd.ratio, rnd.min_per_agency)
     if not result:
-        raise DomainError(_("按当前抽取比例未抽中任何案卷，请调整抽取比例。"))
+        raise DomainError(
+            _("按当前抽取比例未抽中任何案卷，请调整抽取比例。"), code=ErrorCode.EMPTY_SAMPLE
+        )
     titles = {c["id"]: c["title"] for c in cases}
     rnd.seed = seed_hex
     rnd.candidates = candidates
@@ -315,7 +320,7 @@ def clean_deductions(version, raw):
     if unknown:
         errors.append(_("未知评查项目：%(c)s") % {"c": "、".join(sorted(unknown))})
     if errors:
-        raise DomainError("；".join(str(e) for e in errors) + "。")
+        raise DomainError("；".join(str(e) for e in errors) + "。", code=ErrorCode.VALIDATION_ERROR)
     return cleaned
 
 
@@ -392,10 +397,10 @@ def issue_rectification(sheet, actor, *, requirements, workdays=DEFAULT_RECTIFY_
     if Rectification.objects.filter(sheet=sheet).exists():
         raise _transition(_("该案卷已发出整改通知。"))
     if not has_deductions(sheet):
-        raise DomainError(_("该案卷没有扣分项，无须整改。"))
+        raise DomainError(_("该案卷没有扣分项，无须整改。"), code=ErrorCode.WRONG_STATE)
     requirements = (requirements or "").strip()
     if not requirements:
-        raise DomainError(_("请填写整改要求。"))
+        raise DomainError(_("请填写整改要求。"), code=ErrorCode.REQUIRED)
     if not isinstance(workdays, int) or not 1 <= workdays <= 120:
         raise DomainError(_("整改期限应为1至120个工作日。"), ErrorCode.DEADLINE)
     now = clock.now()
@@ -441,7 +446,7 @@ def submit_report(rect, actor, *, report):
         raise _transition(_("当前状态不能报送整改报告。"))
     report = (report or "").strip()
     if not report:
-        raise DomainError(_("请填写整改报告。"))
+        raise DomainError(_("请填写整改报告。"), code=ErrorCode.REQUIRED)
     rect.report = report
     rect.reported_by = actor
     rect.reported_at = clock.now()
@@ -505,7 +510,7 @@ def return_report(rect, actor, *, reason):
         raise _transition(_("整改报告已退回过一次，不能再次退回。"))
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError(_("请填写退回理由。"))
+        raise DomainError(_("请填写退回理由。"), code=ErrorCode.REASON_REQUIRED)
     rect.status = RectificationStatus.RETURNED
     rect.return_reason = reason
     rect.returned_count += 1

@@ -130,7 +130,7 @@ def add_target(agency, actor, *, name, usci, address="", risk_class=RiskClass.B,
     if not errors and Target.objects.filter(agency=agency, usci=usci).exists():
         errors.append(_("统一社会信用代码%(u)s已在名录库中") % {"u": usci})
     if errors:
-        raise DomainError("；".join(str(e) for e in errors) + "。")
+        raise DomainError("；".join(str(e) for e in errors) + "。", code=ErrorCode.VALIDATION_ERROR)
     target = Target.objects.create(
         agency=agency,
         name=name.strip(),
@@ -339,7 +339,7 @@ def _check_plan(agency, data):
     elif per_task > 20:
         errors.append(_("每项检查任务的执法人员不宜超过20名"))
     if errors:
-        raise DomainError("；".join(str(e) for e in errors) + "。")
+        raise DomainError("；".join(str(e) for e in errors) + "。", code=ErrorCode.VALIDATION_ERROR)
     data["title"] = data["title"].strip()
 
 
@@ -348,7 +348,9 @@ def create_plan(agency, actor, **data):
     require_manage(actor, agency)
     unknown = set(data) - set(PLAN_FIELDS)
     if unknown:
-        raise DomainError(_("未知字段：%(f)s。") % {"f": "、".join(sorted(unknown))})
+        raise DomainError(
+            _("未知字段：%(f)s。") % {"f": "、".join(sorted(unknown))}, code=ErrorCode.UNKNOWN_FIELD
+        )
     for name in ("ratio_a", "ratio_b", "ratio_c", "ratio_d", "inspectors_per_task"):
         data.setdefault(name, Plan._meta.get_field(name).default)
     _check_plan(agency, data)
@@ -372,7 +374,9 @@ def update_plan(plan, actor, **data):
     merged = {name: getattr(plan, name) for name in PLAN_FIELDS}
     unknown = set(data) - set(PLAN_FIELDS)
     if unknown:
-        raise DomainError(_("未知字段：%(f)s。") % {"f": "、".join(sorted(unknown))})
+        raise DomainError(
+            _("未知字段：%(f)s。") % {"f": "、".join(sorted(unknown))}, code=ErrorCode.UNKNOWN_FIELD
+        )
     merged.update(data)
     _check_plan(plan.agency, merged)
     for name, value in merged.items():
@@ -439,12 +443,16 @@ def draw(plan, actor, *, seed_hex=None):
         .values("id", "usci", "name", "risk_class")
     )
     if not targets:
-        raise DomainError(_("检查对象名录库中没有在册的检查对象，不能摇号。"))
+        raise DomainError(
+            _("检查对象名录库中没有在册的检查对象，不能摇号。"), code=ErrorCode.EMPTY_SAMPLE
+        )
     target_candidates = [{"usci": t["usci"], "risk_class": t["risk_class"]} for t in targets]
     seed_hex = seed_hex or draw_rules.new_seed()
     result = compute_draw(seed_hex, target_candidates, officers, plan.ratios, per_task)
     if not result:
-        raise DomainError(_("按当前抽查比例未抽中任何检查对象，请调整抽查比例。"))
+        raise DomainError(
+            _("按当前抽查比例未抽中任何检查对象，请调整抽查比例。"), code=ErrorCode.EMPTY_SAMPLE
+        )
     by_usci = {t["usci"]: t for t in targets}
     plan.seed = seed_hex
     plan.target_candidates = target_candidates
@@ -525,10 +533,10 @@ def record_result(task, actor, *, result, note=""):
         raise DomainError(_("检查结果已记录，不可更改。"), ErrorCode.IMMUTABLE)
     plan = task.plan
     if result not in TaskResult.values:
-        raise DomainError(_("请选择检查结果。"))
+        raise DomainError(_("请选择检查结果。"), code=ErrorCode.REQUIRED)
     note = (note or "").strip()
     if result != TaskResult.NO_PROBLEM and not note:
-        raise DomainError(_("请填写检查情况说明。"))
+        raise DomainError(_("请填写检查情况说明。"), code=ErrorCode.REQUIRED)
     task.result = result
     task.note = note
     task.recorded_at = clock.now()

@@ -89,56 +89,89 @@ def _check_ident(name):
     return name
 
 
-def _sqlite_trigger_sql(table, columns_that_must_not_change):
+def _sqlite_trigger_sql(
+    table, columns_that_must_not_change, mutable_while=None, allowed_while=None
+):
     upd = f"{table}_append_only_update"
     dele = f"{table}_append_only_delete"
-    if columns_that_must_not_change is None:
-        when_update = ""
-    else:
+    parts, still_mutable = [], ""
+    if columns_that_must_not_change is not None:
         cond = " OR ".join(f'NEW."{c}" IS NOT OLD."{c}"' for c in columns_that_must_not_change)
-        when_update = f"WHEN {cond or '0'}"
+        if allowed_while:
+            cond = f"{cond or '0'} OR NOT COALESCE(({allowed_while}), 0)"
+        parts.append(f"({cond or '0'})")
+    if mutable_while:
+        still_mutable = f"NOT COALESCE(({mutable_while}), 0)"
+        parts.append(still_mutable)
+    when_update = f"WHEN {' AND '.join(parts)}" if parts else ""
+    when_delete = f"NOT {BYPASS_FUNCTION}()" + (f" AND {still_mutable}" if still_mutable else "")
     return [
         f'DROP TRIGGER IF EXISTS "{upd}"',
         f'DROP TRIGGER IF EXISTS "{dele}"',
         f'CREATE TRIGGER "{upd}" BEFORE UPDATE ON "{table}" {when_update} BEGIN '
         f"SELECT RAISE(ABORT, 'append-only table {table}: UPDATE refused'); END",
         f'CREATE TRIGGER "{dele}" BEFORE DELETE ON "{table}" '
-        f"WHEN NOT {BYPASS_FUNCTION}() BEGIN "
+        f"WHEN {when_delete} BEGIN "
         f"SELECT RAISE(ABORT, 'append-only table {table}: DELETE refused'); END",
     ]
 
 
-def _pg_trigger_sql(table, allow_update_columns):
+def _pg_trigger_sql(table, allow_update_columns, mutable_while=None, allowed_while=None):
     name = f"{table}_append_only"
     args = ", ".join(f"'{c}'" for c in allow_update_columns or [])
-    return [
+    when = f"WHEN (NOT COALESCE(({mutable_while}), false)) " if mutable_while else ""
+    out = [
         PG_FUNCTION_SQL,
         f'DROP TRIGGER IF EXISTS "{name}" ON "{table}"',
+        f'DROP TRIGGER IF EXISTS "{name}_frozen" ON "{table}"',
         f'CREATE TRIGGER "{name}" BEFORE UPDATE OR DELETE ON "{table}" '
-        f"FOR EACH ROW EXECUTE FUNCTION {PG_FUNCTION}({args})",
+        f"FOR EACH ROW {when}EXECUTE FUNCTION {PG_FUNCTION}({args})",
     ]
+    if allowed_while:
+        # once the allowed columns are filled in, no column changes any more
+        out.append(
+            f'CREATE TRIGGER "{name}_frozen" BEFORE UPDATE ON "{table}" FOR EACH ROW '
+            f"WHEN (NOT COALESCE(({allowed_while}), false)) EXECUTE FUNCTION {PG_FUNCTION}()"
+        )
+    return out
 
 
-def install_sql(connection, table, allow_update_columns=None):
-    """SQL statements that make ``table`` append-only on ``connection``'s vendor."""
+def install_sql(
+    connection, table, allow_update_columns=None, mutable_while=None, allowed_while=None
+):
+    """SQL statements that make ``table`` append-only on ``connection``'s vendor.
+
+    ``mutable_while``: a SQL condition on the old row (``OLD."status" = 'draft'``, same
+    syntax on both vendors) under which the row is still a draft: any UPDATE or DELETE
+    passes; once it is false the row is append-only (with ``allow_update_columns``).
+    ``allowed_while``: a SQL condition on the old row under which the
+    ``allow_update_columns`` may still change (``OLD."result" = ''``: a result not yet
+    recorded); once it is false no column changes. Every DELETE is refused."""
     table = _check_ident(table)
     allowed = [_check_ident(c) for c in allow_update_columns or []]
+    if allowed_while and (allow_update_columns is None or mutable_while):
+        raise ValueError("allowed_while needs allow_update_columns and no mutable_while")
     vendor = connection.vendor
     if vendor == "postgresql":
-        return _pg_trigger_sql(table, allowed)
+        return _pg_trigger_sql(table, allowed, mutable_while, allowed_while)
     if vendor == "sqlite":
         if allow_update_columns is None:
-            return _sqlite_trigger_sql(table, None)
+            return _sqlite_trigger_sql(table, None, mutable_while)
         with connection.cursor() as cursor:
             cols = [c.name for c in connection.introspection.get_table_description(cursor, table)]
-        return _sqlite_trigger_sql(table, [c for c in cols if c not in allowed])
+        return _sqlite_trigger_sql(
+            table, [c for c in cols if c not in allowed], mutable_while, allowed_while
+        )
     raise NotImplementedError(f"append-only triggers are not implemented for {vendor}")
 
 
 def uninstall_sql(connection, table):
     table = _check_ident(table)
     if connection.vendor == "postgresql":
-        return [f'DROP TRIGGER IF EXISTS "{table}_append_only" ON "{table}"']
+        return [
+            f'DROP TRIGGER IF EXISTS "{table}_append_only" ON "{table}"',
+            f'DROP TRIGGER IF EXISTS "{table}_append_only_frozen" ON "{table}"',
+        ]
     return [
         f'DROP TRIGGER IF EXISTS "{table}_append_only_update"',
         f'DROP TRIGGER IF EXISTS "{table}_append_only_delete"',
@@ -186,11 +219,15 @@ def no_delete_operations(table_name: str) -> list:
     return [migrations.RunPython(forward, backward)]
 
 
-def trigger_names(vendor, table, custom=""):
+def trigger_names(vendor, table, custom="", allowed_while=False):
     """Names of the triggers that protect ``table`` on ``vendor``: the shared helper's, with
     ``custom="issued"`` those of documents migration 0002 (issued rows only), with
-    ``custom="no_delete"`` the DELETE-only trigger of ``no_delete_operations``."""
+    ``custom="no_delete"`` the DELETE-only trigger of ``no_delete_operations``;
+    ``allowed_while``: the table was installed with ``allowed_while`` (PostgreSQL: a
+    second trigger ``<table>_append_only_frozen``)."""
     table = _check_ident(table)
+    if vendor == "postgresql" and allowed_while and not custom:
+        return [f"{table}_append_only", f"{table}_append_only_frozen"]
     if custom == "issued":
         if vendor == "postgresql":
             return [f"{table}_issued_immutable"]
@@ -230,12 +267,17 @@ def installed_triggers(connection, tables=None):
     return out
 
 
-def append_only_operations(table_name: str, allow_update_columns=None) -> list:
+def append_only_operations(
+    table_name: str, allow_update_columns=None, mutable_while=None, allowed_while=None
+) -> list:
     """Migration operations that make ``table_name`` append-only (see module docstring).
 
     ``allow_update_columns``: column names (database names, e.g. ``"agency_id"``) whose
     values may still change by UPDATE; ``None`` (default) refuses every UPDATE.
-    Reversible: migrating backwards drops the triggers.
+    ``mutable_while``: SQL condition on ``OLD`` under which the row is still a draft
+    (see ``install_sql``); ``allowed_while``: SQL condition on ``OLD`` under which the
+    ``allow_update_columns`` may still change (see ``install_sql``). Reversible: migrating
+    backwards drops the triggers.
     """
     _check_ident(table_name)
     allowed = None
@@ -243,7 +285,9 @@ def append_only_operations(table_name: str, allow_update_columns=None) -> list:
         allowed = [_check_ident(c) for c in allow_update_columns]
 
     def forward(apps, schema_editor):
-        for sql in install_sql(schema_editor.connection, table_name, allowed):
+        for sql in install_sql(
+            schema_editor.connection, table_name, allowed, mutable_while, allowed_while
+        ):
             schema_editor.execute(sql, params=None)
 
     def backward(apps, schema_editor):

@@ -38,15 +38,33 @@ class AppendOnly:
     reason: str
     allow_update_columns: tuple | None = None
     custom: str = ""
+    # SQL condition on OLD while the row is still a draft (any change allowed), e.g.
+    # ``OLD."status" = 'draft'``; once false, the row is append-only (issue #11 item 10)
+    mutable_while: str = ""
+    # SQL condition on OLD while ``allow_update_columns`` may still be filled in, e.g.
+    # ``OLD."result" = ''``; once false no column changes (the other columns never do)
+    allowed_while: str = ""
 
 
 _DECISION = ("status", "decided_by_id", "decided_at", "decision_note")
+# columns a published snapshot's workflow still fills in (search_vector: PostgreSQL's
+# generated column, recomputed by the database itself)
+SNAPSHOT_WORKFLOW = (
+    "state", "published_at", "visible_until", "withdrawn_on", "withdrawal_kind",
+    "withdrawal_reason", "ledger_index", "updated_at", "search_vector",
+)  # fmt: skip
+# a complaint's handling columns (code_hash: the 查询码 digest, a credential, not content)
+COMPLAINT_WORKFLOW = (
+    "agency_id", "status", "clock_start", "decided_at", "reject_reason", "concluded_at",
+    "result", "reply", "transfers", "history", "code_hash",
+)  # fmt: skip
 
 APPEND_ONLY: dict[str, AppendOnly] = {
     # the ledger itself (ledger 0002)
     "ledger.Leaf": AppendOnly("账本叶子：事件原文与哈希"),
     "ledger.NodeHash": AppendOnly("账本子树哈希"),
     "ledger.SignedTreeHead": AppendOnly("已签名树头"),
+    "ledger.LogParameters": AppendOnly("账本参数（哈希算法，随第一片叶子写入，不得更改）"),
     # organisation (org 0002)
     "org.CertificateEvent": AppendOnly("执法证状态变更记录"),
     # documents (documents 0002, 0003)
@@ -99,6 +117,43 @@ APPEND_ONLY: dict[str, AppendOnly] = {
     "witness.CosignedCheckpoint": AppendOnly("本平台收到的已见证检查点"),
     # complaint attachments (complaints 0003, issue #13 item 12)
     "complaints.ComplaintAttachment": AppendOnly("投诉举报附件（证据材料）"),
+    # what the public saw, complaints, inspections, uploads, evaluation (#11.10): rows
+    # that are drafts first, then frozen; only their workflow columns change afterwards
+    "publicity.Snapshot": AppendOnly(
+        "公示快照：预览可重写；公开后内容冻结，只有状态、公示期和撤下栏目可以填写",
+        allow_update_columns=SNAPSHOT_WORKFLOW,
+        mutable_while="""OLD."state" = 'preview'""",
+    ),
+    "complaints.Complaint": AppendOnly(
+        "投诉举报：内容、投诉人和提交时间冻结；只有办理栏目可以填写",
+        allow_update_columns=COMPLAINT_WORKFLOW,
+    ),
+    "inspections.Plan": AppendOnly(
+        "抽查计划：草稿可改；摇号后种子、候选名单和结果冻结，只有完成和公示栏目可以填写",
+        allow_update_columns=("status", "completed_at", "published_at", "public_snapshot"),
+        mutable_while="""OLD."status" = 'draft'""",
+    ),
+    "inspections.Task": AppendOnly(
+        "抽查任务：摇号结果（对象、顺序）不可改；检查结果只能登记一次，登记后整行冻结",
+        allow_update_columns=("result", "note", "recorded_at", "recorded_by_id"),
+        allowed_while="""OLD."result" = ''""",
+    ),
+    "records.UploadSession": AppendOnly(
+        "上传任务：案件、上传人、大小、申报哈希和标注冻结；只有进度和结果可以填写",
+        allow_update_columns=(
+            "offset",
+            "unverified_tail",
+            "status",
+            "error",
+            "recording_id",
+            "updated_at",
+        ),  # fmt: skip
+    ),
+    "evaluation.Sheet": AppendOnly(
+        "案卷评查表：提交后冻结", mutable_while='OLD."submitted_at" IS NULL'
+    ),
+    # assist (assist 0003): who accepted which suggested article for which case
+    "assist.AcceptedArticle": AppendOnly("采纳、撤回推荐条款的记录"),
 }
 
 # model label -> how its rows are reconciled with the ledger (issue #11 item 8)
@@ -116,8 +171,6 @@ NO_LEGAL_WEIGHT: dict[str, str] = {
     "witness.SubmissionStatus": "retry queue of witness submissions; the cosignatures are "
     "in CosignedCheckpoint",
     "workdays.CalendarRevision": "cache-invalidation token; holds no data",
-    "cases.CaseNumberSequence": "counter; the numbers it hands out are in ledgered rows",
-    "documents.DocumentNumberSequence": "counter; each 文号 is in the issuing leaf",
     "complaints.ComplaintSequence": "counter; each 受理编号 is in the submission leaf",
     "notifications.Notification": "in-app messages derived from ledgered events",
     "publicity.WebhookDelivery": "push queue; the pushed content is the ledgered snapshot",
@@ -127,6 +180,8 @@ NO_LEGAL_WEIGHT: dict[str, str] = {
     "field.FieldSubmission": "sync receipt of an act from a phone; the act is the ledgered "
     "CaseEvent (its leaf carries device, capture and sync times)",
     "field.Device": "device registration; its revocation is ledgered (field.device_revoked)",
+    "jobs.TaskRun": "idempotency key of a background task; what the task did is in its "
+    "own ledgered rows",
     "discretion.DecidedFine": "derived index of issued fines (case, tier, amount) for the "
     "comparables; rebuilt from the cases by discretion.services.index_decision",
 }
@@ -162,18 +217,12 @@ KNOWN_GAPS: dict[str, str] = {
     "cases.CaseHandler": "assignment ledgered with the case, not reconciled (#11.8)",
     "review.Review": "workflow row updated by the service; ledgered, not reconciled (#11.8)",
     "review.DeadlineExtension": "decision filled in later; ledgered, not reconciled (#11.8)",
-    "records.UploadSession": "upload in progress updated per chunk; labels not ledgered (#11.10)",
     "publicity.PublicationPolicy": "edited in place; changes ledgered, not reconciled (#11.8)",
     "publicity.Publication": "workflow row; ledgered, not reconciled (#11.8)",
-    "publicity.Snapshot": "what the public sees; accepts UPDATE/DELETE (#11.10, app not owned)",
     "publicity.PortalPage": "versioned content; approval ledgered, not reconciled (#11.8)",
     "publicity.AnnualReport": "published report; ledgered, not reconciled (#11.8)",
     "inspections.Target": "register edited in place; changes ledgered in bulk (#11.8)",
-    "inspections.Plan": "seed and result ledgered at the draw; row not reconciled (#11.10)",
-    "inspections.Task": "result final in the service only; ledgered, not reconciled (#11.10)",
-    "complaints.Complaint": "accepts UPDATE/DELETE; leaves hold HMAC digests (#11.10)",
     "evaluation.Round": "workflow row; sample ledgered, not reconciled (#11.8)",
-    "evaluation.Sheet": "immutable after submission in the service only (#11.10)",
     "evaluation.Rectification": "workflow row; ledgered, not reconciled (#11.8)",
     # appeals / transfers
     "appeals.Appeal": "workflow row (recorded → accepted → outcome); every step ledgered, "
@@ -212,7 +261,7 @@ def required_triggers(vendor: str) -> list[tuple[str, str, str]]:
     out = []
     for label, entry in APPEND_ONLY.items():
         table = apps.get_model(label)._meta.db_table
-        for name in trigger_names(vendor, table, entry.custom):
+        for name in trigger_names(vendor, table, entry.custom, bool(entry.allowed_while)):
             out.append((label, table, name))
     return out
 
@@ -241,7 +290,11 @@ def repair_triggers(connection, labels) -> list[str]:
             else:
                 allowed = entry.allow_update_columns
                 statements = install_sql(
-                    connection, table, list(allowed) if allowed is not None else None
+                    connection,
+                    table,
+                    list(allowed) if allowed is not None else None,
+                    entry.mutable_while or None,
+                    entry.allowed_while or None,
                 )
             for sql in statements:
                 cursor.execute(sql)

@@ -13,7 +13,11 @@ The registry ``RULES`` names, per model:
   rows that never change; the latest, for fields a later decision may rewrite);
 * ``committed(row)``: the row's fields in the leaf's vocabulary; ``recorded(content)``:
   the fields the leaf holds. Only the fields present in the leaf are compared; what a
-  leaf does not hold cannot be reconciled and is listed in ``docs/ledger.md``;
+  leaf does not hold cannot be reconciled and is listed in ``docs/ledger.md``. Free text
+  and personal data (a recording's place, what it proves, its file name) are in the leaf
+  only as a keyed digest (``ledger.personal``, #11.4): the row's value is digested and
+  compared (``_agrees``), so an edit of the row is still found without the leaf holding
+  the text;
 * whether a leaf without its row (the row was deleted) is a mismatch, and which rows must
   have a leaf at all (a row inserted by hand has none).
 
@@ -33,6 +37,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.apps import apps
 
+from . import personal
 from .events import EventType
 from .models import Leaf
 
@@ -118,7 +123,29 @@ def _interruptions(items):
             if key in item:
                 item[key] = _dt(item[key])
         out.append(item)
-    return _json(out)
+    return out
+
+
+def _agrees(row_value, leaf_value) -> bool:
+    """Does the row's (normalised) value say what the leaf recorded? A leaf holds free
+    text and personal data as a keyed digest (#11.4): that is compared through
+    ``personal.matches`` (which also accepts the clear text of older leaves); lists and
+    dicts are compared item by item, everything else by equality."""
+    if isinstance(leaf_value, str) and leaf_value.startswith(personal.PREFIX):
+        return personal.matches(row_value, leaf_value)
+    if isinstance(leaf_value, dict):
+        return (
+            isinstance(row_value, dict)
+            and set(row_value) == set(leaf_value)
+            and all(_agrees(row_value[k], v) for k, v in leaf_value.items())
+        )
+    if isinstance(leaf_value, list):
+        return (
+            isinstance(row_value, list)
+            and len(row_value) == len(leaf_value)
+            and all(_agrees(r, v) for r, v in zip(row_value, leaf_value, strict=True))
+        )
+    return row_value == leaf_value
 
 
 def _subject_pk(prefix):
@@ -416,7 +443,7 @@ def check_rule(rule) -> list[Mismatch]:
         index, recorded = entry
         committed = rule.committed(row)
         for field, leaf_value in recorded.items():
-            if field in committed and committed[field] != leaf_value:
+            if field in committed and not _agrees(committed[field], leaf_value):
                 out.append(Mismatch(table, row.pk, field, committed[field], leaf_value, index))
     if not rule.row_may_vanish:
         missing = sorted(set(leaves) - seen, key=str)

@@ -20,7 +20,8 @@ gap-free and unique across processes; a rolled-back transaction gives its index 
 Leaf content is canonical JSON (``canonical_json``): sorted keys, UTF-8, no
 insignificant whitespace, ``ensure_ascii=False``, with keys ``index``, ``event_type``,
 ``subject``, ``payload``, ``actor`` (``{"id", "name"}`` or null) and ``timestamp``
-(ISO 8601 UTC, microseconds, ``Z``). ``leaf_hash = SHA-256(0x00 || content_utf8)``.
+(ISO 8601 UTC, microseconds, ``Z``). ``leaf_hash = H(0x00 || content_utf8)``, ``H`` the
+log's hash: SHA-256, or SM3 for a log created with it (``algorithm.py``, issue #16.7).
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from django.utils.translation import gettext_lazy as _
 from sanxiang.core import clock
 from sanxiang.core.errors import DomainError, ErrorCode
 
-from . import merkle
+from . import algorithm, merkle
 from .events import EventType
 from .models import Leaf, NodeHash, SignedTreeHead, TreeState
 
@@ -49,10 +50,12 @@ __all__ = [
     "append_many",
     "canonical_json",
     "canonical_sha256",
+    "case_subject",
     "consistency_proof",
     "get_leaf",
     "inclusion_proof",
     "latest_head",
+    "append_event",
     "root_at",
     "sign_tree_head",
     "tree_size",
@@ -128,11 +131,19 @@ def _normalise_payload(payload):
 # --- tree state ----------------------------------------------------------------------
 
 
+def _leaf_count() -> int:
+    """Highest stored index + 1 (0 for no leaves; index 0 is a leaf, not "none")."""
+    top = Leaf.objects.aggregate(m=Max("index"))["m"]
+    return 0 if top is None else top + 1
+
+
 def _rebuild_state() -> TreeState:
     """Recreate the state row from the stored leaves and nodes (e.g. after a flush)."""
-    size = (Leaf.objects.aggregate(m=Max("index"))["m"] or -1) + 1
+    size = _leaf_count()
     nodes = _fetch_nodes(merkle.perfect_nodes(0, size))
-    frontier = merkle.Frontier(size, [nodes[p] for p in merkle.perfect_nodes(0, size)])
+    frontier = merkle.Frontier(
+        size, [nodes[p] for p in merkle.perfect_nodes(0, size)], algorithm.log_hasher()
+    )
     return TreeState(pk=1, size=size, frontier=frontier.to_bytes())
 
 
@@ -151,6 +162,33 @@ def _lock_state() -> TreeState:
 def append(event_type: EventType, subject: str, payload: dict, actor=None) -> Leaf:
     """Append one event; see the module docstring for the contract."""
     return append_many([(event_type, subject, payload, actor)])[0]
+
+
+def case_subject(obj) -> str:
+    """``"case:<id>"`` for a case, or for a row that belongs to one (has ``case_id``)."""
+    case_id = getattr(obj, "case_id", None)
+    if case_id is None:
+        if getattr(getattr(obj, "_meta", None), "label", "") != "cases.Case":
+            raise TypeError(f"no case subject for {type(obj).__name__}")
+        case_id = obj.pk
+    return f"case:{case_id}"
+
+
+def append_event(event_type, subject, payload=None, actor=None, *, key: str | None = None) -> Leaf:
+    """The one helper the services use to ledger an event (issue #17 item 2).
+
+    ``subject``: a subject string, or a case or a row of a case (a review, an appeal, a
+    transfer …), which is recorded under ``"case:<case id>"`` so it shows in the case's
+    history; ``key`` then also puts the row's id into the payload (``{key: row.pk}``,
+    unless the payload names it). Otherwise exactly ``append``. Personal data goes into
+    ``payload`` only as ``sanxiang.ledger.personal.digest(...)`` (issue #11 item 4)."""
+    payload = dict(payload or {})
+    if not isinstance(subject, str):
+        row = subject
+        subject = case_subject(row)
+        if key:
+            payload = {key: row.pk, **payload}
+    return append(event_type, subject, payload, actor)
 
 
 def append_many(entries: Iterable) -> list[Leaf]:
@@ -175,7 +213,8 @@ def append_many(entries: Iterable) -> list[Leaf]:
 
     with transaction.atomic(savepoint=False):
         state = _lock_state()
-        frontier = merkle.Frontier.from_bytes(state.size, bytes(state.frontier))
+        hasher = algorithm.create_if_missing()  # the log's hash (sha256 or sm3, #16.7)
+        frontier = merkle.Frontier.from_bytes(state.size, bytes(state.frontier), hasher)
         now = clock.now()
         stamp = _utc_iso(now)
         leaves, nodes = [], []
@@ -192,7 +231,7 @@ def append_many(entries: Iterable) -> list[Leaf]:
                     "timestamp": stamp,
                 }
             )
-            h = merkle.leaf_hash(content.encode("utf-8"))
+            h = hasher.leaf(content.encode("utf-8"))
             leaves.append(
                 Leaf(
                     index=index,
@@ -223,12 +262,12 @@ def _insert(leaves, nodes, now):
         "leaf_hash",
     ]  # fmt: skip
     created = Leaf._meta.get_field("created_at").get_db_prep_value(now, connection)
-    leaf_sql = "INSERT INTO {} ({}) VALUES ({})".format(
+    leaf_sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - identifiers are quoted model/column names; values are %s parameters
         qn(Leaf._meta.db_table),
         ", ".join(qn(c) for c in leaf_cols),
         ", ".join(["%s"] * len(leaf_cols)),
     )
-    node_sql = "INSERT INTO {} ({}, {}, {}) VALUES (%s, %s, %s)".format(
+    node_sql = "INSERT INTO {} ({}, {}, {}) VALUES (%s, %s, %s)".format(  # noqa: S608 - identifiers are quoted model/column names; values are %s parameters
         qn(NodeHash._meta.db_table), qn("level"), qn("index"), qn("hash")
     )
     with connection.cursor() as cursor:
@@ -256,7 +295,7 @@ def tree_size() -> int:
     """Committed tree size (leaf count)."""
     state = TreeState.objects.filter(pk=1).values_list("size", flat=True).first()
     if state is None:
-        return (Leaf.objects.aggregate(m=Max("index"))["m"] or -1) + 1
+        return _leaf_count()
     return state
 
 
@@ -279,7 +318,7 @@ def _fetch_nodes(positions) -> dict[tuple[int, int], bytes]:
     parts, params = [], []
     if leaves:
         parts.append(
-            f"SELECT 0, {qn('index')}, {qn('leaf_hash')} FROM {qn(Leaf._meta.db_table)} "
+            f"SELECT 0, {qn('index')}, {qn('leaf_hash')} FROM {qn(Leaf._meta.db_table)} "  # noqa: S608 - identifiers are quoted model/column names; values are %s parameters
             f"WHERE {qn('index')} IN ({', '.join(['%s'] * len(leaves))})"
         )
         params += leaves
@@ -291,7 +330,7 @@ def _fetch_nodes(positions) -> dict[tuple[int, int], bytes]:
             )
             params += [lv, *idxs]
         parts.append(
-            f"SELECT {qn('level')}, {qn('index')}, {qn('hash')} "
+            f"SELECT {qn('level')}, {qn('index')}, {qn('hash')} "  # noqa: S608 - identifiers are quoted model/column names; values are %s parameters
             f"FROM {qn(NodeHash._meta.db_table)} WHERE {' OR '.join(conds)}"
         )
     with connection.cursor() as cursor:
@@ -326,14 +365,17 @@ def _hashes_for_ranges(ranges, size, extra=()) -> list[bytes]:
         nodes = _fetch_nodes(wanted)
     except _Missing:
         raise _size_error(size) from None
-    return [merkle.range_hash(a, b, lambda lv, i: nodes[(lv, i)]) for a, b in ranges]
+    # Only a range of several perfect subtrees is hashed (one query for the log's hash).
+    folds = any(len(merkle.perfect_nodes(a, b)) > 1 for a, b in ranges)
+    hasher = algorithm.log_hasher() if folds else merkle.SHA256
+    return [merkle.range_hash(a, b, lambda lv, i: nodes[(lv, i)], hasher) for a, b in ranges]
 
 
 def root_at(size: int) -> bytes:
     """Root hash of the tree of the first ``size`` leaves (O(log n) stored hashes)."""
     _check_size(size)
     if size == 0:
-        return merkle.EMPTY_ROOT
+        return algorithm.log_hasher().empty_root
     return _hashes_for_ranges([(0, size)], size)[0]
 
 

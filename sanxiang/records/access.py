@@ -37,6 +37,9 @@ from django.utils.translation import gettext as _
 
 from sanxiang.core import clock
 from sanxiang.core.errors import DomainError, ErrorCode, PermissionDenied
+from sanxiang.ledger import personal
+from sanxiang.ledger.events import EventType
+from sanxiang.ledger.services import append_event
 from sanxiang.notifications import events as notify_events
 from sanxiang.org.models import Role
 from sanxiang.org.permissions import require_agency_access, require_role, require_same_agency
@@ -67,13 +70,6 @@ def view_chunk_bytes() -> int:
 
 def view_budget_factor() -> float:
     return max(1.0, float(getattr(settings, "RECORDS_VIEW_BUDGET_FACTOR", 4)))
-
-
-def _ledger():
-    from sanxiang.ledger.events import EventType
-    from sanxiang.ledger.services import append
-
-    return EventType, append
 
 
 def approved_request(recording, user, action=AccessAction.VIEW, now=None):
@@ -127,15 +123,14 @@ def _refuse(recording, user, action, purpose, reason) -> AccessRefusal:
             purpose=(purpose or "")[:255],
             reason=str(reason)[:255],
         )
-        EventType, append = _ledger()
-        append(
+        append_event(
             EventType.RECORDING_ACCESSED,
             f"recording:{recording.pk}",
             {
                 "case": recording.case_id,
                 "sha256": recording.sha256,
                 "action": action,
-                "purpose": row.purpose,
+                "purpose": personal.digest(row.purpose),  # free text (#11.4)
                 "outcome": "refused",
                 "reason": row.reason,
                 "access_refusal": row.pk,
@@ -152,7 +147,7 @@ def record_access(recording, user, purpose, action=AccessAction.VIEW, via=None) 
     ``via`` names the path when it is not the recording's own page/API (``"case_export"``).
     """
     if action not in AccessAction.values:
-        raise DomainError(_("调阅方式无效。"))
+        raise DomainError(_("调阅方式无效。"), code=ErrorCode.BAD_CHOICE)
     purpose = (purpose or "").strip()
     try:
         basis, request = access_basis(recording, user, action)
@@ -160,7 +155,7 @@ def record_access(recording, user, purpose, action=AccessAction.VIEW, via=None) 
         _refuse(recording, user, action, purpose, exc.message)
         raise
     if not purpose:
-        raise DomainError(_("请填写调阅事由。"))
+        raise DomainError(_("请填写调阅事由。"), code=ErrorCode.REQUIRED)
     if Purge.objects.filter(recording=recording).exists():
         raise DomainError(_("该音像记录已到期清除，文件不再可用。"), code=ErrorCode.NOT_FOUND)
     if not storage.exists(recording.storage_key):
@@ -178,15 +173,14 @@ def record_access(recording, user, purpose, action=AccessAction.VIEW, via=None) 
             basis=basis,
             access_request=request,
         )
-        EventType, append = _ledger()
-        leaf = append(
+        leaf = append_event(
             EventType.RECORDING_ACCESSED,
             f"recording:{recording.pk}",
             {
                 "case": recording.case_id,
                 "sha256": recording.sha256,
                 "action": action,
-                "purpose": entry.purpose,
+                "purpose": personal.digest(entry.purpose),  # free text (#11.4)
                 "basis": basis,
                 "access_request": request.pk if request else None,
                 "access_log": entry.pk,
@@ -279,20 +273,12 @@ class ViewPart:
         return f"bytes {self.start}-{self.end}/{self.size}"
 
     def chunks(self):
-        """The bytes, read from storage in blocks; the file is closed when the generator is
-        exhausted or closed (Django closes it with the response)."""
-        fh = storage.open_stored(self.recording.storage_key)
-        try:
-            fh.seek(self.start)
-            left = self.length
-            while left > 0:
-                block = fh.read(min(STREAM_BLOCK, left))
-                if not block:
-                    break
-                left -= len(block)
-                yield block
-        finally:
-            fh.close()
+        """The bytes, read from storage in blocks (a ranged GET on S3: only this part is
+        fetched); the file is closed when the generator is exhausted or closed (Django
+        closes it with the response)."""
+        yield from storage.iter_range(
+            self.recording.storage_key, self.start, self.length, STREAM_BLOCK
+        )
 
 
 def view_part(log_id, user, range_header=None) -> ViewPart:
@@ -369,9 +355,9 @@ def request_access(user, case, reason, recording=None, allow_download=False):
     require_agency_access(user, case.agency_id, _("您无权调阅其他机关的音像记录。"))
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError(_("请填写调阅事由。"))
+        raise DomainError(_("请填写调阅事由。"), code=ErrorCode.REQUIRED)
     if recording is not None and recording.case_id != case.pk:
-        raise DomainError(_("所选音像记录不属于该案件。"))
+        raise DomainError(_("所选音像记录不属于该案件。"), code=ErrorCode.NOT_IN_SCOPE)
     req = AccessRequest.objects.create(
         agency_id=case.agency_id,
         case=case,
@@ -380,14 +366,13 @@ def request_access(user, case, reason, recording=None, allow_download=False):
         reason=reason[:2000],
         allow_download=bool(allow_download),
     )
-    EventType, append = _ledger()
-    append(
+    append_event(
         EventType.RECORDING_ACCESS_REQUESTED,
         f"case:{case.pk}",
         {
             "access_request": req.pk,
             "recording": recording.pk if recording else None,
-            "reason": req.reason,
+            "reason": personal.digest(req.reason),  # free text (#11.4)
             "download": req.allow_download,
         },
         user,
@@ -408,7 +393,7 @@ def decide_access(req, head, approve: bool, note="", valid_days=DEFAULT_VALID_DA
         raise PermissionDenied(_("不能审批自己的申请。"))
     note = (note or "").strip()
     if not approve and not note:
-        raise DomainError(_("驳回申请须填写理由。"))
+        raise DomainError(_("驳回申请须填写理由。"), code=ErrorCode.REASON_REQUIRED)
     now = clock.now()
     req.status = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
     req.decided_by = head
@@ -420,17 +405,18 @@ def decide_access(req, head, approve: bool, note="", valid_days=DEFAULT_VALID_DA
         except (TypeError, ValueError):
             days = DEFAULT_VALID_DAYS
         if not 1 <= days <= MAX_VALID_DAYS:
-            raise DomainError(_("有效期应为 1 至 %(n)d 天。") % {"n": MAX_VALID_DAYS})
+            raise DomainError(
+                _("有效期应为 1 至 %(n)d 天。") % {"n": MAX_VALID_DAYS}, code=ErrorCode.OUT_OF_RANGE
+            )
         req.valid_until = now + dt.timedelta(days=days)
     req.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "valid_until"])
-    EventType, append = _ledger()
-    append(
+    append_event(
         EventType.RECORDING_ACCESS_DECIDED,
         f"case:{req.case_id}",
         {
             "access_request": req.pk,
             "approved": bool(approve),
-            "note": req.decision_note,
+            "note": personal.digest(req.decision_note),  # free text (#11.4)
             "valid_until": req.valid_until.isoformat() if req.valid_until else None,
         },
         head,

@@ -63,13 +63,14 @@ def labels_of(rec) -> dict:
 
 def _source(key):
     """A filesystem path when the storage is local (copied without an open handle),
-    else a file object the archive streams from (and closes)."""
+    else a file object the archive streams from (and closes): on S3 the response body,
+    read as it is copied."""
     from django.core.files.storage import default_storage
 
     try:
         return default_storage.path(key)
     except NotImplementedError:
-        return storage.open_stored(key)
+        return storage.open_stream(key)
 
 
 log = logging.getLogger("sanxiang.records.fixity")

@@ -18,11 +18,9 @@ def get_case(case_id):
 
 def handler_user_ids(case) -> set[int]:
     """Login users who handle ``case`` (承办人)."""
+    from sanxiang.cases.models import CaseHandler
+
     ids = set()
-    try:
-        from sanxiang.cases.models import CaseHandler
-    except ImportError:  # pragma: no cover - cases app not built yet
-        return ids
     for row in CaseHandler.objects.filter(case=case).select_related("officer"):
         user_id = getattr(row, "user_id", None)
         if user_id:

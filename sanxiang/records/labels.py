@@ -10,7 +10,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from sanxiang.core import clock
-from sanxiang.core.errors import DomainError
+from sanxiang.core.errors import DomainError, ErrorCode
 from sanxiang.core.fields import RecordedActivity
 from sanxiang.org.models import Officer
 
@@ -122,7 +122,9 @@ def clean_labels(case, labels: dict, now=None) -> dict:
         capture["device_id"] = str(labels.get("device_id") or "").strip()[:64]
     if errors:
         raise DomainError(
-            _("音像记录的标注不完整或有误：%(e)s") % {"e": "；".join(errors)}, details=errors
+            _("音像记录的标注不完整或有误：%(e)s") % {"e": "；".join(errors)},
+            details=errors,
+            code=ErrorCode.MISSING_MATERIAL,
         )
     return {
         **capture,

@@ -30,10 +30,8 @@ UPLOAD_WORKDAYS = 2
 def requirement_for(case, activity, on_date=None):
     if not activity:
         return None
-    try:
-        from sanxiang.catalog.services import recording_required
-    except ImportError:  # pragma: no cover
-        return None
+    from sanxiang.catalog.services import recording_required
+
     return recording_required(case.agency, case.act_type, activity, on_date)
 
 
@@ -62,10 +60,8 @@ def upload_due(activity_date):
 
 def case_activities(case):
     """(activity, datetime) of the activities recorded on the case's timeline."""
-    try:
-        from sanxiang.cases.models import CaseEvent, EventKind
-    except ImportError:  # pragma: no cover
-        return []
+    from sanxiang.cases.models import CaseEvent, EventKind
+
     rows = CaseEvent.objects.filter(case=case, kind=EventKind.ACTIVITY).exclude(activity="")
     return [(e.activity, e.at) for e in rows.order_by("at", "id")]
 
@@ -182,6 +178,7 @@ def activity_check(case, activity, data, actor):
 @transaction.atomic
 def request_waiver(case, user, activity, activity_date, reason) -> RecordingWaiver:
     """The case handler files a written reason why the activity could not be recorded."""
+    from sanxiang.ledger import personal
     from sanxiang.ledger.events import EventType
     from sanxiang.ledger.services import append
 
@@ -190,17 +187,19 @@ def request_waiver(case, user, activity, activity_date, reason) -> RecordingWaiv
     if user.role == Role.HANDLER and not caseinfo.is_handler(case, user):
         raise PermissionDenied(_("只有本案承办人可以提交书面说明。"))
     if activity not in RecordedActivity.values:
-        raise DomainError(_("请选择执法活动。"))
+        raise DomainError(_("请选择执法活动。"), code=ErrorCode.REQUIRED)
     if not isinstance(activity_date, dt.date):
         try:
             activity_date = dt.date.fromisoformat(str(activity_date))
         except ValueError:
-            raise DomainError(_("活动日期格式不正确。"))
+            raise DomainError(_("活动日期格式不正确。"), code=ErrorCode.BAD_FORMAT)
     if activity_date > clock.today():
-        raise DomainError(_("活动日期不能晚于今天。"))
+        raise DomainError(_("活动日期不能晚于今天。"), code=ErrorCode.BAD_DATE)
     reason = (reason or "").strip()
     if len(reason) < 10:
-        raise DomainError(_("请具体说明未能音像记录的原因（不少于 10 字）。"))
+        raise DomainError(
+            _("请具体说明未能音像记录的原因（不少于 10 字）。"), code=ErrorCode.REASON_REQUIRED
+        )
     if RecordingWaiver.objects.filter(
         case=case,
         activity=activity,
@@ -224,7 +223,7 @@ def request_waiver(case, user, activity, activity_date, reason) -> RecordingWaiv
             "waiver": waiver.pk,
             "activity": activity,
             "activity_date": activity_date.isoformat(),
-            "reason": waiver.reason,
+            "reason": personal.digest(waiver.reason),  # free text (#11.4)
         },
         user,
     )
@@ -233,6 +232,7 @@ def request_waiver(case, user, activity, activity_date, reason) -> RecordingWaiv
 
 @transaction.atomic
 def approve_waiver(waiver, head, approve=True, note="") -> RecordingWaiver:
+    from sanxiang.ledger import personal
     from sanxiang.ledger.events import EventType
     from sanxiang.ledger.services import append
 
@@ -245,7 +245,7 @@ def approve_waiver(waiver, head, approve=True, note="") -> RecordingWaiver:
         raise PermissionDenied(_("不能审批自己提交的说明。"))
     note = (note or "").strip()
     if not approve and not note:
-        raise DomainError(_("不予批准须填写理由。"))
+        raise DomainError(_("不予批准须填写理由。"), code=ErrorCode.REASON_REQUIRED)
     waiver.status = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
     waiver.decided_by = head
     waiver.decided_at = clock.now()
@@ -258,7 +258,7 @@ def approve_waiver(waiver, head, approve=True, note="") -> RecordingWaiver:
             "records": "waiver_decided",
             "waiver": waiver.pk,
             "approved": bool(approve),
-            "note": waiver.decision_note,
+            "note": personal.digest(waiver.decision_note),  # free text (#11.4)
         },
         head,
     )

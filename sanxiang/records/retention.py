@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sanxiang.core import clock
-from sanxiang.core.errors import DomainError
+from sanxiang.core.errors import DomainError, ErrorCode
 from sanxiang.org.models import Role
 from sanxiang.org.permissions import require_role, require_same_agency
 
@@ -54,15 +54,37 @@ def long_term_reasons(recording) -> list[str]:
         reasons.append(LongTermReason.MAJOR_CASE)
     for r in getattr(case, "long_term_retention_reasons", None) or []:
         reasons.append(r if r in LongTermReason.values else LongTermReason.OTHER)
-    marks = LongTermMark.objects.filter(case_id=recording.case_id).filter(
-        recording__isnull=True
-    ) | LongTermMark.objects.filter(recording_id=recording.pk)
-    reasons.extend(marks.values_list("reason", flat=True))
+    preloaded = getattr(recording, "_long_term_mark_reasons", None)
+    if preloaded is not None:
+        reasons.extend(preloaded)
+    else:
+        marks = LongTermMark.objects.filter(case_id=recording.case_id).filter(
+            recording__isnull=True
+        ) | LongTermMark.objects.filter(recording_id=recording.pk)
+        reasons.extend(marks.order_by("-at", "-pk").values_list("reason", flat=True))
     seen = []
     for r in reasons:
         if r not in seen:
             seen.append(r)
     return seen
+
+
+def preload_marks(recordings) -> None:
+    """Read the ``LongTermMark`` reasons of a whole list of recordings in one query, so
+    ``long_term_reasons`` / ``retention_label`` on each do not query again (lists)."""
+    recordings = list(recordings)
+    if not recordings:
+        return
+    marks = LongTermMark.objects.filter(
+        case_id__in={r.case_id for r in recordings}, recording__isnull=True
+    ) | LongTermMark.objects.filter(recording_id__in=[r.pk for r in recordings])
+    rows = list(marks.order_by("-at", "-pk").values_list("case_id", "recording_id", "reason"))
+    for r in recordings:
+        r._long_term_mark_reasons = [
+            reason
+            for case_id, recording_id, reason in rows
+            if recording_id == r.pk or (recording_id is None and case_id == r.case_id)
+        ]
 
 
 def retention_until(recording) -> dt.date | None:
@@ -88,11 +110,12 @@ def mark_long_term(target, reason, actor, note=""):
     ``target`` is a ``Recording`` or a ``cases.Case``. Handlers and heads of the agency
     may mark; other apps (e.g. reconsideration, complaints) call it with ``actor=None``.
     """
+    from sanxiang.ledger import personal
     from sanxiang.ledger.events import EventType
     from sanxiang.ledger.services import append
 
     if reason not in LongTermReason.values:
-        raise DomainError(_("请选择长期保存的原因。"))
+        raise DomainError(_("请选择长期保存的原因。"), code=ErrorCode.REASON_REQUIRED)
     if isinstance(target, Recording):
         recording, case = target, target.case
     else:
@@ -101,7 +124,9 @@ def mark_long_term(target, reason, actor, note=""):
         require_role(actor, Role.HANDLER, Role.HEAD, Role.REVIEWER)
         require_same_agency(actor, case.agency_id)
     if recording is not None and Purge.objects.filter(recording=recording).exists():
-        raise DomainError(_("该音像记录已到期清除，不能再标记长期保存。"))
+        raise DomainError(
+            _("该音像记录已到期清除，不能再标记长期保存。"), code=ErrorCode.WRONG_STATE
+        )
     mark = LongTermMark.objects.create(
         agency_id=case.agency_id,
         case=case,
@@ -118,7 +143,7 @@ def mark_long_term(target, reason, actor, note=""):
             "recording": recording.pk if recording else None,
             "long_term": True,
             "reason": reason,
-            "note": mark.note,
+            "note": personal.digest(mark.note),  # free text (#11.4); reason is a choice
         },
         actor,
     )

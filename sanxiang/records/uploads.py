@@ -75,6 +75,9 @@ class ChecksumMismatch(DomainError):
     """tus checksum extension: the chunk did not match ``Upload-Checksum`` (HTTP 460).
     The chunk's bytes have been discarded; the offset is unchanged."""
 
+    def __init__(self, message):
+        super().__init__(message, code=ErrorCode.CHECKSUM_MISMATCH)
+
 
 def checkpoint_bytes() -> int:
     """During a long PATCH without a checksum the offset is stored (after fsync) every so
@@ -92,7 +95,8 @@ def parse_checksum(header) -> bytes | None:
     algorithm, _sep, value = str(header).strip().partition(" ")
     if algorithm.lower() not in CHECKSUM_ALGORITHMS:
         raise DomainError(
-            _("不支持的校验算法“%(a)s”：Upload-Checksum 只支持 sha256。") % {"a": algorithm[:20]}
+            _("不支持的校验算法“%(a)s”：Upload-Checksum 只支持 sha256。") % {"a": algorithm[:20]},
+            code=ErrorCode.UPLOAD_INVALID,
         )
     try:
         digest = base64.b64decode(value.strip(), validate=True)
@@ -100,7 +104,8 @@ def parse_checksum(header) -> bytes | None:
         digest = b""
     if len(digest) != hashlib.sha256().digest_size:
         raise DomainError(
-            _("Upload-Checksum 格式不正确：应为“sha256 <数据块 SHA-256 摘要的 Base64 编码>”。")
+            _("Upload-Checksum 格式不正确：应为“sha256 <数据块 SHA-256 摘要的 Base64 编码>”。"),
+            code=ErrorCode.UPLOAD_INVALID,
         )
     return digest
 
@@ -112,7 +117,8 @@ def clean_declared_sha256(labels: dict) -> str:
     value = str(labels.get("sha256") or "").strip().lower()
     if not _SHA256_HEX.fullmatch(value):
         raise DomainError(
-            _("Upload-Metadata 中的 sha256 格式不正确：应为 64 位十六进制的 SHA-256 值。")
+            _("Upload-Metadata 中的 sha256 格式不正确：应为 64 位十六进制的 SHA-256 值。"),
+            code=ErrorCode.UPLOAD_INVALID,
         )
     return value
 
@@ -200,12 +206,13 @@ def create_upload(user, case, length, labels: dict) -> UploadSession:
     try:
         length = int(length)
     except (TypeError, ValueError):
-        raise DomainError(_("缺少文件大小（Upload-Length）。"))
+        raise DomainError(_("缺少文件大小（Upload-Length）。"), code=ErrorCode.UPLOAD_INVALID)
     if length <= 0:
-        raise DomainError(_("文件为空，不能上传。"))
+        raise DomainError(_("文件为空，不能上传。"), code=ErrorCode.BAD_FILE)
     if length > max_upload_bytes():
         raise DomainError(
-            _("文件过大：单个文件不能超过 %(n)d GB。") % {"n": max_upload_bytes() // 1024**3}
+            _("文件过大：单个文件不能超过 %(n)d GB。") % {"n": max_upload_bytes() // 1024**3},
+            code=ErrorCode.BAD_FILE,
         )
     declared = clean_declared_sha256(labels)
     if labels.get("device_id"):  # field mode: a revoked (lost) phone uploads nothing
@@ -354,9 +361,11 @@ def append_chunk(
         offset = int(offset)
         content_length = int(content_length)
     except (TypeError, ValueError):
-        raise DomainError(_("缺少上传偏移量（Upload-Offset）或内容长度。"))
+        raise DomainError(
+            _("缺少上传偏移量（Upload-Offset）或内容长度。"), code=ErrorCode.UPLOAD_INVALID
+        )
     if content_length < 0 or offset + content_length > session.length:
-        raise DomainError(_("上传的数据超过了声明的文件大小。"))
+        raise DomainError(_("上传的数据超过了声明的文件大小。"), code=ErrorCode.UPLOAD_INVALID)
     path = temp_path(session.pk)
     with _locked(path) as fh:
         session.refresh_from_db()
@@ -544,7 +553,8 @@ def _check_type(path: Path, labels: dict):
     found = sniff(head)
     if found is None:
         raise DomainError(
-            _("无法识别的文件内容：只接受照片、录音、录像和 PDF 文件，文件可能已损坏。")
+            _("无法识别的文件内容：只接受照片、录音、录像和 PDF 文件，文件可能已损坏。"),
+            code=ErrorCode.BAD_FILE,
         )
     declared_kind = labels.get("kind")
     ext = extension_of(labels.get("filename", ""))
@@ -557,11 +567,13 @@ def _check_type(path: Path, labels: dict):
                 "declared": MediaKind(declared_kind).label
                 if declared_kind in MediaKind.values
                 else declared_kind,
-            }
+            },
+            code=ErrorCode.BAD_FILE,
         )
     if ext not in found.extensions:
         raise DomainError(
-            _("文件内容是 %(mime)s，与扩展名“.%(ext)s”不符。") % {"mime": found.mime, "ext": ext}
+            _("文件内容是 %(mime)s，与扩展名“.%(ext)s”不符。") % {"mime": found.mime, "ext": ext},
+            code=ErrorCode.BAD_FILE,
         )
     return found
 
@@ -590,7 +602,7 @@ def finalise(session: UploadSession) -> UploadSession:
         else:
             sha = _take_hasher(sid, session.length, path).hexdigest()
         if os.path.getsize(path) != session.length:
-            raise DomainError(_("接收的数据不完整，请重新上传。"))
+            raise DomainError(_("接收的数据不完整，请重新上传。"), code=ErrorCode.UPLOAD_INVALID)
         if session.declared_sha256 and not hmac.compare_digest(sha, session.declared_sha256):
             log.warning(
                 "upload %s refused: declared sha256 %s, received %s",
@@ -603,7 +615,8 @@ def finalise(session: UploadSession) -> UploadSession:
                     "文件完整性校验失败：上传前申报的 SHA-256 为 %(declared)s，"
                     "服务器收到的数据为 %(actual)s，两者不一致，文件未入库。请重新上传。"
                 )
-                % {"declared": session.declared_sha256, "actual": sha}
+                % {"declared": session.declared_sha256, "actual": sha},
+                code=ErrorCode.CHECKSUM_MISMATCH,
             )
         labels = session.labels
         found = _check_type(path, labels)
@@ -649,7 +662,7 @@ def finalise(session: UploadSession) -> UploadSession:
                         "size": rec.size,
                         "content_type": rec.content_type,
                         "storage_key": key,
-                        "labels": {k: v for k, v in labels.items() if k not in ("case",)},
+                        "labels": leaf_labels(labels),
                     },
                     session.created_by,
                 )
@@ -674,6 +687,28 @@ def finalise(session: UploadSession) -> UploadSession:
     session.status = UploadStatus.COMPLETED
     session.recording = rec
     return session
+
+
+# Free text typed by the uploader (it may name a witness, a party, a home): the ingest
+# leaf commits to it by keyed hash (#11.4); times, kinds, ids and hashes stay readable.
+LEAF_DIGESTED_LABELS = ("place", "proves", "filename")
+
+
+def leaf_labels(labels: dict) -> dict:
+    """The labels as the ``records.ingested`` leaf holds them: ``place``, ``proves``, the
+    file name and each interruption's reason as ``ledger.personal.digest`` (compared with
+    the row by ``ledger.reconcile`` through ``personal.matches``), the rest as typed."""
+    from sanxiang.ledger import personal
+
+    out = personal.digest_fields(
+        {k: v for k, v in labels.items() if k != "case"}, LEAF_DIGESTED_LABELS
+    )
+    if out.get("interruptions"):
+        out["interruptions"] = [
+            personal.digest_fields(item, ("reason",)) if isinstance(item, dict) else item
+            for item in out["interruptions"]
+        ]
+    return out
 
 
 def cleanup_abandoned(now=None) -> int:

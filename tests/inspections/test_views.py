@@ -237,8 +237,19 @@ def test_public_page_shows_only_published(client, published_and_unpublished):
 
 
 def test_public_page_reads_the_snapshot(client, published_and_unpublished):
+    """A task with its result recorded is append-only (#11.10); even a DBA who drops the
+    trigger and renames the target does not change what the public page shows."""
+    from django.db import IntegrityError, connection, transaction
+
+    from sanxiang.ledger.append_only import uninstall_sql
+
     published, _, _ = published_and_unpublished
     task = published.tasks.first()
+    with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
+        type(task).objects.filter(pk=task.pk).update(target_name="事后改名")
+    with connection.cursor() as cursor:
+        for sql in uninstall_sql(connection, "inspections_task"):
+            cursor.execute(sql)
     type(task).objects.filter(pk=task.pk).update(target_name="事后改名")
     assert "事后改名" not in client.get(f"/gs/sj/{published.pk}/").content.decode()
 

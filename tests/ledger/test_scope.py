@@ -14,7 +14,7 @@ from sanxiang.cases import services as cases
 from sanxiang.cases.models import CaseSource
 from sanxiang.core.fields import CaseActType
 from sanxiang.core.ids import ric_check_char
-from sanxiang.ledger import api_scope, merkle, services
+from sanxiang.ledger import api_scope, merkle, personal, services
 from sanxiang.ledger.events import EventType
 from sanxiang.ledger.models import Leaf
 
@@ -43,13 +43,20 @@ def case_leaves(agency_a, handler_a, officer_a1, officer_a2, head_a):
         id_number=first17 + ric_check_char(first17),
     )
     leaves = list(Leaf.objects.filter(subject=f"case:{case.pk}").order_by("index"))
-    assert leaves and any(PARTY in leaf.content for leaf in leaves)
+    # the party's name is in no leaf in clear, only its keyed hash (#11.4)
+    assert leaves and not any(PARTY in leaf.content for leaf in leaves)
+    assert any(_mark() in leaf.content for leaf in leaves)
     services.sign_tree_head()
     return case, leaves
 
 
+def _mark():
+    """What a leaf holds for the party's name: its keyed hash (still the agency's data)."""
+    return personal.digest(PARTY)
+
+
 def _with_party(leaves):
-    return next(leaf for leaf in leaves if PARTY in leaf.content)
+    return next(leaf for leaf in leaves if _mark() in leaf.content)
 
 
 def test_other_agency_gets_the_hash_but_not_the_content(case_leaves, handler_b, api_for):
@@ -60,7 +67,7 @@ def test_other_agency_gets_the_hash_but_not_the_content(case_leaves, handler_b, 
     assert r.status_code == 200
     assert body["withheld"] is True
     assert body["content"] is None and body["subject"] is None
-    assert PARTY not in r.content.decode()
+    assert _mark() not in r.content.decode()
     assert base64.b64decode(body["leaf_hash"]) == bytes(leaf.leaf_hash)
     # the public inclusion proof still proves the hash, without any login
     proof = APIClient().get(API + "proofs/inclusion/", {"index": leaf.index}).json()
@@ -79,7 +86,7 @@ def test_other_agency_gets_no_bundle(case_leaves, handler_b, api_for):
     indices = ",".join(str(leaf.index) for leaf in leaves)
     r = api_for(handler_b).get(API + "bundles/", {"indices": indices})
     assert r.status_code == 404
-    assert PARTY not in r.content.decode()
+    assert _mark() not in r.content.decode()
     # the same answer as for a leaf that does not exist
     assert api_for(handler_b).get(API + "bundles/", {"indices": "999999"}).status_code == 404
 
@@ -93,7 +100,7 @@ def test_own_agency_and_supervisor_read_the_content(
     leaf = _with_party(leaves)
     for user in (handler_a2, reviewer_a, supervisor, admin_user):
         body = api_for(user).get(API + f"leaves/{leaf.index}/").json()
-        assert body["withheld"] is False and PARTY in body["content"], user
+        assert body["withheld"] is False and _mark() in body["content"], user
         assert merkle.leaf_hash(body["content"].encode()) == bytes(leaf.leaf_hash)
     indices = ",".join(str(x.index) for x in leaves)
     r = api_for(handler_a2).get(API + "bundles/", {"indices": indices})
@@ -138,7 +145,7 @@ def test_a_count_of_what_a_handler_of_another_agency_can_read(case_leaves, handl
     """The probe of the issue: walk every leaf as another agency's handler."""
     readable = api_scope.readable(handler_b, Leaf.objects.all())
     for leaf in Leaf.objects.filter(index__in=readable):
-        assert PARTY not in leaf.content
+        assert PARTY not in leaf.content and _mark() not in leaf.content
         payload = json.loads(leaf.content)["payload"]
         assert payload.get("agency") in (None, handler_b.agency_id) or leaf.subject.startswith(
             "agency:"
