@@ -57,11 +57,13 @@ def digest(secret: str) -> str:
 def _clean_name(name) -> str:
     text = unicodedata.normalize("NFC", str(name or "")).strip()
     if not text:
-        raise DomainError(_("请填写令牌的名称或用途。"))
+        raise DomainError(_("请填写令牌的名称或用途。"), code=ErrorCode.REQUIRED)
     if len(text) > NAME_MAX:
-        raise DomainError(_("令牌名称不能超过 %(n)s 个字符。") % {"n": NAME_MAX})
+        raise DomainError(
+            _("令牌名称不能超过 %(n)s 个字符。") % {"n": NAME_MAX}, code=ErrorCode.OUT_OF_RANGE
+        )
     if any(unicodedata.category(ch).startswith("C") for ch in text):
-        raise DomainError(_("令牌名称不能包含控制字符。"))
+        raise DomainError(_("令牌名称不能包含控制字符。"), code=ErrorCode.BAD_FORMAT)
     return text
 
 
@@ -73,7 +75,10 @@ def _clean_days(days) -> int:
     elif isinstance(days, str) and days.strip().isascii() and days.strip().isdigit():
         days = int(days.strip())
     if not isinstance(days, int) or not 1 <= days <= max_days():
-        raise DomainError(_("有效期须为 1 至 %(max)s 天之间的整数。") % {"max": max_days()})
+        raise DomainError(
+            _("有效期须为 1 至 %(max)s 天之间的整数。") % {"max": max_days()},
+            code=ErrorCode.OUT_OF_RANGE,
+        )
     return days
 
 

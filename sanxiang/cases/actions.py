@@ -3,6 +3,7 @@ transition) and the workbench forms: a DRF serializer validates the input, ``run
 the service. The services re-check every rule; the serializers only parse.
 """
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -77,18 +78,23 @@ def _officers(case):
 
 
 def _documents(case):
-    try:
-        from sanxiang.documents.models import Document
-    except ImportError:  # pragma: no cover - the documents app is always installed
-        return None
+    from sanxiang.documents.models import Document
+
     return Document.objects.filter(case=case).order_by("-id")
 
 
+def _decision_documents(case):
+    """The 决定 form offers only decision-type documents (a 法制审核意见书, the newest
+    document once the review is done, must not be the preselected choice)."""
+    from sanxiang.documents.kinds import SPECS
+
+    kinds = [code for code, s in SPECS.items() if s.decision]
+    return _documents(case).filter(kind__in=kinds)
+
+
 def _document_field(label):
-    try:
-        from sanxiang.documents.models import Document
-    except ImportError:  # pragma: no cover
-        return serializers.IntegerField(required=False, allow_null=True, label=label)
+    from sanxiang.documents.models import Document
+
     return serializers.PrimaryKeyRelatedField(
         queryset=Document.objects.none(), required=False, allow_null=True, label=label
     )
@@ -308,7 +314,7 @@ class CaseDecideIn(CaseBound):
     decided_at = serializers.DateTimeField(label=_("决定时间"), required=False, allow_null=True)
     late_reason = late_reason_field()
     document = _document_field(_("决定书（草稿将在通过审核后签发）"))
-    queryset_document = staticmethod(_documents)
+    queryset_document = staticmethod(_decision_documents)
 
 
 class CaseExtendDeadlineIn(CaseBound):
@@ -512,7 +518,10 @@ RUNNERS = {
         lambda c, u, d: services.mark_long_term_retention(c, u, reason=d["reason"]),
     ),
 }
-assert set(RUNNERS) == set(services.ACTIONS_BY_CODE), set(RUNNERS) ^ set(services.ACTIONS_BY_CODE)
+if set(RUNNERS) != set(services.ACTIONS_BY_CODE):  # every action has its form and runner
+    raise ImproperlyConfigured(
+        f"case actions without a runner: {set(RUNNERS) ^ set(services.ACTIONS_BY_CODE)}"
+    )
 
 
 def serializer_for(code, case, data=None):

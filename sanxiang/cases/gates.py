@@ -1,11 +1,8 @@
-"""Gates and hooks other apps plug into the case lifecycle.
+"""Checks other apps plug into the case lifecycle.
 
-Decision gates
-    ``register_decision_gate(fn)`` with ``fn(case, document, actor)``; the function raises
-    ``DomainError`` to refuse issuing the decision (e.g. the legal-review gate registered
-    by ``sanxiang.review`` in its ``AppConfig.ready()``). ``services.decide`` calls
-    ``run_decision_gates`` before it writes anything. ``document`` may be ``None`` when a
-    decision is recorded without a document (e.g. act types whose decision is a form).
+The legal-review gate of a decision is not registered here: ``services.decide`` calls it by
+name (``services.effects.review_gate``), and ``documents.services.issue_document`` calls it
+for any other path that issues a decision.
 
 Activity checks
     ``register_activity_check(fn)`` with ``fn(case, activity, data, actor) -> list[str]``
@@ -17,29 +14,7 @@ Activity checks
 Functions are kept in registration order; registering the same function twice is a no-op.
 """
 
-_decision_gates = []
 _activity_checks = []
-
-
-def register_decision_gate(fn):
-    if fn not in _decision_gates:
-        _decision_gates.append(fn)
-    return fn
-
-
-def unregister_decision_gate(fn):
-    if fn in _decision_gates:
-        _decision_gates.remove(fn)
-
-
-def decision_gates():
-    return list(_decision_gates)
-
-
-def run_decision_gates(case, document, actor):
-    """Run every registered gate; the first DomainError refuses the decision."""
-    for gate in list(_decision_gates):
-        gate(case, document, actor)
 
 
 def register_activity_check(fn):

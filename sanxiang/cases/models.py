@@ -9,7 +9,13 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from sanxiang.core.fields import CaseActType, EnforcementField, PartyType, RecordedActivity
+from sanxiang.core.fields import (
+    CaseActType,
+    EnforcementField,
+    PartyType,
+    RecordedActivity,
+    WithdrawalKind,
+)
 
 # ----------------------------------------------------------------------------- vocabularies
 
@@ -69,12 +75,6 @@ class DecisionOutcome(models.TextChoices):
     COMPLIANT = "compliant", _("检查未发现问题")
     RECTIFY = "rectify", _("责令改正/限期整改")
     OTHER = "other", _("其他处理")
-
-
-class WithdrawalKind(models.TextChoices):
-    REVOKED = "revoked", _("撤销")
-    CONFIRMED_ILLEGAL = "confirmed_illegal", _("确认违法")
-    ORDERED_REDONE = "ordered_redone", _("责令重新作出")
 
 
 class ServiceMethod(models.TextChoices):
@@ -172,22 +172,6 @@ class CasePolicy(models.Model):
 
     def __str__(self):
         return str(self.agency)
-
-
-class CaseNumberSequence(models.Model):
-    """Gap-free counter behind 案件编号 per agency, year and kind (locked row)."""
-
-    agency = models.ForeignKey("org.Agency", on_delete=models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    kind = models.CharField(max_length=8, default="立")
-    last_value = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("案件编号序列")
-        verbose_name_plural = _("案件编号序列")
-        constraints = [
-            models.UniqueConstraint(fields=["agency", "year", "kind"], name="cases_seq_unique")
-        ]
 
 
 # ----------------------------------------------------------------------------- case

@@ -19,10 +19,11 @@ from sanxiang.core.lists import Column, agency_name, filter_list
 from sanxiang.org.models import Role
 from sanxiang.org.scoping import scope
 
-from . import actions, flows, gates, services
+from . import actions, flows, services
 from .forms import OnTheSpotForm, OpenCaseForm
 from .listing import filter_cases, keyset_page, scoped_cases
 from .models import Case, Stage
+from .services import effects
 
 # The next step of the procedure, shown first and highlighted.
 PRIMARY_ACTIONS = {
@@ -316,8 +317,8 @@ def case_action(request, pk, code):
     blockers = []
     if code == "decide":
         blockers = services.decision_blockers(case, clock.today())
-        try:  # what the registered gates (legal review) say now, as a hint
-            gates.run_decision_gates(case, None, request.user)
+        try:  # what the legal-review gate says now, as a hint
+            effects.review_gate(case, None, request.user)
         except DomainError as exc:
             blockers.append(exc.message)
     return render(

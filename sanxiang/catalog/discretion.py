@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from sanxiang.core.errors import DomainError
+from sanxiang.core.errors import DomainError, ErrorCode
 from sanxiang.core.fields import PenaltyKind
 
 from .models import CatalogKind, DiscretionBenchmark, FineBasis
@@ -240,11 +240,12 @@ def tier_bounds(tier, base_amount=None):
                 % {
                     "base": tier.base_label or _("计算基数"),
                     "how": _("倍数") if tier.fine_basis == FineBasis.MULTIPLE else _("百分比"),
-                }
+                },
+                code=ErrorCode.REQUIRED,
             )
         base = Decimal(base_amount)
         if base < 0:
-            raise DomainError(_("计算基数金额不能为负数。"))
+            raise DomainError(_("计算基数金额不能为负数。"), code=ErrorCode.OUT_OF_RANGE)
         factor = Decimal(1) if tier.fine_basis == FineBasis.MULTIPLE else Decimal("0.01")
         lo = None if lo is None else (base * lo * factor).quantize(Decimal("0.01"))
         hi = None if hi is None else (base * hi * factor).quantize(Decimal("0.01"))

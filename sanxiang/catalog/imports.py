@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from sanxiang.core.errors import DomainError, ErrorCode
 from sanxiang.ledger.events import EventType
+from sanxiang.ledger.services import append_event
 
 from . import services
 from .columns import COLUMNS, DISCRETION_BENCHMARK_COLUMNS, DISCRETION_TIER_COLUMNS
@@ -243,7 +244,7 @@ def parse_rows(kind, rows):
 def import_catalog(agency, kind, data, filename, actor, note=""):
     """Import a file into a new draft version of ``agency``'s ``kind`` catalogue."""
     if kind not in CatalogKind.values:
-        raise DomainError(_("未知的目录类别：%(k)s。") % {"k": kind})
+        raise DomainError(_("未知的目录类别：%(k)s。") % {"k": kind}, code=ErrorCode.BAD_CHOICE)
     services.require_edit(actor, agency)
     raw = data.read() if hasattr(data, "read") else data
     if isinstance(raw, str):
@@ -271,7 +272,7 @@ def _store(agency, kind, items, raw, filename, actor, note, extra=None):
         "items": len(items),
     }
     payload.update(extra or {})
-    services._ledger(EventType.CATALOG_IMPORTED, f"catalog_version:{version.pk}", payload, actor)
+    append_event(EventType.CATALOG_IMPORTED, f"catalog_version:{version.pk}", payload, actor)
     return version
 
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from sanxiang.core.errors import DomainError
+from sanxiang.core.errors import DomainError, ErrorCode
 from sanxiang.core.fields import ActType, CaseActType, PartyType, PenaltyKind
 
 from .models import CatalogKind, MajorCondition, MajorDecisionRule
@@ -131,14 +131,18 @@ def is_major(proposal):
     """The MajorDecisionRule items that make ``proposal`` a major decision (empty: not major)."""
     agency = proposal.agency
     if agency is None:
-        raise DomainError(_("缺少执法机关。"))
+        raise DomainError(_("缺少执法机关。"), code=ErrorCode.REQUIRED)
     if not proposal.act_type:
-        raise DomainError(_("缺少执法行为类别。"))
+        raise DomainError(_("缺少执法行为类别。"), code=ErrorCode.REQUIRED)
     category = _category(proposal.act_type)
     if category not in ActType.values:
-        raise DomainError(_("未知的执法行为类别：%(t)s。") % {"t": proposal.act_type})
+        raise DomainError(
+            _("未知的执法行为类别：%(t)s。") % {"t": proposal.act_type}, code=ErrorCode.BAD_CHOICE
+        )
     if proposal.party_type and proposal.party_type not in PartyType.values:
-        raise DomainError(_("未知的当事人类别：%(t)s。") % {"t": proposal.party_type})
+        raise DomainError(
+            _("未知的当事人类别：%(t)s。") % {"t": proposal.party_type}, code=ErrorCode.BAD_CHOICE
+        )
     return [
         rule
         for rule in applicable_rules(agency, proposal.on_date)

@@ -18,7 +18,7 @@ from sanxiang.core import clock
 from sanxiang.core.errors import DomainError, ErrorCode
 from sanxiang.core.fields import CaseActType
 from sanxiang.ledger.events import EventType
-from sanxiang.ledger.services import canonical_sha256
+from sanxiang.ledger.services import append_event, canonical_sha256
 from sanxiang.org.models import AgencyKind, Role
 from sanxiang.org.permissions import require_role, require_same_agency
 
@@ -33,12 +33,6 @@ from .models import (
 )
 
 EDITOR_ROLES = (Role.HEAD, Role.REVIEWER, Role.ADMIN)
-
-
-def _ledger(event_type, subject, payload, actor):
-    from sanxiang.ledger.services import append
-
-    return append(event_type, subject, payload, actor)
 
 
 # --------------------------------------------------------------------------- permissions
@@ -171,7 +165,7 @@ def create_items(version, kind, rows):
 def create_draft(agency, kind, actor, *, note="", copy_current=True):
     """A new draft; by default a copy of the current (or latest) published version."""
     if kind not in CatalogKind.values:
-        raise DomainError(_("未知的目录类别：%(k)s。") % {"k": kind})
+        raise DomainError(_("未知的目录类别：%(k)s。") % {"k": kind}, code=ErrorCode.BAD_CHOICE)
     require_edit(actor, agency)
     base = None
     if copy_current:
@@ -222,7 +216,7 @@ def publish_version(version, actor, *, effective_from=None, note=None):
     require_draft(version)
     model = ITEM_MODELS[version.kind]
     if not model.objects.filter(version=version).exists():
-        raise DomainError(_("该版本没有任何条目，不能发布。"))
+        raise DomainError(_("该版本没有任何条目，不能发布。"), code=ErrorCode.MISSING_MATERIAL)
     effective_from = effective_from or clock.today()
     previous = (
         CatalogVersion.objects.select_for_update()
@@ -234,7 +228,8 @@ def publish_version(version, actor, *, effective_from=None, note=None):
         if effective_from <= previous.effective_from:
             raise DomainError(
                 _("生效日期必须晚于现行第%(n)s版的生效日期（%(d)s）。")
-                % {"n": previous.number, "d": previous.effective_from.isoformat()}
+                % {"n": previous.number, "d": previous.effective_from.isoformat()},
+                code=ErrorCode.BAD_DATE,
             )
         previous.effective_to = effective_from - dt.timedelta(days=1)
         previous.save(update_fields=["effective_to"])
@@ -247,7 +242,7 @@ def publish_version(version, actor, *, effective_from=None, note=None):
         version.note = note[:500]
     version.content_hash = content_hash(version)
     version.save()
-    _ledger(
+    append_event(
         EventType.CATALOG_VERSION_PUBLISHED,
         f"catalog_version:{version.pk}",
         {
@@ -323,7 +318,9 @@ def _case_act_type_matches(required, case_act_type):
 def recording_requirements(agency, case_act_type, on_date=None):
     """A/V requirements for ``case_act_type`` (own list first, then region-wide lists)."""
     if case_act_type and case_act_type not in CaseActType.values:
-        raise DomainError(_("未知的执法行为类别：%(t)s。") % {"t": case_act_type})
+        raise DomainError(
+            _("未知的执法行为类别：%(t)s。") % {"t": case_act_type}, code=ErrorCode.BAD_CHOICE
+        )
     result = []
     seen = set()
     for version in applicable_versions(agency, CatalogKind.RECORDING, on_date):

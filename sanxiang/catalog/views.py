@@ -171,7 +171,9 @@ def publish(request, pk):
         try:
             effective_from = dt.date.fromisoformat(raw)
         except ValueError:
-            raise DomainError(_("生效日期格式应为YYYY-MM-DD。")) from None
+            raise DomainError(
+                _("生效日期格式应为YYYY-MM-DD。"), code=ErrorCode.BAD_FORMAT
+            ) from None
     version = services.publish_version(version, request.user, effective_from=effective_from)
     messages.success(
         request,

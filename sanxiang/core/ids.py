@@ -1,20 +1,26 @@
-"""Chinese identifier checks.
+"""Chinese identifier checks, with the check digits and birth dates of python-stdnum.
 
 * 统一社会信用代码 (USCI), GB 32100-2015: 18 characters from the code set
-  ``0-9 A-H J-N P-R T-U W-Y`` (no I, O, Z, S, V); the 18th is a mod-31 check character.
+  ``0-9 A-H J-N P-R T-U W-Y`` (no I, O, Z, S, V); the 18th is a mod-31 check character
+  (``stdnum.cn.uscc.calc_check_digit``).
 * 公民身份号码 (resident ID), GB 11643-1999: 17 digits + ISO 7064 MOD 11-2 check
-  (``X`` for 10), with a valid birth date in positions 7-14.
+  (``X`` for 10, ``stdnum.cn.ric.calc_check_digit``), with a valid birth date in positions
+  7-14 (``stdnum.cn.ric.get_birth_date``).
+
+What stays here is the Chinese reason for each refusal and two deliberate departures from
+stdnum's ``validate``: ``cn.uscc.validate`` wants digits in positions 1-8, but GB 32100
+allows the registration authorities A, N and Y in position 1; ``cn.ric.validate`` also looks
+the 6-digit address code up in its county table by birth year, which refuses the standard's
+own worked example (440524188001010014) — the province code is checked instead.
 """
 
-import datetime as dt
+from stdnum.cn import ric, uscc
+from stdnum.exceptions import ValidationError
 
 USCI_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-USCI_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
 # Registration-authority codes (1st char) of GB 32100-2015 table 1.
 USCI_AUTHORITIES = set("123456789ANY")
 
-RIC_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-RIC_CHECK = "10X98765432"
 # Province-level codes (GB/T 2260) that open a resident ID number.
 RIC_PROVINCES = {
     "11",
@@ -57,8 +63,8 @@ RIC_PROVINCES = {
 
 
 def usci_check_char(first17: str) -> str:
-    total = sum(USCI_ALPHABET.index(c) * w for c, w in zip(first17, USCI_WEIGHTS, strict=True))
-    return USCI_ALPHABET[(31 - total % 31) % 31]
+    """The 18th character of a USCI whose first 17 are ``first17``."""
+    return uscc.calc_check_digit(first17)
 
 
 def usci_error(code: str) -> str | None:
@@ -86,7 +92,8 @@ def is_valid_usci(code: str) -> bool:
 
 
 def ric_check_char(first17: str) -> str:
-    return RIC_CHECK[sum(int(c) * w for c, w in zip(first17, RIC_WEIGHTS, strict=True)) % 11]
+    """The 18th character of a resident ID whose first 17 digits are ``first17``."""
+    return ric.calc_check_digit(first17 + "0")  # stdnum takes the number with its check digit
 
 
 def ric_error(number: str) -> str | None:
@@ -101,8 +108,8 @@ def ric_error(number: str) -> str | None:
     if number[:2] not in RIC_PROVINCES:
         return f"身份证号码地址码“{number[:2]}”不是有效的省级行政区划代码。"
     try:
-        dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-    except ValueError:
+        ric.get_birth_date(number)
+    except ValidationError:
         return "身份证号码中的出生日期无效。"
     expected = ric_check_char(number[:17])
     if number[17] != expected:

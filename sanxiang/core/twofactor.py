@@ -190,7 +190,9 @@ def _locked_device(user, confirmed=True) -> TOTPDevice | None:
 def pending_device(user) -> TOTPDevice:
     """The unconfirmed device an enrolment shows (created on first use, then reused)."""
     if is_enrolled(user):
-        raise DomainError(_("您已启用两步验证；如需更换手机，请先停用再重新绑定。"))
+        raise DomainError(
+            _("您已启用两步验证；如需更换手机，请先停用再重新绑定。"), code=ErrorCode.CONFLICT
+        )
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name=TOTP_NAME, confirmed=False)
@@ -227,7 +229,9 @@ def confirm_enrolment(user, code) -> tuple[TOTPDevice, list[str]]:
         else:
             device.throttle_increment(commit=True)
     if not ok:
-        raise DomainError(_("验证码不正确，请核对手机上显示的 6 位数字后重试。"))
+        raise DomainError(
+            _("验证码不正确，请核对手机上显示的 6 位数字后重试。"), code=ErrorCode.WRONG_OTP
+        )
     return device, codes
 
 
@@ -277,7 +281,7 @@ def _require_code(user, code):
     """A current code (TOTP or recovery) is needed for changes by the user themself."""
     result = verify(user, code)
     if result is None:
-        raise DomainError(_("验证码不正确，未作更改。"))
+        raise DomainError(_("验证码不正确，未作更改。"), code=ErrorCode.WRONG_OTP)
     return result
 
 
@@ -346,9 +350,11 @@ def reset(actor, target, reason="") -> None:
     _check_reset(actor, target)
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError(_("请填写重置原因（如：手机遗失，已核实本人身份）。"))
+        raise DomainError(
+            _("请填写重置原因（如：手机遗失，已核实本人身份）。"), code=ErrorCode.REASON_REQUIRED
+        )
     if len(reason) > 200:
-        raise DomainError(_("重置原因不能超过 200 个字。"))
+        raise DomainError(_("重置原因不能超过 200 个字。"), code=ErrorCode.OUT_OF_RANGE)
     with transaction.atomic():
         if not TOTPDevice.objects.filter(user=target).exists() and not (
             StaticDevice.objects.filter(user=target).exists()

@@ -5,7 +5,7 @@ from django.contrib import admin
 
 from sanxiang.org.admin import ScopedReadOnlyAdmin as ScopedAdmin
 
-from .models import Document, DocumentCorrection, DocumentFixityAlert, DocumentNumberSequence
+from .models import Document, DocumentCorrection, DocumentFixityAlert
 
 
 @admin.register(Document)
@@ -21,13 +21,6 @@ class DocumentCorrectionAdmin(ScopedAdmin):
     agency_field = "original__agency"
     list_display = ["id", "original", "correction", "actor_name", "at"]
     readonly_fields = [f.name for f in DocumentCorrection._meta.fields]
-
-
-@admin.register(DocumentNumberSequence)
-class DocumentNumberSequenceAdmin(ScopedAdmin):
-    list_display = ["agency", "number_code", "year", "last_serial"]
-    list_filter = ["year", "number_code"]
-    readonly_fields = [f.name for f in DocumentNumberSequence._meta.fields]
 
 
 @admin.register(DocumentFixityAlert)

@@ -37,18 +37,14 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("执法文书")
 
     def ready(self):
+        from sanxiang.cases import hooks
         from sanxiang.core.navigation import register_nav, register_panel
 
-        register_nav(_nav)
-        register_panel(_panel)
-        try:
-            from sanxiang.cases import hooks
-        except ImportError:  # the cases app is optional for this app
-            return
         from .archive import archive_contributor
         from .case_hooks import missing_items, timeline_contributor
 
+        register_nav(_nav)
+        register_panel(_panel)
         hooks.register_archive_contributor(archive_contributor)
         hooks.register_timeline_contributor(timeline_contributor)
-        if hasattr(hooks, "register_missing_items"):
-            hooks.register_missing_items(missing_items)
+        hooks.register_missing_items(missing_items)

@@ -415,9 +415,9 @@ def spec(kind) -> KindSpec:
     try:
         return SPECS[str(kind)]
     except KeyError:
-        from sanxiang.core.errors import DomainError
+        from sanxiang.core.errors import DomainError, ErrorCode
 
-        raise DomainError(_("未知的文书种类：%(k)s。") % {"k": kind})
+        raise DomainError(_("未知的文书种类：%(k)s。") % {"k": kind}, code=ErrorCode.BAD_CHOICE)
 
 
 def missing_elements(kind, content) -> list:

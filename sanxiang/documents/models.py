@@ -15,8 +15,8 @@ Corrections never touch the original: ``correct_document`` issues a new ``Docume
 ``DocumentCorrection`` row (append-only table). "Superseded" is therefore derived from
 the existence of a correction, not stored on the original.
 
-``DocumentNumberSequence`` is the gap-free counter behind 文号 per agency, number code
-and year, locked for the length of the issuing transaction.
+文号 come from ``sanxiang.core.numbering`` (a django-sequences counter per agency, number
+code and year, locked for the length of the issuing transaction).
 """
 
 from django.conf import settings
@@ -198,29 +198,6 @@ class DocumentCorrection(models.Model):
 
     def __str__(self):
         return f"{self.original} → {self.correction}"
-
-
-class DocumentNumberSequence(models.Model):
-    """Counter behind 文号 per agency, number code (罚决、罚告 …) and year."""
-
-    agency = models.ForeignKey(
-        "org.Agency", verbose_name=_("机关"), on_delete=models.PROTECT, related_name="+"
-    )
-    number_code = models.CharField(_("文号代字"), max_length=16)
-    year = models.PositiveSmallIntegerField(_("年度"))
-    last_serial = models.PositiveIntegerField(_("已用最大序号"), default=0)
-
-    class Meta:
-        verbose_name = _("文号序列")
-        verbose_name_plural = _("文号序列")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["agency", "number_code", "year"], name="documents_sequence_unique"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.agency_id} {self.number_code} {self.year}: {self.last_serial}"
 
 
 class FixityProblem(models.TextChoices):

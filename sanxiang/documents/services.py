@@ -32,17 +32,16 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sanxiang.core import clock
+from sanxiang.core import clock, numbering
 from sanxiang.core.errors import DomainError, ErrorCode, PermissionDenied
 from sanxiang.ledger.events import EventType
-from sanxiang.ledger.services import canonical_sha256
+from sanxiang.ledger.services import append_event, canonical_sha256
 from sanxiang.org.models import Role
 from sanxiang.org.permissions import require_role, require_same_agency
 
 from . import seal, signals
 from .kinds import DocumentKind, missing_elements, spec
 from .models import Document, DocumentCorrection, DocumentStatus
-from .numbering import next_number
 from .rendering import render_docx, render_docx_bytes, render_pdf, render_pdf_bytes
 
 __all__ = [
@@ -71,12 +70,6 @@ SERVABLE_KINDS = (
     DocumentKind.PRESERVATION_NOTICE,
     DocumentKind.OTHER,
 )
-
-
-def _ledger(event_type, subject, payload, actor):
-    from sanxiang.ledger.services import append
-
-    return append(event_type, subject, payload, actor)
 
 
 # ----------------------------------------------------------------------------- permissions
@@ -123,7 +116,7 @@ def _clean_content(kind, content, *, base=None):
     if content is None:
         content = {}
     if not isinstance(content, dict):
-        raise DomainError(_("文书内容格式无效。"))
+        raise DomainError(_("文书内容格式无效。"), code=ErrorCode.BAD_FORMAT)
     s = spec(kind)
     known = {f.key: f for f in s.fields}
     unknown = [k for k in content if k not in known]
@@ -131,6 +124,7 @@ def _clean_content(kind, content, *, base=None):
         raise DomainError(
             _("文书内容包含未知项目：%(k)s。") % {"k": "、".join(map(str, unknown))},
             details=unknown,
+            code=ErrorCode.UNKNOWN_FIELD,
         )
     out = dict(base or {})
     for key, value in content.items():
@@ -140,20 +134,28 @@ def _clean_content(kind, content, *, base=None):
         if value is None:
             value = ""
         if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
-            raise DomainError(_("“%(f)s”的内容格式无效。") % {"f": f.label})
+            raise DomainError(
+                _("“%(f)s”的内容格式无效。") % {"f": f.label}, code=ErrorCode.BAD_FORMAT
+            )
         value = str(value).strip()
         if len(value) > MAX_VALUE_LENGTH:
-            raise DomainError(_("“%(f)s”内容过长。") % {"f": f.label})
+            raise DomainError(_("“%(f)s”内容过长。") % {"f": f.label}, code=ErrorCode.OUT_OF_RANGE)
         if value and f.widget == "date":
             try:
                 dt.date.fromisoformat(value)
             except ValueError:
-                raise DomainError(_("“%(f)s”不是有效日期（YYYY-MM-DD）。") % {"f": f.label})
+                raise DomainError(
+                    _("“%(f)s”不是有效日期（YYYY-MM-DD）。") % {"f": f.label},
+                    code=ErrorCode.BAD_FORMAT,
+                )
         if value and f.widget == "datetime":
             try:
                 dt.datetime.fromisoformat(value)
             except ValueError:
-                raise DomainError(_("“%(f)s”不是有效时间（YYYY-MM-DDTHH:MM）。") % {"f": f.label})
+                raise DomainError(
+                    _("“%(f)s”不是有效时间（YYYY-MM-DDTHH:MM）。") % {"f": f.label},
+                    code=ErrorCode.BAD_FORMAT,
+                )
         out[key] = value
     return out
 
@@ -476,13 +478,13 @@ def create_draft(case, kind, content, actor, *, agency=None) -> Document:
     """A new draft of ``kind`` for ``case`` (or, with ``case=None``, for ``agency`` /
     the actor's agency). ``content`` overrides the fields prefilled from the case."""
     if kind not in DocumentKind.values:
-        raise DomainError(_("未知的文书种类：%(k)s。") % {"k": kind})
+        raise DomainError(_("未知的文书种类：%(k)s。") % {"k": kind}, code=ErrorCode.BAD_CHOICE)
     if case is not None:
         agency = case.agency
     elif agency is None:
         agency = getattr(actor, "agency", None)
         if agency is None:
-            raise DomainError(_("请指定制作文书的机关。"))
+            raise DomainError(_("请指定制作文书的机关。"), code=ErrorCode.REQUIRED)
     check_may_write(actor, kind, agency.pk, case)
     base = prefill(case, kind) if case is not None else prefill_for_agency(agency, kind)
     clean = _clean_content(kind, content, base=base)
@@ -608,6 +610,11 @@ def issue_document(doc, actor) -> Document:
     doc = _locked(doc)
     _refuse_issued(doc)
     require_may_issue(doc, actor)
+    if doc.case_id is not None and doc.spec.decision:
+        # 法制审核: whichever path issues a decision (cases.decide runs it first)
+        from sanxiang.review import services as review
+
+        review.gate(doc.case, doc, actor)
     s = spec(doc.kind)
     now = clock.now()
     today = timezone.localdate(now)
@@ -618,9 +625,10 @@ def issue_document(doc, actor) -> Document:
         raise DomainError(
             _("文书缺少必备要素，不能签发：%(m)s。") % {"m": "、".join(missing)},
             details=missing,
+            code=ErrorCode.MISSING_MATERIAL,
         )
     _kind_checks(doc, content, today)
-    serial, number = next_number(doc.agency, s.number_code, today.year)
+    serial, number = numbering.next_number("document", doc.agency, s.number_code, today.year)
     doc.content = content
     pdf = render_pdf_bytes(doc, number=number, issued_date=today, draft=False)
     if s.sealed:  # 电子签章: the agency's PAdES signature over the file as issued
@@ -628,7 +636,7 @@ def issue_document(doc, actor) -> Document:
     docx = render_docx_bytes(doc, number=number, issued_date=today, draft=False)
     pdf_name, pdf_hash = _store(pdf, "pdf")
     docx_name, docx_hash = _store(docx, "docx")
-    leaf = _ledger(
+    leaf = append_event(
         EventType.DOCUMENT_ISSUED,
         doc.subject,
         {
@@ -681,7 +689,7 @@ def correct_document(doc, content, reason, actor) -> Document:
     check_may_write(actor, original.kind, original.agency_id, original.case)
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError(_("请填写更正理由。"))
+        raise DomainError(_("请填写更正理由。"), code=ErrorCode.REASON_REQUIRED)
     if DocumentCorrection.objects.filter(original=original).exists():
         newer = original.superseded_by
         raise DomainError(
@@ -691,7 +699,7 @@ def correct_document(doc, content, reason, actor) -> Document:
     base = {k: v for k, v in (original.content or {}).items() if k != "document_date"}
     new_content = _clean_content(original.kind, content, base=base)
     if new_content == base:
-        raise DomainError(_("更正内容与原文书相同。"))
+        raise DomainError(_("更正内容与原文书相同。"), code=ErrorCode.NO_CHANGE)
     new = Document.objects.create(
         agency=original.agency,
         case=original.case,
@@ -703,7 +711,7 @@ def correct_document(doc, content, reason, actor) -> Document:
         created_by=actor,
     )
     new = issue_document(new, actor)
-    leaf = _ledger(
+    leaf = append_event(
         EventType.DOCUMENT_CORRECTED,
         original.subject,
         {
@@ -781,9 +789,9 @@ def check_sealed_file(data: bytes) -> dict:
     SHA-256 and, for an issued document with exactly that hash, its agency, 文号, issue
     date and ledger index — nothing else of the document. Nothing is stored."""
     if len(data) > SEAL_CHECK_MAX_BYTES:
-        raise DomainError(_("文件超过 10 MB，不是本平台签发的文书。"))
+        raise DomainError(_("文件超过 10 MB，不是本平台签发的文书。"), code=ErrorCode.BAD_FILE)
     if not data.startswith(b"%PDF-"):
-        raise DomainError(_("该文件不是 PDF 文件。"))
+        raise DomainError(_("该文件不是 PDF 文件。"), code=ErrorCode.BAD_FILE)
     sha256 = hashlib.sha256(data).hexdigest()
     doc = (
         Document.objects.filter(sha256=sha256, status=DocumentStatus.ISSUED)

@@ -13,7 +13,7 @@ from sanxiang.org.scoping import scope
 from . import services
 from .forms import CorrectionForm, NewDocumentForm, content_form_class
 from .kinds import DocumentKind, missing_elements
-from .models import Document, DocumentStatus
+from .models import Document, DocumentCorrection, DocumentStatus
 
 
 def _documents(user):
@@ -116,7 +116,7 @@ def detail(request, pk):
     FormClass = content_form_class(doc.kind)
     if request.method == "POST":
         if not doc.is_draft:
-            raise DomainError(_("文书已签发，不得修改。"))
+            raise DomainError(_("文书已签发，不得修改。"), code=ErrorCode.IMMUTABLE)
         form = FormClass(request.POST)
         if form.is_valid():
             try:
@@ -148,19 +148,32 @@ def detail(request, pk):
 
 
 def _chain(doc):
-    """Versions of a document, oldest first (following ``previous`` and corrections)."""
+    """Versions of a document, oldest first (following ``previous`` and corrections).
+
+    Two queries whatever the chain's length (the case's documents and their corrections),
+    walked in memory; a document outside a case has no corrections chain to load."""
+    if doc.case_id is None and not doc.previous_id:
+        return []
+    if doc.case_id is None:
+        family = Document.objects.filter(kind=doc.kind, case__isnull=True)
+    else:
+        family = Document.objects.filter(case_id=doc.case_id)
+    docs = {d.pk: d for d in family.only("pk", "previous_id", "status", "number", "version")}
+    docs[doc.pk] = doc
+    replaced_by = dict(
+        DocumentCorrection.objects.filter(original_id__in=list(docs)).values_list(
+            "original_id", "correction_id"
+        )
+    )
     chain = [doc]
     cur = doc
-    while cur.previous_id:
-        cur = cur.previous
+    while cur.previous_id and cur.previous_id in docs:
+        cur = docs[cur.previous_id]
         chain.insert(0, cur)
     cur = doc
-    while True:
-        nxt = cur.superseded_by if cur.is_issued else None
-        if nxt is None:
-            break
-        chain.append(nxt)
-        cur = nxt
+    while cur.is_issued and replaced_by.get(cur.pk) in docs:
+        cur = docs[replaced_by[cur.pk]]
+        chain.append(cur)
     return chain if len(chain) > 1 else []
 
 

@@ -270,10 +270,17 @@ def _deadlines(user):
         ),
         user,
     ).order_by("due", "pk")[:LIMIT]
+    rows = list(rows)
+    objects = {  # one query per kind, not one per deadline
+        name: registered[name]
+        .model_class()
+        .objects.in_bulk([r.object_id for r in rows if r.kind == name])
+        for name in {r.kind for r in rows}
+    }
     out = []
     for row in rows:
         kind = registered[row.kind]
-        obj = kind.model_class().objects.filter(pk=row.object_id).first()
+        obj = objects[row.kind].get(row.object_id)
         if obj is None or not kind.is_open(obj):
             continue
         owners = {getattr(o, "pk", o) for o in (kind.owners(obj) or [])}
@@ -310,9 +317,7 @@ def _complaints(user):
         status__in=(ComplaintStatus.SUBMITTED, ComplaintStatus.ACCEPTED),
     ).order_by("submitted_at", "pk")[:LIMIT]
     out = []
-    for c in qs:
-        if not complaint_services.can_handle(user, c):
-            continue
+    for c in complaint_services.handleable(user, qs):
         title = _("%(n)s（%(s)s）") % {"n": c.number, "s": c.get_status_display()}
         out.append(Todo("complaint", label, title, reverse("complaints:detail", args=[c.pk])))
     return out

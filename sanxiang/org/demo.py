@@ -12,7 +12,7 @@ from sanxiang.core.ids import usci_check_char
 from . import services
 from .models import AgencyKind, AgencyLevel, Officer, Role
 
-DEMO_PASSWORD = "Sanxiang@2026"
+DEMO_PASSWORD = "Sanxiang@2026"  # noqa: S105 - the demo accounts' published password (README)
 REGION = "云州市青禾县"
 REGION_CODE = "339921"  # fictional
 
@@ -211,4 +211,4 @@ def load(ctx):
             officers[key].append(officer)
     ctx["officers"] = officers
     ctx["today"] = today
-    assert sum(len(v) for v in officers.values()) >= 40
+    assert sum(len(v) for v in officers.values()) >= 40  # noqa: S101 - demo data sanity

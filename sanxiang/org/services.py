@@ -15,6 +15,7 @@ from sanxiang.core.errors import DomainError, ErrorCode
 from sanxiang.core.fields import EnforcementField
 from sanxiang.core.ids import usci_error
 from sanxiang.ledger.events import EventType
+from sanxiang.ledger.services import append_event
 
 from .models import (
     Agency,
@@ -30,17 +31,13 @@ from .models import (
 from .permissions import require_agency_access, require_role
 
 
-def _ledger(event_type, subject, payload, actor):
-    from sanxiang.ledger.services import append
-
-    return append(event_type, subject, payload, actor)
-
-
 def _validate_fields(fields):
     valid = set(EnforcementField.values)
     bad = [f for f in fields if f not in valid]
     if bad:
-        raise DomainError(_("未知的执法领域：%(f)s。") % {"f": "、".join(bad)})
+        raise DomainError(
+            _("未知的执法领域：%(f)s。") % {"f": "、".join(bad)}, code=ErrorCode.BAD_CHOICE
+        )
     return list(dict.fromkeys(fields))
 
 
@@ -65,14 +62,14 @@ def create_agency(
         require_role(actor, Role.ADMIN)
     error = usci_error(usci)
     if error:
-        raise DomainError(error)
+        raise DomainError(error, code=ErrorCode.BAD_FORMAT)
     usci = usci.strip().upper()
     if Agency.objects.filter(usci=usci).exists():
         raise DomainError(
             _("统一社会信用代码 %(c)s 已被其他机关使用。") % {"c": usci}, ErrorCode.CONFLICT
         )
     if not name or not name.strip():
-        raise DomainError(_("机关名称不能为空。"))
+        raise DomainError(_("机关名称不能为空。"), code=ErrorCode.REQUIRED)
     agency = Agency(
         name=name.strip(),
         level=level,
@@ -87,7 +84,7 @@ def create_agency(
     agency.save()
     agency.path = f"{parent.path if parent else '/'}{agency.pk}/"
     agency.save(update_fields=["path"])
-    _ledger(
+    append_event(
         EventType.AGENCY_CREATED,
         f"agency:{agency.pk}",
         {
@@ -138,7 +135,9 @@ def _diff(obj, changes, editable, digested=()):
 
     unknown = sorted(set(changes) - set(editable))
     if unknown:
-        raise DomainError(_("不能修改以下字段：%(f)s。") % {"f": "、".join(unknown)})
+        raise DomainError(
+            _("不能修改以下字段：%(f)s。") % {"f": "、".join(unknown)}, code=ErrorCode.UNKNOWN_FIELD
+        )
     out = {}
     for name, after in changes.items():
         before = getattr(obj, f"{name}_id") if hasattr(obj, f"{name}_id") else getattr(obj, name)
@@ -169,13 +168,13 @@ def update_agency(agency, *, actor, changes):
     if "name" in changes:
         changes["name"] = (changes["name"] or "").strip()
         if not changes["name"]:
-            raise DomainError(_("机关名称不能为空。"))
+            raise DomainError(_("机关名称不能为空。"), code=ErrorCode.REQUIRED)
     if "fields" in changes:
         changes["fields"] = _validate_fields(list(changes["fields"] or []))
     if "level" in changes and changes["level"] not in AgencyLevel.values:
-        raise DomainError(_("机关层级无效。"))
+        raise DomainError(_("机关层级无效。"), code=ErrorCode.BAD_CHOICE)
     if "kind" in changes and changes["kind"] not in AgencyKind.values:
-        raise DomainError(_("机关类别无效。"))
+        raise DomainError(_("机关类别无效。"), code=ErrorCode.BAD_CHOICE)
     diff = _diff(agency, changes, AGENCY_EDITABLE)
     if not diff:
         return agency
@@ -199,7 +198,7 @@ def update_agency(agency, *, actor, changes):
         agency.path = new_path
         diff["path"] = {"before": old_path, "after": new_path}
     agency.save()
-    _ledger(
+    append_event(
         EventType.AGENCY_CHANGED,
         f"agency:{agency.pk}",
         {"usci": agency.usci, "name": agency.name, "changes": diff},
@@ -216,11 +215,11 @@ def create_user(*, username, password, role, agency=None, full_name="", actor=No
     if actor is not None:
         require_role(actor, Role.ADMIN)
     if role not in Role.values:
-        raise DomainError(_("未知角色：%(r)s。") % {"r": role})
+        raise DomainError(_("未知角色：%(r)s。") % {"r": role}, code=ErrorCode.BAD_CHOICE)
     if role != Role.ADMIN and agency is None:
-        raise DomainError(_("除系统管理员外，用户必须属于一个机关。"))
+        raise DomainError(_("除系统管理员外，用户必须属于一个机关。"), code=ErrorCode.INCONSISTENT)
     if role == Role.SUPERVISOR and agency is not None and agency.kind != AgencyKind.SUPERVISOR:
-        raise DomainError(_("监督人员必须属于司法行政部门。"))
+        raise DomainError(_("监督人员必须属于司法行政部门。"), code=ErrorCode.INCONSISTENT)
     if User.objects.filter(username=username).exists():
         raise DomainError(_("用户名 %(u)s 已存在。") % {"u": username}, ErrorCode.CONFLICT)
     user = User(username=username, role=role, agency=agency, full_name=full_name, **extra)
@@ -231,7 +230,7 @@ def create_user(*, username, password, role, agency=None, full_name="", actor=No
     elif role in (Role.HEAD, Role.SUPERVISOR):
         user.is_staff = True  # Django admin (scoped) for organisation and catalogues
     user.save()
-    _ledger(EventType.USER_CREATED, f"user:{user.pk}", _user_payload(user), actor)
+    append_event(EventType.USER_CREATED, f"user:{user.pk}", _user_payload(user), actor)
     return user
 
 
@@ -281,15 +280,20 @@ def update_user(user, *, actor, changes):
     for name in diff:
         setattr(user, name, changes[name])
     if user.role not in Role.values:
-        raise DomainError(_("未知角色：%(r)s。") % {"r": user.role})
+        raise DomainError(_("未知角色：%(r)s。") % {"r": user.role}, code=ErrorCode.BAD_CHOICE)
     if user.role != Role.ADMIN and user.agency_id is None:
-        raise DomainError(_("除系统管理员外，用户必须属于一个机关。"))
+        raise DomainError(_("除系统管理员外，用户必须属于一个机关。"), code=ErrorCode.INCONSISTENT)
     if user.role == Role.SUPERVISOR and user.agency.kind != AgencyKind.SUPERVISOR:
-        raise DomainError(_("监督人员必须属于司法行政部门。"))
+        raise DomainError(_("监督人员必须属于司法行政部门。"), code=ErrorCode.INCONSISTENT)
     if user.is_superuser and user.agency_id is not None and user.role != Role.ADMIN:
-        raise DomainError(_("只有系统管理员账号可以拥有超级用户权限。"))
+        raise DomainError(
+            _("只有系统管理员账号可以拥有超级用户权限。"), code=ErrorCode.INCONSISTENT
+        )
     if user.pk == actor.pk and ("is_active" in diff or "is_superuser" in diff or "role" in diff):
-        raise DomainError(_("不能停用或降低自己的账号权限，请由其他管理员操作。"))
+        raise DomainError(
+            _("不能停用或降低自己的账号权限，请由其他管理员操作。"),
+            code=ErrorCode.LEGAL_REQUIREMENT,
+        )
     if (
         "username" in diff
         and User.objects.filter(username=user.username).exclude(pk=user.pk).exists()
@@ -297,7 +301,9 @@ def update_user(user, *, actor, changes):
         raise DomainError(_("用户名 %(u)s 已存在。") % {"u": user.username}, ErrorCode.CONFLICT)
     user.full_clean(exclude=["password"])
     user.save()
-    _ledger(EventType.USER_CHANGED, f"user:{user.pk}", _user_payload(user, changes=diff), actor)
+    append_event(
+        EventType.USER_CHANGED, f"user:{user.pk}", _user_payload(user, changes=diff), actor
+    )
     return user
 
 
@@ -305,7 +311,7 @@ def update_user(user, *, actor, changes):
 def record_password_set(user, *, actor):
     """An administrator set (or disabled) another user's password: ledger the fact only."""
     require_role(actor, Role.ADMIN, message=_("只有系统管理员可以重设用户密码。"))
-    _ledger(
+    append_event(
         EventType.USER_CHANGED,
         f"user:{user.pk}",
         _user_payload(user, changes={"password": {"reset_by_admin": True}}),
@@ -349,13 +355,15 @@ def _check_officer(officer):
 
     officer.name = (officer.name or "").strip()
     if not officer.name:
-        raise DomainError(_("执法人员姓名不能为空。"))
+        raise DomainError(_("执法人员姓名不能为空。"), code=ErrorCode.REQUIRED)
     officer.id_number = (officer.id_number or "").strip().upper()
     if officer.id_number and not is_valid_ric(officer.id_number):
-        raise DomainError(_("居民身份证号码 %(n)s 无效。") % {"n": officer.id_number})
+        raise DomainError(
+            _("居民身份证号码 %(n)s 无效。") % {"n": officer.id_number}, code=ErrorCode.BAD_CHOICE
+        )
     if officer.user_id is not None:
         if officer.user.agency_id != officer.agency_id:
-            raise DomainError(_("登录账号必须属于执法人员所在机关。"))
+            raise DomainError(_("登录账号必须属于执法人员所在机关。"), code=ErrorCode.NOT_IN_SCOPE)
         taken = Officer.objects.filter(user_id=officer.user_id).exclude(pk=officer.pk).exists()
         if taken:
             raise DomainError(_("该登录账号已关联其他执法人员。"), ErrorCode.CONFLICT)
@@ -367,13 +375,17 @@ def create_officer(*, agency, name, actor, user=None, **extra):
     require_role(actor, Role.ADMIN, message=_("只有系统管理员可以登记执法人员。"))
     unknown = sorted(set(extra) - set(OFFICER_EDITABLE))
     if unknown:
-        raise DomainError(_("不能填写以下字段：%(f)s。") % {"f": "、".join(unknown)})
+        raise DomainError(
+            _("不能填写以下字段：%(f)s。") % {"f": "、".join(unknown)}, code=ErrorCode.UNKNOWN_FIELD
+        )
     require_agency_access(actor, agency.pk)
     officer = Officer(agency=agency, name=name, user=user, **extra)
     _check_officer(officer)
     officer.full_clean()
     officer.save()
-    _ledger(EventType.OFFICER_CREATED, f"officer:{officer.pk}", _officer_payload(officer), actor)
+    append_event(
+        EventType.OFFICER_CREATED, f"officer:{officer.pk}", _officer_payload(officer), actor
+    )
     return officer
 
 
@@ -393,7 +405,7 @@ def update_officer(officer, *, actor, changes):
     _check_officer(officer)
     officer.full_clean()
     officer.save()
-    _ledger(
+    append_event(
         EventType.OFFICER_CHANGED,
         f"officer:{officer.pk}",
         _officer_payload(officer, changes=diff),
@@ -431,14 +443,14 @@ def issue_certificate(*, officer, number, fields, region, issued_on, expires_on,
         require_role(actor, Role.ADMIN, Role.SUPERVISOR)
     number = (number or "").strip()
     if not number:
-        raise DomainError(_("执法证号不能为空。"))
+        raise DomainError(_("执法证号不能为空。"), code=ErrorCode.REQUIRED)
     if Certificate.objects.filter(number=number).exists():
         raise DomainError(_("执法证号 %(n)s 已存在。") % {"n": number}, ErrorCode.CONFLICT)
     if expires_on <= issued_on:
-        raise DomainError(_("有效期截止日期必须晚于发证日期。"))
+        raise DomainError(_("有效期截止日期必须晚于发证日期。"), code=ErrorCode.BAD_DATE)
     fields = _validate_fields(list(fields))
     if not fields:
-        raise DomainError(_("执法证至少应载明一个执法类别。"))
+        raise DomainError(_("执法证至少应载明一个执法类别。"), code=ErrorCode.OUT_OF_RANGE)
     cert = Certificate.objects.create(
         number=number,
         officer=officer,
@@ -455,7 +467,9 @@ def issue_certificate(*, officer, number, fields, region, issued_on, expires_on,
         actor=actor,
         actor_name=_actor_name(actor),
     )
-    _ledger(EventType.CERTIFICATE_ISSUED, f"certificate:{cert.number}", _cert_payload(cert), actor)
+    append_event(
+        EventType.CERTIFICATE_ISSUED, f"certificate:{cert.number}", _cert_payload(cert), actor
+    )
     return cert
 
 
@@ -481,9 +495,12 @@ def change_certificate_status(cert, action, *, reason, actor=None):
     if actor is not None:
         require_role(actor, Role.ADMIN, Role.SUPERVISOR)
     if action not in _TRANSITIONS:
-        raise DomainError(_("未知操作：%(a)s。") % {"a": action})
+        raise DomainError(_("未知操作：%(a)s。") % {"a": action}, code=ErrorCode.BAD_CHOICE)
     if not reason or not reason.strip():
-        raise DomainError(_("%(a)s执法证必须填写原因。") % {"a": _ACTION_LABELS[action]})
+        raise DomainError(
+            _("%(a)s执法证必须填写原因。") % {"a": _ACTION_LABELS[action]},
+            code=ErrorCode.REASON_REQUIRED,
+        )
     cert = Certificate.objects.select_for_update().get(pk=cert.pk)
     required, target, event_type = _TRANSITIONS[action]
     if cert.status == CertificateStatus.REVOKED:
@@ -510,7 +527,7 @@ def change_certificate_status(cert, action, *, reason, actor=None):
         actor=actor,
         actor_name=_actor_name(actor),
     )
-    _ledger(
+    append_event(
         event_type, f"certificate:{cert.number}", _cert_payload(cert, reason=reason.strip()), actor
     )
     return cert

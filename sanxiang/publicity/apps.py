@@ -40,10 +40,11 @@ class PublicityConfig(AppConfig):
         register_nav(_nav)
         register_panel(_panel)
 
+        from sanxiang.notifications import inbox
+
+        from . import sweep
         from .deadline_kinds import register_all
 
         register_all()
-        try:
-            handlers.connect()
-        except ImportError:  # the cases app is optional for the publicity core
-            pass
+        handlers.connect()
+        inbox.register("publication_missing", _("决定未生成公示记录"), sweep.todo)

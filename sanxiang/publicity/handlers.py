@@ -1,23 +1,20 @@
-"""Signal handlers: the cases app issues / withdraws a decision → publicity follows.
+"""From a case's decision to its publication record.
 
-``on_decision_issued`` only maps a Case (+ its issued Document) to
-``services.publish_decision``; every rule lives in the service.
+``publish_case_decision`` maps a Case (+ its issued Document) to
+``services.publish_decision``; every rule lives in the service. It is called by name from
+``cases.services.effects.publish`` in the decision's transaction (the decision stands if it
+refuses: see that function and ``sweep``). A corrected decision document corrects the
+publication (``on_document_corrected``, a documents signal).
 """
 
 from __future__ import annotations
 
-import logging
-
-from django.db import transaction
 from django.utils import timezone
 
 from sanxiang.core import clock
-from sanxiang.core.errors import DomainError
 from sanxiang.core.fields import ActType, CaseActType, PenaltyKind
 
 from . import services
-
-log = logging.getLogger(__name__)
 
 # Outcomes that are not an administrative decision towards the party (nothing to publish).
 NOT_PUBLISHED_OUTCOMES = {"transfer", "revoke"}
@@ -27,27 +24,23 @@ SKIP_KEYS = {"seal_name", "document_date"}
 
 def _full_text(document) -> list:
     """(label, text) sections of a decision document, in the order of its kind's fields."""
+    from sanxiang.documents.kinds import spec
+
     if document is None:
         return []
     content = dict(getattr(document, "content", None) or {})
     sections = []
-    try:
-        from sanxiang.documents.kinds import spec
-
-        fields = spec(document.kind).fields
-        known = set()
-        for f in fields:
-            known.add(f.key)
-            if f.key in SKIP_KEYS:
-                continue
-            value = content.get(f.key)
-            if value not in (None, ""):
-                sections.append((str(f.label), str(value)))
-        for key, value in content.items():
-            if key not in known and key not in SKIP_KEYS and value not in (None, ""):
-                sections.append((key, str(value)))
-    except Exception:  # the documents app is optional for this mapping
-        sections = [(k, str(v)) for k, v in content.items() if v not in (None, "")]
+    known = set()
+    for f in spec(document.kind).fields:
+        known.add(f.key)
+        if f.key in SKIP_KEYS:
+            continue
+        value = content.get(f.key)
+        if value not in (None, ""):
+            sections.append((str(f.label), str(value)))
+    for key, value in content.items():
+        if key not in known and key not in SKIP_KEYS and value not in (None, ""):
+            sections.append((key, str(value)))
     return sections
 
 
@@ -103,13 +96,9 @@ def case_to_inputs(case, document=None) -> dict:
     full_text = []
     if case.act_type == CaseActType.PENALTY_GENERAL:
         full_text = _full_text(document)
-    handler_ids = []
-    try:
-        handler_ids = [
-            h.officer.user_id for h in case.handlers.select_related("officer") if h.officer.user_id
-        ]
-    except Exception:
-        handler_ids = []
+    handler_ids = [
+        h.officer.user_id for h in case.handlers.select_related("officer") if h.officer.user_id
+    ]
     number = (getattr(document, "number", "") or case.decision_number or "").strip()
     key_part = f"document:{document.pk}" if document is not None else f"at:{decided.isoformat()}"
     return {
@@ -135,25 +124,13 @@ def case_to_inputs(case, document=None) -> dict:
     }
 
 
-def on_decision_issued(sender, case, document=None, actor=None, **kwargs):
-    """Publish (or queue for confirmation) an issued decision.
-
-    A rule of the publicity app must not undo a lawful decision: a ``DomainError`` here is
-    logged (inside a savepoint, so the decision's transaction stays usable) and the case
-    can be published later from the workbench; programming errors still propagate.
-    """
+def publish_case_decision(case, document=None, actor=None):
+    """Record (and publish, or queue for confirmation) the issued decision of ``case``;
+    None for outcomes that are not published. Raises ``DomainError`` when a publicity rule
+    refuses; idempotent per source key."""
     if case.decision_outcome in NOT_PUBLISHED_OUTCOMES:
         return None
-    try:
-        with transaction.atomic():
-            return services.publish_decision(**case_to_inputs(case, document), actor=actor)
-    except DomainError as exc:
-        log.error("publicity: decision of case %s not queued for publication: %s", case.pk, exc)
-        return None
-
-
-def on_decision_withdrawn(sender, case, reason="", kind="revoked", actor=None, **kwargs):
-    return services.withdraw_for_case(case.pk, kind=kind, reason=reason, actor=actor)
+    return services.publish_decision(**case_to_inputs(case, document), actor=actor)
 
 
 def on_document_corrected(sender, original, correction, reason="", actor=None, **kwargs):
@@ -182,19 +159,8 @@ def on_document_corrected(sender, original, correction, reason="", actor=None, *
 
 
 def connect():
-    try:
-        from sanxiang.cases import signals
-    except ImportError:  # the cases app is not there yet
-        return False
-    signals.decision_issued.connect(on_decision_issued, dispatch_uid="publicity.decision_issued")
-    signals.decision_withdrawn.connect(
-        on_decision_withdrawn, dispatch_uid="publicity.decision_withdrawn"
-    )
-    try:
-        from sanxiang.documents import signals as doc_signals
-    except ImportError:
-        return True
+    from sanxiang.documents import signals as doc_signals
+
     doc_signals.document_corrected.connect(
         on_document_corrected, dispatch_uid="publicity.document_corrected"
     )
-    return True

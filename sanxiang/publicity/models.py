@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from sanxiang.core.fields import ActType, CaseActType, PartyType
+from sanxiang.core.fields import ActType, CaseActType, PartyType, WithdrawalKind
 
 
 class PublicationStatus(models.TextChoices):
@@ -37,12 +37,6 @@ class SnapshotState(models.TextChoices):
     EXPIRED = "expired", _("公示期满")
     REMOVED = "removed", _("提前停止公示")
     DISCARDED = "discarded", _("未公开即撤销")
-
-
-class WithdrawalKind(models.TextChoices):
-    REVOKED = "revoked", _("撤销")
-    CONFIRMED_ILLEGAL = "confirmed_illegal", _("确认违法")
-    ORDERED_REDONE = "ordered_redone", _("责令重新作出")
 
 
 class MarkReason(models.TextChoices):

@@ -4,8 +4,9 @@ from sanxiang.core import clock
 
 
 def run(stdout):
-    from . import reports, services, webhooks
+    from . import reports, services, sweep, webhooks
 
+    sweep.run(stdout)  # decided cases without their publication record (retried, flagged)
     expired = services.expire_due()
     overdue = services.notify_overdue()
     pushed = webhooks.retry_due()

@@ -18,7 +18,7 @@ from sanxiang.core import clock
 from sanxiang.core.errors import DomainError, ErrorCode
 from sanxiang.core.fields import ActType, CaseActType, EnforcementField
 from sanxiang.ledger.events import EventType
-from sanxiang.ledger.services import canonical_sha256
+from sanxiang.ledger.services import append_event, canonical_sha256
 from sanxiang.org.models import Role
 from sanxiang.org.permissions import require_role, require_same_agency
 
@@ -37,12 +37,6 @@ SECTION_ORDER = [
 ]
 
 
-def _ledger(event_type, subject, payload, actor):
-    from sanxiang.ledger.services import append
-
-    return append(event_type, subject, payload, actor)
-
-
 def _field_labels(codes):
     out = []
     for c in codes or []:
@@ -54,17 +48,15 @@ def _field_labels(codes):
 
 
 def _catalog_sections(agency) -> dict:
+    from sanxiang.catalog.columns import (
+        COLUMNS,
+        DISCRETION_BENCHMARK_COLUMNS,
+        DISCRETION_TIER_COLUMNS,
+    )
+    from sanxiang.catalog.models import CatalogKind
+    from sanxiang.catalog.services import current_version, version_items
+
     sections = {}
-    try:
-        from sanxiang.catalog.columns import (
-            COLUMNS,
-            DISCRETION_BENCHMARK_COLUMNS,
-            DISCRETION_TIER_COLUMNS,
-        )
-        from sanxiang.catalog.models import CatalogKind
-        from sanxiang.catalog.services import current_version, version_items
-    except ImportError:
-        return sections
     for kind, title in SECTION_ORDER:
         version = current_version(agency, kind)
         if version is None:
@@ -257,7 +249,7 @@ def approve_page(page, actor) -> PortalPage:
     page.approved_by = actor
     page.approved_by_name = getattr(actor, "display_name", "") or ""
     page.approved_at = clock.now()
-    leaf = _ledger(
+    leaf = append_event(
         EventType.PUBLICATION_CONTENT_APPROVED,
         f"agency:{page.agency_id}",
         {
@@ -284,7 +276,7 @@ def reject_page(page, actor, note) -> PortalPage:
         raise DomainError(_("该版本不在待审定状态。"), code=ErrorCode.ILLEGAL_TRANSITION)
     note = (note or "").strip()
     if not note:
-        raise DomainError(_("请填写退回理由。"))
+        raise DomainError(_("请填写退回理由。"), code=ErrorCode.REASON_REQUIRED)
     page.status = PageStatus.REJECTED
     page.note = note[:500]
     page.save()

@@ -542,7 +542,7 @@ def seal_ca(request):
 def seal_check(request):
     """文书验签: upload an issued PDF, learn whether its agency seal is valid. Nothing
     uploaded is stored."""
-    from sanxiang.core.errors import DomainError
+    from sanxiang.core.errors import DomainError, ErrorCode
     from sanxiang.documents.services import SEAL_CHECK_MAX_BYTES, check_sealed_file
 
     ctx, status = {}, 200
@@ -550,7 +550,7 @@ def seal_check(request):
         upload = request.FILES.get("pdf")
         try:
             if upload is None:
-                raise DomainError(_("请选择要核验的 PDF 文书文件。"))
+                raise DomainError(_("请选择要核验的 PDF 文书文件。"), code=ErrorCode.BAD_FILE)
             # read at most one byte past the limit: a larger file is refused unread
             ctx.update(check_sealed_file(upload.read(SEAL_CHECK_MAX_BYTES + 1)))
             ctx["filename"] = upload.name

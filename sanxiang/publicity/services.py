@@ -33,7 +33,7 @@ from sanxiang.core import clock
 from sanxiang.core.errors import DomainError, ErrorCode
 from sanxiang.core.fields import ActType, CaseActType, PartyType, PenaltyKind
 from sanxiang.ledger.events import EventType
-from sanxiang.ledger.services import canonical_sha256
+from sanxiang.ledger.services import append_event, canonical_sha256
 from sanxiang.notifications import events as notify_events
 from sanxiang.org.models import Role
 from sanxiang.org.permissions import require_role, require_same_agency
@@ -75,12 +75,6 @@ LICENCE_CATEGORIES = ["普通", "特许", "认可", "核准", "登记", "其他"
 # --------------------------------------------------------------------------- helpers
 
 
-def _ledger(event_type, subject, payload, actor):
-    from sanxiang.ledger.services import append
-
-    return append(event_type, subject, payload, actor)
-
-
 def _as_date(value):
     if value in (None, ""):
         return None
@@ -91,7 +85,9 @@ def _as_date(value):
     try:
         return dt.date.fromisoformat(str(value)[:10])
     except ValueError as exc:
-        raise DomainError(_("日期格式无效：%(v)s。") % {"v": value}) from exc
+        raise DomainError(
+            _("日期格式无效：%(v)s。") % {"v": value}, code=ErrorCode.BAD_FORMAT
+        ) from exc
 
 
 def _money(value):
@@ -100,7 +96,7 @@ def _money(value):
     try:
         return Decimal(str(value)).quantize(Decimal("0.01"))
     except InvalidOperation as exc:
-        raise DomainError(_("金额无效：%(v)s。") % {"v": value}) from exc
+        raise DomainError(_("金额无效：%(v)s。") % {"v": value}, code=ErrorCode.BAD_FORMAT) from exc
 
 
 def to_wan(value) -> str:
@@ -230,7 +226,9 @@ def _clean_parties(parties):
             }
         ptype = p.get("party_type") or ""
         if ptype not in PartyType.values:
-            raise DomainError(_("当事人类别无效：%(t)s。") % {"t": ptype})
+            raise DomainError(
+                _("当事人类别无效：%(t)s。") % {"t": ptype}, code=ErrorCode.BAD_CHOICE
+            )
         out.append(
             {
                 "party_type": ptype,
@@ -253,9 +251,9 @@ def _clean_marks(marks):
         if not text:
             continue
         if reason not in MarkReason.values:
-            raise DomainError(_("隐去理由无效：%(r)s。") % {"r": reason})
+            raise DomainError(_("隐去理由无效：%(r)s。") % {"r": reason}, code=ErrorCode.BAD_CHOICE)
         if len(text) < 2:
-            raise DomainError(_("标注隐去的内容至少两个字符。"))
+            raise DomainError(_("标注隐去的内容至少两个字符。"), code=ErrorCode.OUT_OF_RANGE)
         out.append({"text": text[:500], "reason": reason})
     return out
 
@@ -415,20 +413,24 @@ def publish_decision(
     Idempotent per ``source_key``.
     """
     if category not in ActType.values:
-        raise DomainError(_("执法行为类别无效：%(c)s。") % {"c": category})
+        raise DomainError(
+            _("执法行为类别无效：%(c)s。") % {"c": category}, code=ErrorCode.BAD_CHOICE
+        )
     if case_act_type and case_act_type not in CaseActType.values:
-        raise DomainError(_("案件类别无效：%(c)s。") % {"c": case_act_type})
+        raise DomainError(
+            _("案件类别无效：%(c)s。") % {"c": case_act_type}, code=ErrorCode.BAD_CHOICE
+        )
     source_key = (source_key or "").strip()
     if not source_key:
-        raise DomainError(_("缺少来源标识。"))
+        raise DomainError(_("缺少来源标识。"), code=ErrorCode.REQUIRED)
     existing = Publication.objects.filter(source_key=source_key).first()
     if existing is not None:
         return existing
     decision_date = _as_date(decision_date)
     if decision_date is None:
-        raise DomainError(_("缺少决定日期。"))
+        raise DomainError(_("缺少决定日期。"), code=ErrorCode.REQUIRED)
     if decision_date > clock.today() + dt.timedelta(days=1):
-        raise DomainError(_("决定日期不能晚于今天。"))
+        raise DomainError(_("决定日期不能晚于今天。"), code=ErrorCode.BAD_DATE)
     parties = _clean_parties(parties)
     penalty = _jsonable(dict(penalty or {}))
     licensing = _jsonable(dict(licensing or {}))
@@ -436,7 +438,7 @@ def publish_decision(
         if penalty.get(key) not in (None, ""):
             amount = _money(penalty[key])
             if amount < 0:
-                raise DomainError(_("金额不能为负数。"))
+                raise DomainError(_("金额不能为负数。"), code=ErrorCode.OUT_OF_RANGE)
             penalty[key] = str(amount)
     if category == ActType.PENALTY and not conclusion:
         kinds = [
@@ -477,7 +479,7 @@ def publish_decision(
         deadlines.track("publicity.due_date", publication, computed)
     snap = _write_preview(publication)
     notify_events.publication_pending(publication)
-    _ledger(
+    append_event(
         EventType.PUBLICATION_PREVIEW_WRITTEN,
         publication.subject,
         {
@@ -506,7 +508,7 @@ def _go_public(publication: Publication, snap: Snapshot, actor) -> None:
     snap.state = SnapshotState.PUBLISHED
     snap.published_at = now
     snap.visible_until = publication.visible_until
-    leaf = _ledger(
+    leaf = append_event(
         EventType.PUBLICATION_PUBLISHED,
         publication.subject,
         {
@@ -582,10 +584,10 @@ def withdraw_publication(
     checked that ``actor`` may withdraw the decision.
     """
     if kind not in WithdrawalKind.values:
-        raise DomainError(_("撤下情形无效。"))
+        raise DomainError(_("撤下情形无效。"), code=ErrorCode.BAD_CHOICE)
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError(_("请填写撤下理由。"))
+        raise DomainError(_("请填写撤下理由。"), code=ErrorCode.REASON_REQUIRED)
     publication = _lock(publication)
     if not checked:
         _require_head(publication, actor, _("撤下公示信息"))
@@ -607,7 +609,7 @@ def withdraw_publication(
         snap.withdrawal_reason = reason[:500]
         snap.save()
         search.unindex(snap)
-    _ledger(
+    append_event(
         EventType.PUBLICATION_WITHDRAWN,
         publication.subject,
         {
@@ -696,12 +698,15 @@ def correct_publication(
         raise DomainError(_("只有公示中的信息可以更正。"), code=ErrorCode.ILLEGAL_TRANSITION)
     note = (note or "").strip()
     if not note:
-        raise DomainError(_("请填写更正说明。"))
+        raise DomainError(_("请填写更正说明。"), code=ErrorCode.REQUIRED)
     unknown = set(changes) - CORRECTABLE
     if unknown:
-        raise DomainError(_("不能更正以下字段：%(f)s。") % {"f": "、".join(sorted(unknown))})
+        raise DomainError(
+            _("不能更正以下字段：%(f)s。") % {"f": "、".join(sorted(unknown))},
+            code=ErrorCode.UNKNOWN_FIELD,
+        )
     if not changes:
-        raise DomainError(_("没有需要更正的内容。"))
+        raise DomainError(_("没有需要更正的内容。"), code=ErrorCode.NO_CHANGE)
     _apply_changes(publication, changes)
     old = publication.snapshots.get(state=SnapshotState.PUBLISHED)
     old.state = SnapshotState.SUPERSEDED
@@ -723,7 +728,7 @@ def correct_publication(
     snap.content_sha256 = content_hash(fields)
     snap.search_text = search.snapshot_text(snap)
     snap.save()
-    leaf = _ledger(
+    leaf = append_event(
         EventType.PUBLICATION_CORRECTED,
         publication.subject,
         {
@@ -761,7 +766,7 @@ def remove_early(publication, *, reason, actor) -> Publication:
         )
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError(_("请填写信用修复情况及依据。"))
+        raise DomainError(_("请填写信用修复情况及依据。"), code=ErrorCode.REQUIRED)
     penalty = (publication.source or {}).get("penalty") or {}
     severe = {
         PenaltyKind.STOP_PRODUCTION,
@@ -775,7 +780,8 @@ def remove_early(publication, *, reason, actor) -> Publication:
         raise DomainError(
             _(
                 "责令停产停业、限制从业、降低资质等级、吊销许可证件等较为严重的行政处罚不得提前停止公示。"
-            )
+            ),
+            code=ErrorCode.LEGAL_REQUIREMENT,
         )
     publication.status = PublicationStatus.REMOVED
     publication.removed_at = clock.now()
@@ -785,7 +791,7 @@ def remove_early(publication, *, reason, actor) -> Publication:
     snap.state = SnapshotState.REMOVED
     snap.save()
     search.unindex(snap)
-    _ledger(
+    append_event(
         EventType.PUBLICATION_REMOVED_EARLY,
         publication.subject,
         {"early": True, "reason": reason, "snapshot": snap.pk},
@@ -811,7 +817,7 @@ def expire_due(today=None) -> int:
         pub = snap.publication
         pub.status = PublicationStatus.EXPIRED
         pub.save(update_fields=["status"])
-        _ledger(
+        append_event(
             EventType.PUBLICATION_EXPIRED,
             pub.subject,
             {"early": False, "visible_until": snap.visible_until, "snapshot": snap.pk},
@@ -881,7 +887,7 @@ def notify_overdue(today=None) -> int:
     for pub in qs:
         pub.overdue_notified_at = clock.now()
         pub.save(update_fields=["overdue_notified_at"])
-        _ledger(
+        append_event(
             EventType.PUBLICATION_OVERDUE,
             pub.subject,
             {"agency": pub.agency_id, "due_date": pub.due_date},
@@ -907,20 +913,20 @@ def update_policy(
         clean = {}
         for key, value in windows.items():
             if key not in ActType.values:
-                raise DomainError(_("类别无效：%(k)s。") % {"k": key})
+                raise DomainError(_("类别无效：%(k)s。") % {"k": key}, code=ErrorCode.BAD_CHOICE)
             try:
                 days = int(value)
             except (TypeError, ValueError) as exc:
-                raise DomainError(_("公示期限应为天数。")) from exc
+                raise DomainError(_("公示期限应为天数。"), code=ErrorCode.BAD_FORMAT) from exc
             if not 30 <= days <= 3650:
-                raise DomainError(_("公示期限应在30日至3650日之间。"))
+                raise DomainError(_("公示期限应在30日至3650日之间。"), code=ErrorCode.OUT_OF_RANGE)
             clean[key] = days
         policy.windows = clean
     if low_fine_threshold is not None:
         policy.low_fine_threshold = _money(low_fine_threshold) or Decimal(0)
     policy.updated_by = actor
     policy.save()
-    _ledger(
+    append_event(
         EventType.PUBLICATION_POLICY_CHANGED,
         f"agency:{agency.pk}",
         {

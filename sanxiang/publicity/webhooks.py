@@ -20,13 +20,12 @@ import hmac
 import json
 import logging
 import urllib.error
-import urllib.request
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from sanxiang.core import clock
+from sanxiang.core import clock, outbound
 from sanxiang.core.errors import DomainError, ErrorCode
 from sanxiang.org.models import Role
 from sanxiang.org.permissions import require_agency_access, require_role, require_same_agency
@@ -91,22 +90,21 @@ def attempt(delivery_id: int) -> WebhookDelivery:
     if delivery.status == DeliveryStatus.DELIVERED:
         return delivery
     body = delivery.body.encode("utf-8")
-    request = urllib.request.Request(
-        delivery.endpoint.url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json; charset=utf-8",
-            "User-Agent": "sanxiang-publicity/1",
-            "X-Sanxiang-Event": delivery.event,
-            "X-Sanxiang-Delivery": str(delivery.pk),
-            "X-Sanxiang-Signature": sign(delivery.endpoint.secret, body),
-        },
-    )
     delivery.attempts += 1
     code, error = None, ""
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+        request = outbound.post_request(
+            delivery.endpoint.url,
+            body,
+            {
+                "Content-Type": "application/json; charset=utf-8",
+                "User-Agent": "sanxiang-publicity/1",
+                "X-Sanxiang-Event": delivery.event,
+                "X-Sanxiang-Delivery": str(delivery.pk),
+                "X-Sanxiang-Signature": sign(delivery.endpoint.secret, body),
+            },
+        )
+        with outbound.open_request(request, TIMEOUT_SECONDS) as response:
             code = response.status
     except urllib.error.HTTPError as exc:
         code, error = exc.code, f"HTTP {exc.code}"
@@ -162,7 +160,7 @@ def redeliver(delivery, actor) -> WebhookDelivery:
         else:
             require_same_agency(actor, delivery.agency_id)
     if not delivery.endpoint.is_active:
-        raise DomainError(_("推送接口已停用，不能重新推送。"))
+        raise DomainError(_("推送接口已停用，不能重新推送。"), code=ErrorCode.WRONG_STATE)
     new = WebhookDelivery.objects.create(
         endpoint=delivery.endpoint,
         agency_id=delivery.agency_id,

@@ -272,7 +272,7 @@ class DisputeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     lookup_value_regex = "[0-9]+"
 
     def get_queryset(self):
-        qs = Dispute.objects.select_related("review").order_by("-id")
+        qs = Dispute.objects.select_related("review", "discussion").order_by("-id")
         return scope(qs, self.request.user, "review__agency")
 
     @extend_schema(request=s.DiscussionInputSerializer, responses=s.DisputeSerializer)

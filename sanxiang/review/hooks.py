@@ -1,37 +1,8 @@
-"""Glue to the rest of the platform: the document-issue guard, navigation, workbench
-panels and the case page's timeline / missing items."""
-
-import copy
+"""Glue to the rest of the platform: navigation, workbench panels and the case page's
+timeline / missing items."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-
-from sanxiang.core.errors import DomainError, ErrorCode
-
-
-def guard_decision_issue(sender, instance, raw=False, **kwargs):
-    """pre_save on documents.Document: a draft decision turning ``issued`` must pass the
-    review gate, whichever path issues it (cases.decide runs the same gate first)."""
-    if raw or instance.pk is None or instance.status != "issued" or not instance.case_id:
-        return
-    try:
-        if not instance.spec.decision:
-            return
-    except Exception:  # noqa: BLE001 - unknown kind: not a decision
-        return
-    old = type(instance).objects.filter(pk=instance.pk).values("status", "content").first()
-    if old is None or old["status"] != "draft":
-        return
-    from .services import gate_applies, gate_status
-
-    case = instance.case
-    if not gate_applies(case, instance):
-        return
-    draft = copy.copy(instance)
-    draft.content = old["content"]  # the draft as reviewed (issuing adds the date)
-    status = gate_status(case, draft)
-    if not status.ok:
-        raise DomainError(status.message, ErrorCode.REVIEW_REQUIRED, details=status.reasons)
 
 
 def nav(request):
@@ -193,6 +164,7 @@ def case_missing(case, today):
 
 
 def register():
+    from sanxiang.cases.hooks import register_missing_items, register_timeline_contributor
     from sanxiang.core.navigation import register_nav, register_panel
 
     register_nav(nav)
@@ -200,9 +172,5 @@ def register():
     register_panel(handler_panel)
     register_panel(head_panel)
     register_panel(supervisor_panel)
-    try:
-        from sanxiang.cases.hooks import register_missing_items, register_timeline_contributor
-    except ImportError:  # pragma: no cover
-        return
     register_timeline_contributor(case_timeline)
     register_missing_items(case_missing)

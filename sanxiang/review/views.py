@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from sanxiang.cases.models import Case
 from sanxiang.catalog.models import DiscretionTier
-from sanxiang.core.errors import DomainError
+from sanxiang.core.errors import DomainError, ErrorCode
 from sanxiang.core.lists import Column, agency_name, filter_list
 from sanxiang.documents.models import Document
 from sanxiang.org.models import Role, User
@@ -42,7 +42,7 @@ def _date(value):
     try:
         return dt.date.fromisoformat(value) if value else None
     except ValueError:
-        raise DomainError("日期格式应为 YYYY-MM-DD。") from None
+        raise DomainError("日期格式应为 YYYY-MM-DD。", code=ErrorCode.BAD_FORMAT) from None
 
 
 REVIEW_COLUMNS = [

@@ -396,9 +396,9 @@ def add_workdays(d: dt.date, n: int) -> dt.date:
     """
     d = _as_date(d)
     if isinstance(n, bool) or not isinstance(n, int):
-        raise DomainError(_("工作日天数必须是整数。"), code=ErrorCode.INVALID)
+        raise DomainError(_("工作日天数必须是整数。"), code=ErrorCode.BAD_FORMAT)
     if n < 0:
-        raise DomainError(_("工作日天数不能为负数。"), code=ErrorCode.INVALID)
+        raise DomainError(_("工作日天数不能为负数。"), code=ErrorCode.OUT_OF_RANGE)
     if n == 0:
         return d
     snap = _current()
@@ -408,7 +408,7 @@ def add_workdays(d: dt.date, n: int) -> dt.date:
         year += 1
     while True:
         if year > dt.MAXYEAR:
-            raise DomainError(_("日期超出可计算范围。"), code=ErrorCode.INVALID)
+            raise DomainError(_("日期超出可计算范围。"), code=ErrorCode.OUT_OF_RANGE)
         ordinals = _year_data(snap, year).ordinals
         index = bisect_right(ordinals, position)
         available = len(ordinals) - index
@@ -494,8 +494,8 @@ def day_info(d: dt.date) -> DayInfo:
 def _as_date(d) -> dt.date:
     if isinstance(d, dt.datetime):
         raise DomainError(
-            _("请传入日期而非日期时间（先换算为北京时间的日期）。"), code=ErrorCode.INVALID
+            _("请传入日期而非日期时间（先换算为北京时间的日期）。"), code=ErrorCode.BAD_FORMAT
         )
     if not isinstance(d, dt.date):
-        raise DomainError(_("日期格式无效。"), code=ErrorCode.INVALID)
+        raise DomainError(_("日期格式无效。"), code=ErrorCode.BAD_FORMAT)
     return d

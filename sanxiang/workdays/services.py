@@ -38,14 +38,14 @@ def _check_year(year) -> int:
     if isinstance(year, bool) or not isinstance(year, int) or not MIN_YEAR <= year <= MAX_YEAR:
         raise DomainError(
             _("年份无效（应在%(min)s至%(max)s之间）。") % {"min": MIN_YEAR, "max": MAX_YEAR},
-            code=ErrorCode.INVALID,
+            code=ErrorCode.OUT_OF_RANGE,
         )
     return year
 
 
 def _check_date(day) -> dt.date:
     if isinstance(day, dt.datetime) or not isinstance(day, dt.date):
-        raise DomainError(_("日期格式无效。"), code=ErrorCode.INVALID)
+        raise DomainError(_("日期格式无效。"), code=ErrorCode.BAD_FORMAT)
     _check_year(day.year)
     return day
 
@@ -70,12 +70,12 @@ def set_override(actor, day: dt.date, kind: str, name: str) -> HolidayOverride:
     _require_admin(actor)
     day = _check_date(day)
     if kind not in OverrideKind.values:
-        raise DomainError(_("类型无效，应为休息日或调休上班日。"), code=ErrorCode.INVALID)
+        raise DomainError(_("类型无效，应为休息日或调休上班日。"), code=ErrorCode.BAD_CHOICE)
     name = (name or "").strip()
     if not name:
-        raise DomainError(_("请填写名称（例如：春节、国庆节调休）。"), code=ErrorCode.INVALID)
+        raise DomainError(_("请填写名称（例如：春节、国庆节调休）。"), code=ErrorCode.REQUIRED)
     if len(name) > 50:
-        raise DomainError(_("名称过长（不超过50字）。"), code=ErrorCode.INVALID)
+        raise DomainError(_("名称过长（不超过50字）。"), code=ErrorCode.OUT_OF_RANGE)
     existing = HolidayOverride.objects.select_for_update().filter(date=day).first()
     previous = None
     if existing is not None:
@@ -147,10 +147,10 @@ def mark_year_complete(actor, year: int, notice: str = "", source: str = "") -> 
     notice, source = (notice or "").strip(), (source or "").strip()
     if not notice and not source:
         raise DomainError(
-            _("请填写国务院办公厅通知的发文字号或来源，以便核查。"), code=ErrorCode.INVALID
+            _("请填写国务院办公厅通知的发文字号或来源，以便核查。"), code=ErrorCode.REQUIRED
         )
     if len(notice) > 100 or len(source) > 500:
-        raise DomainError(_("发文字号或来源过长。"), code=ErrorCode.INVALID)
+        raise DomainError(_("发文字号或来源过长。"), code=ErrorCode.OUT_OF_RANGE)
     holidays = HolidayOverride.objects.filter(date__year=year, kind=OverrideKind.HOLIDAY).count()
     if holidays == 0 and not calendar.builtin_covers(year):
         raise DomainError(
@@ -196,7 +196,7 @@ def reopen_year(actor, year: int, reason: str) -> HolidayYear:
     year = _check_year(year)
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError(_("请说明撤销“已完整录入”的原因。"), code=ErrorCode.INVALID)
+        raise DomainError(_("请说明撤销“已完整录入”的原因。"), code=ErrorCode.REASON_REQUIRED)
     row = HolidayYear.objects.select_for_update().filter(year=year, complete=True).first()
     if row is None:
         raise DomainError(

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from sanxiang.core import clock
-from sanxiang.core.errors import DomainError, PermissionDenied
+from sanxiang.core.errors import DomainError, ErrorCode, PermissionDenied
 from sanxiang.org.models import Role
 
 from . import calendar, services
@@ -136,7 +136,10 @@ def add_override(request, year):
 
     def action(data):
         if data["date"].year != year:
-            raise DomainError(_("日期不在%(year)s年内，请到对应年份的页面录入。") % {"year": year})
+            raise DomainError(
+                _("日期不在%(year)s年内，请到对应年份的页面录入。") % {"year": year},
+                code=ErrorCode.OUT_OF_RANGE,
+            )
         o = services.set_override(request.user, data["date"], data["kind"], data["name"])
         return _("已录入：%(o)s") % {"o": o}
 

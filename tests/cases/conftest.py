@@ -43,18 +43,19 @@ def power_row(code, name, act_type, field):
 
 
 @pytest.fixture(autouse=True)
-def _isolated_gates():
-    """These tests exercise the case lifecycle's own rules: the gates and activity checks
-    other apps register (legal review, A/V requirements) are set aside here and tested in
-    their apps; tests/cases registers its own test gates where needed."""
+def _isolated_gates(monkeypatch):
+    """These tests exercise the case lifecycle's own rules: the legal-review gate that
+    ``decide`` calls (``effects.review_gate``) and the activity checks other apps register
+    (A/V requirements) are set aside here and tested in their apps; a test that needs a
+    gate patches ``effects.review_gate`` with its own."""
     from sanxiang.cases import gates
+    from sanxiang.cases.services import effects
 
-    saved = (list(gates._decision_gates), list(gates._activity_checks))
-    gates._decision_gates.clear()
+    monkeypatch.setattr(effects, "review_gate", lambda case, document, actor: None)
+    saved = list(gates._activity_checks)
     gates._activity_checks.clear()
     yield
-    gates._decision_gates[:] = saved[0]
-    gates._activity_checks[:] = saved[1]
+    gates._activity_checks[:] = saved
 
 
 @pytest.fixture(autouse=True)

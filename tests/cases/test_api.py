@@ -191,7 +191,9 @@ def test_invalid_input_is_400(api_for, flow, handler_a):
         format="json",
     )
     assert r.status_code == 400
-    assert "activity" in r.json() and "description" in r.json()
+    body = r.json()
+    assert body["code"] == "validation_error"
+    assert "activity" in body["fields"] and "description" in body["fields"]
 
 
 def test_on_the_spot_api(api_for, handler_a, officer_a1, officer_a2, power_a):

@@ -6,8 +6,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from sanxiang.cases import gates, services, signals
+from sanxiang.cases import services, signals
 from sanxiang.cases.models import CasePolicy, Stage
+from sanxiang.cases.services import effects
 from sanxiang.core.errors import DomainError, ErrorCode, PermissionDenied
 from sanxiang.workdays.calendar import add_workdays
 
@@ -263,7 +264,7 @@ def test_collective_discussion_required(flow, handler_a, head_a, reviewer_a):
 # --------------------------------------------------------------------------- gates and signals
 
 
-def test_decision_gate_refuses_before_anything_is_written(flow, head_a):
+def test_decision_gate_refuses_before_anything_is_written(flow, head_a, monkeypatch):
     case = flow.noticed()
     events_before = case.events.count()
     calls = []
@@ -272,14 +273,9 @@ def test_decision_gate_refuses_before_anything_is_written(flow, head_a):
         calls.append((c.pk, document, actor))
         raise DomainError("未经法制审核，不得作出决定。", ErrorCode.REVIEW_REQUIRED)
 
-    gates.register_decision_gate(gate)
-    try:
-        with pytest.raises(DomainError) as exc:
-            services.decide(
-                case, actor=head_a, outcome="penalty", penalty_kinds=["fine"], fine="5000"
-            )
-    finally:
-        gates.unregister_decision_gate(gate)
+    monkeypatch.setattr(effects, "review_gate", gate)
+    with pytest.raises(DomainError) as exc:
+        services.decide(case, actor=head_a, outcome="penalty", penalty_kinds=["fine"], fine="5000")
     assert exc.value.code == ErrorCode.REVIEW_REQUIRED
     assert calls == [(case.pk, None, head_a)]
     case.refresh_from_db()

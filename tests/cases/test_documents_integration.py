@@ -2,20 +2,17 @@
 
 import pytest
 
-from sanxiang.cases import gates, services
+from sanxiang.cases import services
+from sanxiang.cases.services import effects
 from sanxiang.core.errors import DomainError
-
-documents = pytest.importorskip("sanxiang.documents.services")
+from sanxiang.documents import services as documents
+from sanxiang.review import services as review
 
 
 def _no_review_needed(case, user, doc):
-    """The legal-review app (if installed) guards issuing decisions; with the agency's
-    "review every general penalty" policy off and no catalogue rule matching, its scope
-    assessment says no review is needed."""
-    try:
-        from sanxiang.review import services as review
-    except ImportError:
-        return
+    """The legal-review gate guards issuing decisions; with the agency's "review every
+    general penalty" policy off and no catalogue rule matching, its scope assessment says
+    no review is needed."""
     from sanxiang.org.models import Agency
 
     Agency.objects.filter(pk=case.agency_id).update(review_all_general_penalties=False)
@@ -48,7 +45,7 @@ def test_decide_issues_the_decision_document(flow, head_a, settings, tmp_path):
     assert case.events.last().data["document"]["number"] == doc.number
 
 
-def test_gate_refusal_leaves_document_draft(flow, head_a, settings, tmp_path):
+def test_gate_refusal_leaves_document_draft(flow, head_a, settings, tmp_path, monkeypatch):
     settings.MEDIA_ROOT = str(tmp_path)
     case = flow.noticed()
     doc = _draft(case, head_a)
@@ -57,19 +54,16 @@ def test_gate_refusal_leaves_document_draft(flow, head_a, settings, tmp_path):
         assert d.pk == doc.pk
         raise DomainError("须经法制审核")
 
-    gates.register_decision_gate(gate)
-    try:
-        with pytest.raises(DomainError):
-            services.decide(
-                case,
-                actor=head_a,
-                outcome="penalty",
-                penalty_kinds=["fine"],
-                fine="5000",
-                document=doc,
-            )
-    finally:
-        gates.unregister_decision_gate(gate)
+    monkeypatch.setattr(effects, "review_gate", gate)
+    with pytest.raises(DomainError):
+        services.decide(
+            case,
+            actor=head_a,
+            outcome="penalty",
+            penalty_kinds=["fine"],
+            fine="5000",
+            document=doc,
+        )
     doc.refresh_from_db()
     assert doc.status == "draft" and not doc.number
 

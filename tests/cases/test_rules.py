@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from sanxiang.cases import gates, services
 from sanxiang.cases.models import CasePolicy, EventKind, Stage
+from sanxiang.cases.services import effects
 from sanxiang.core.errors import DomainError, ErrorCode, PermissionDenied
 from sanxiang.org import services as org
 
@@ -258,18 +259,15 @@ def test_simple_filing_overdue_warning(handler_a, officer_a1, officer_a2, power_
     assert "逾期" in case.events.last().summary
 
 
-def test_on_the_spot_gate_runs(handler_a, officer_a1, officer_a2, power_a):
+def test_on_the_spot_gate_runs(handler_a, officer_a1, officer_a2, power_a, monkeypatch):
     from sanxiang.cases.models import Case
 
     def gate(c, d, a):
         raise DomainError("拒绝")
 
-    gates.register_decision_gate(gate)
-    try:
-        with pytest.raises(DomainError):
-            _spot(handler_a, [officer_a1, officer_a2], power_a)
-    finally:
-        gates.unregister_decision_gate(gate)
+    monkeypatch.setattr(effects, "review_gate", gate)
+    with pytest.raises(DomainError):
+        _spot(handler_a, [officer_a1, officer_a2], power_a)
     assert not Case.objects.exists()
 
 

@@ -113,28 +113,18 @@ def make_issued(case_a, handler_a, head_a):
 
 @pytest.fixture(autouse=True)
 def _without_review_gate(request):
-    """The legal-review app guards the issuing of decisions (pre_save on Document); these
-    tests exercise the documents mechanics, so the guard is detached unless a test uses
-    the ``review_gate`` fixture (see test_services.test_review_gate_*)."""
-    from django.db.models.signals import pre_save
-
-    try:
-        from sanxiang.review import hooks
-    except ImportError:
-        yield
-        return
-    uid = "review_guard_decision_issue"
+    """``issue_document`` calls the legal-review gate for decisions; these tests exercise
+    the documents mechanics, so the gate is set aside unless a test uses the
+    ``review_gate`` fixture (see test_services.test_review_gate_*). Its own MonkeyPatch:
+    a test's ``monkeypatch.undo()`` must not bring the gate back halfway through."""
     if "review_gate" in request.fixturenames:
         yield
         return
-    from sanxiang.documents.models import Document
+    from sanxiang.review import services as review
 
-    detached = pre_save.disconnect(sender=Document, dispatch_uid=uid)
-    try:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(review, "gate", lambda case, document, actor: None)
         yield
-    finally:
-        if detached:
-            pre_save.connect(hooks.guard_decision_issue, sender=Document, dispatch_uid=uid)
 
 
 @pytest.fixture(autouse=True)

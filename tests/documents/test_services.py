@@ -5,13 +5,13 @@ import hashlib
 import pytest
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
+from sequences.models import Sequence
 
 from sanxiang.core.errors import DomainError, ErrorCode, PermissionDenied
 from sanxiang.documents import services
 from sanxiang.documents.models import (
     Document,
     DocumentCorrection,
-    DocumentNumberSequence,
     DocumentStatus,
 )
 from sanxiang.ledger.events import EventType
@@ -137,7 +137,7 @@ def test_missing_mandatory_elements_refused_with_names(case_a, handler_a, head_a
     assert "违反法律、法规、规章的事实" in exc.value.details
     doc.refresh_from_db()
     assert doc.status == DocumentStatus.DRAFT and doc.number is None
-    assert not DocumentNumberSequence.objects.exists()
+    assert not Sequence.objects.filter(name__startswith="document:").exists()
 
 
 ART59_ELEMENTS = [
@@ -195,7 +195,7 @@ def test_rendering_failure_writes_nothing(case_a, handler_a, head_a, monkeypatch
     doc.refresh_from_db()
     assert doc.status == DocumentStatus.DRAFT and doc.number is None and doc.sha256 == ""
     assert Leaf.objects.count() == leaves
-    assert not DocumentNumberSequence.objects.filter(last_serial__gt=0).exists()
+    assert not Sequence.objects.filter(name__startswith="document:", last__gt=0).exists()
     monkeypatch.undo()
     issued = services.issue_document(doc, head_a)
     assert issued.serial == 1  # no gap
@@ -425,9 +425,9 @@ def test_case_main_decision(case_a, handler_a):
 def test_review_gate_refuses_unreviewed_decision_and_writes_nothing(
     review_gate, case_a, handler_a, head_a
 ):
-    """Integration with the legal-review app: its guard refuses a general-procedure
-    penalty decision that was not reviewed, and the refused issue leaves no trace."""
-    pytest.importorskip("sanxiang.review.hooks")
+    """Integration with the legal-review app: ``issue_document`` calls its gate, which
+    refuses a general-procedure penalty decision that was not reviewed; the refused issue
+    leaves no trace."""
     doc = services.create_draft(case_a, "penalty_decision", {}, handler_a)
     doc = services.update_draft(doc, complete_content("penalty_decision", doc.content), handler_a)
     leaves = Leaf.objects.count()
@@ -437,7 +437,7 @@ def test_review_gate_refuses_unreviewed_decision_and_writes_nothing(
     doc.refresh_from_db()
     assert doc.is_draft and doc.number is None
     assert Leaf.objects.count() == leaves
-    assert not DocumentNumberSequence.objects.filter(last_serial__gt=0).exists()
+    assert not Sequence.objects.filter(name__startswith="document:", last__gt=0).exists()
 
 
 def test_penalty_decision_prefill_records_the_prior_notice(make_issued, case_a):

@@ -255,3 +255,53 @@ def test_case_page_contributions(make_issued, case_a, handler_a, head_a):
     assert any(e["kind"] == "文书更正" for e in entries)
     items = missing_items(case_a, dt.date.today())
     assert any("听证通知书" in i["message"] for i in items)
+
+
+def test_version_chain_page_query_count_does_not_grow(client_for, make_issued, head_a, settings):
+    """The 版本链 of a document page costs the same whatever the number of versions (issue
+    #17 item 5: ``_chain`` used to load one document per hop)."""
+    # the calendar re-reads its revision token once a second of real time: keep it out
+    settings.WORKDAYS_REVISION_CHECK_SECONDS = 3600
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(head_a)
+
+    def corrected(times):
+        versions = [make_issued("prior_notice")]
+        for n in range(times):
+            versions.append(
+                services.correct_document(
+                    versions[-1],
+                    {"proposed_penalty": f"警告（第{n + 1}次更正）。"},
+                    "表述有误",
+                    head_a,
+                )
+            )
+        return versions
+
+    def cost(d):
+        client.get(f"/documents/{d.pk}/")  # warm the session and caches
+        with CaptureQueriesContext(connection) as ctx:
+            page = client.get(f"/documents/{d.pk}/").content.decode()
+        return len(ctx), page[page.index("版本链") :]
+
+    two = corrected(1)
+    five = corrected(4)
+    short, _ = cost(two[-1])
+    longer, chain = cost(five[-1])
+    assert [chain.index(v.number) for v in five] == sorted(chain.index(v.number) for v in five)
+    assert longer == short
+
+
+def test_decide_form_offers_only_decision_documents(make_issued, case_a, handler_a):
+    """The 作出决定 form's 决定书 choice lists decision-type documents only: the newest
+    document after a review is the 法制审核意见书, which used to be preselected and then
+    refused (found by the role walk, issue #13)."""
+    from sanxiang.cases.actions import CaseDecideIn
+
+    draft = services.create_draft(case_a, "penalty_decision", {}, handler_a)
+    other = make_issued("prior_notice")
+    field = CaseDecideIn(context={"case": case_a}).fields["document"]
+    offered = set(field.queryset.values_list("pk", flat=True))
+    assert draft.pk in offered and other.pk not in offered

@@ -11,6 +11,7 @@ from sanxiang.core.ids import (
     USCI_ALPHABET,
     is_valid_ric,
     is_valid_usci,
+    ric_check_char,
     ric_error,
     usci_check_char,
     usci_error,
@@ -74,3 +75,35 @@ def test_valid_resident_ids(entry):
 @pytest.mark.parametrize("entry", VECTORS["ric_invalid"], ids=lambda e: e["id"])
 def test_invalid_resident_ids(entry):
     assert ric_error(entry["id"])
+
+
+@given(
+    st.text(alphabet="0123456789", min_size=8, max_size=8),
+    st.text(alphabet=USCI_ALPHABET, min_size=10, max_size=10),
+)
+def test_usci_agrees_with_stdnum_where_gb_32100_and_stdnum_agree(head, tail):
+    """Digit-led codes (every authority but A, N, Y): accepted exactly when stdnum accepts."""
+    from stdnum.cn import uscc
+
+    code = "9" + head[1:] + tail
+    assert is_valid_usci(code) == uscc.is_valid(code)
+
+
+def test_usci_of_the_authorities_gb_32100_allows_beyond_stdnum():
+    # N (农业), Y (其他): letters in position 1 are lawful; stdnum's validate refuses them
+    from stdnum.cn import uscc
+
+    body = "N2110000MA1B3N1N2"
+    code = body + usci_check_char(body)
+    assert is_valid_usci(code) and not uscc.is_valid(code)
+
+
+def test_ric_check_and_birth_date_from_stdnum_address_from_the_province():
+    from stdnum.cn import ric
+
+    # GB 11643's worked example: stdnum's county table by birth year refuses it, we do not
+    assert is_valid_ric("440524188001010014") and not ric.is_valid("440524188001010014")
+    assert ric_error("440524188002300014") == "身份证号码中的出生日期无效。"
+    assert ric_error("99052419800101001X").startswith("身份证号码地址码")
+    for number in ("11010519491231002X", "360426199101010071"):
+        assert ric_check_char(number[:17]) == number[17] == ric.calc_check_digit(number)

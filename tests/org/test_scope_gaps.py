@@ -79,7 +79,7 @@ def test_on_the_spot_error_never_names_another_agencys_officer(handler_a, office
     )
     assert r.status_code == 400
     body = r.content.decode()
-    assert OTHER_OFFICER not in body and "officers" in r.json()
+    assert OTHER_OFFICER not in body and "officers" in r.json()["fields"]
 
 
 def test_action_pick_lists_are_the_cases_agency(handler_a, officer_a1, officer_a2, officer_b1):

@@ -1,4 +1,4 @@
-"""The cases app issues / withdraws a decision → publicity follows (signal handlers)."""
+"""The cases app issues / withdraws a decision → publicity follows (cases.services.effects)."""
 
 import pytest
 from django.urls import reverse
@@ -52,7 +52,8 @@ def test_withdrawn_decision_is_taken_down(flow, handler_a, head_a, client):
 def test_full_text_from_the_decision_document_and_its_correction(
     flow, handler_a, head_a, client, settings, tmp_path
 ):
-    documents = pytest.importorskip("sanxiang.documents.services")
+    from sanxiang.documents import services as documents
+
     settings.MEDIA_ROOT = str(tmp_path)
     case = flow.noticed()
     content = documents.prefill(case, "penalty_decision")
@@ -64,12 +65,10 @@ def test_full_text_from_the_decision_document_and_its_correction(
 
     Agency.objects.filter(pk=case.agency_id).update(review_all_general_penalties=False)
     case.agency.refresh_from_db()
-    try:
-        from sanxiang.review import services as review
-    except ImportError:
-        review = None
-    if review is not None:  # the legal-review gate: assessed as not required
-        assert not review.assess_scope(case, {}, handler_a, document=doc).required
+    from sanxiang.review import services as review
+
+    # the legal-review gate: assessed as not required
+    assert not review.assess_scope(case, {}, handler_a, document=doc).required
     cases.decide(
         case, actor=head_a, outcome="penalty", penalty_kinds=["fine"], fine="5000", document=doc
     )

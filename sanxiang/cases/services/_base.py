@@ -3,18 +3,17 @@
 import datetime as dt
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sanxiang.core import clock
+from sanxiang.core import clock, numbering
 from sanxiang.core.errors import DomainError, ErrorCode, PermissionDenied
 from sanxiang.ledger.events import EventType
 from sanxiang.org.models import Role
 from sanxiang.org.permissions import require_role, require_same_agency
 
 from .. import flows, signals
-from ..models import Case, CaseEvent, CaseNumberSequence, CasePolicy, Stage
+from ..models import Case, CaseEvent, CasePolicy, Stage
 
 
 def now():
@@ -45,7 +44,7 @@ def as_datetime(value, default=None):
         # a bare date means 09:00 that day; today before 09:00 means now (never the future)
         moment = timezone.make_aware(dt.datetime.combine(value, dt.time(9, 0)))
         return min(moment, now()) if value == today() else moment
-    raise DomainError(_("时间格式无效。"))
+    raise DomainError(_("时间格式无效。"), code=ErrorCode.BAD_FORMAT)
 
 
 def money(value, what):
@@ -54,9 +53,11 @@ def money(value, what):
     try:
         amount = Decimal(str(value)).quantize(Decimal("0.01"))
     except Exception as exc:
-        raise DomainError(_("%(w)s不是有效的金额。") % {"w": what}) from exc
+        raise DomainError(
+            _("%(w)s不是有效的金额。") % {"w": what}, code=ErrorCode.BAD_FORMAT
+        ) from exc
     if amount < 0:
-        raise DomainError(_("%(w)s不能为负数。") % {"w": what})
+        raise DomainError(_("%(w)s不能为负数。") % {"w": what}, code=ErrorCode.OUT_OF_RANGE)
     return amount
 
 
@@ -183,6 +184,7 @@ def record(
     is marked on the event and in the leaf payload (the leaf's own time stays the ledger
     time).
     """
+    from sanxiang.ledger.personal import case_persons, protect
     from sanxiang.ledger.services import append
 
     if entry is not None:
@@ -210,7 +212,8 @@ def record(
     late = entry is not None and entry.late_entry
     if late:
         payload.update(entry.payload())
-    leaf = append(event_type, case.subject, payload, actor)
+    # the leaf commits to persons and facts by keyed hash only (issue #11 item 4)
+    leaf = append(event_type, case.subject, protect(payload, case_persons(case)), actor)
     event = CaseEvent.objects.create(
         case=case,
         kind=kind,
@@ -230,25 +233,9 @@ def record(
 
 
 def next_number(agency, year, kind="立"):
-    """Gap-free 案件编号 such as 青市监立〔2026〕12号 (locked sequence row)."""
-    seq = (
-        CaseNumberSequence.objects.select_for_update()
-        .filter(agency=agency, year=year, kind=kind)
-        .first()
-    )
-    if seq is None:
-        try:
-            with transaction.atomic():
-                CaseNumberSequence.objects.create(agency=agency, year=year, kind=kind)
-        except IntegrityError:
-            pass  # created concurrently: lock it below
-        seq = CaseNumberSequence.objects.select_for_update().get(
-            agency=agency, year=year, kind=kind
-        )
-    seq.last_value += 1
-    seq.save(update_fields=["last_value"])
-    prefix = policy(agency).number_prefix or agency.short_name or agency.name[:4]
-    return f"{prefix}{kind}〔{year}〕{seq.last_value}号"
+    """Gap-free 案件编号 such as 青市监立〔2026〕12号 (``core.numbering``: one counter per
+    agency, kind and year; the prefix rule shared with 文号)."""
+    return numbering.next_number("case", agency, kind, year)[1]
 
 
 def workdays_after(day, n):
@@ -268,36 +255,18 @@ def set_deadline(case, field, day, n):
     return result.date
 
 
-def documents_module():
-    """The documents app's services, or None when it is not available."""
-    try:
-        from sanxiang.documents import services as documents
-    except ImportError:
-        return None
-    return documents
-
-
 def check_document(case, document, kinds=None, what=None):
     """A document given to a transition must belong to the case (and be of a given kind)."""
     if document is None:
         return None
     if getattr(document, "case_id", None) != case.pk:
-        raise DomainError(_("所附文书不属于本案件。"))
+        raise DomainError(_("所附文书不属于本案件。"), code=ErrorCode.NOT_IN_SCOPE)
     if kinds and getattr(document, "kind", None) not in kinds:
-        raise DomainError(_("所附文书不是%(w)s。") % {"w": what or _("规定的文书")})
+        raise DomainError(
+            _("所附文书不是%(w)s。") % {"w": what or _("规定的文书")},
+            code=ErrorCode.MISSING_MATERIAL,
+        )
     return document
-
-
-def issue_if_draft(document, actor):
-    """Issue a draft document through the documents app (number, PDF, hash, ledger)."""
-    if document is None:
-        return None
-    if getattr(document, "status", None) == "issued":
-        return document
-    documents = documents_module()
-    if documents is None or not hasattr(documents, "issue_document"):
-        raise DomainError(_("文书模块不可用，无法签发文书。"))
-    return documents.issue_document(document, actor) or document
 
 
 def document_ref(document):

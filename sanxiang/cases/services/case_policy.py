@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from sanxiang.core.errors import DomainError, PermissionDenied
+from sanxiang.core.errors import DomainError, ErrorCode, PermissionDenied
 from sanxiang.ledger.events import EventType
 from sanxiang.ledger.services import append
 from sanxiang.org.models import Role
@@ -55,7 +55,9 @@ def save_policy(agency, *, actor, values) -> CasePolicy:
         raise PermissionDenied(_("只有本机关负责人或系统管理员可以修改办案规则设置。"))
     unknown = sorted(set(values) - set(EDITABLE))
     if unknown:
-        raise DomainError(_("不能修改以下字段：%(f)s。") % {"f": "、".join(unknown)})
+        raise DomainError(
+            _("不能修改以下字段：%(f)s。") % {"f": "、".join(unknown)}, code=ErrorCode.UNKNOWN_FIELD
+        )
     policy = CasePolicy.objects.select_for_update().filter(agency=agency).first()
     created = policy is None
     if created:
@@ -69,7 +71,7 @@ def save_policy(agency, *, actor, values) -> CasePolicy:
     if not changes:
         return policy
     if policy.decision_days < 1 or policy.statement_window_workdays < 1:
-        raise DomainError(_("办案期限和陈述申辩期限至少为1日。"))
+        raise DomainError(_("办案期限和陈述申辩期限至少为1日。"), code=ErrorCode.OUT_OF_RANGE)
     policy.full_clean()
     policy.save()
     append(

@@ -133,11 +133,12 @@ def registration(case):
 
 def _not_in_future(at, what):
     if b.as_date(at) > b.today():
-        raise DomainError(_("%(w)s不能晚于今天。") % {"w": what})
+        raise DomainError(_("%(w)s不能晚于今天。") % {"w": what}, code=ErrorCode.BAD_DATE)
     if at > b.now() + CLOCK_SKEW:
         raise DomainError(
             _("%(w)s（%(t)s）不能晚于当前时间。")
-            % {"w": what, "t": timezone.localtime(at).strftime("%Y-%m-%d %H:%M")}
+            % {"w": what, "t": timezone.localtime(at).strftime("%Y-%m-%d %H:%M")},
+            code=ErrorCode.BAD_DATE,
         )
 
 
@@ -150,7 +151,8 @@ def _not_before(at, what, earlier):
     if day < floor:
         raise DomainError(
             _("%(w)s（%(d)s）不能早于%(p)s（%(f)s）。")
-            % {"w": what, "d": day.isoformat(), "p": label, "f": floor.isoformat()}
+            % {"w": what, "d": day.isoformat(), "p": label, "f": floor.isoformat()},
+            code=ErrorCode.BAD_DATE,
         )
 
 
@@ -175,7 +177,9 @@ def late_entry(at, what, late_reason="") -> Entry:
     """The 补录 rule alone (for dates that precede every act of the case, e.g. 立案)."""
     reason = (late_reason or "").strip()
     if len(reason) > LATE_REASON_MAX:
-        raise DomainError(_("补录原因不能超过 %(n)d 个字。") % {"n": LATE_REASON_MAX})
+        raise DomainError(
+            _("补录原因不能超过 %(n)d 个字。") % {"n": LATE_REASON_MAX}, code=ErrorCode.OUT_OF_RANGE
+        )
     limit = late_entry_days()
     lag = (b.today() - b.as_date(at)).days
     if lag > limit and not reason:
@@ -185,7 +189,7 @@ def late_entry(at, what, late_reason="") -> Entry:
                 "请填写补录原因（例如纸质文书事后录入）。"
             )
             % {"w": what, "d": b.as_date(at).isoformat(), "n": lag, "l": limit},
-            ErrorCode.INVALID,
+            ErrorCode.REASON_REQUIRED,
         )
     return Entry(at=at, late_entry=bool(reason), late_reason=reason)
 

@@ -27,7 +27,7 @@ from sanxiang.ledger.events import EventType
 from sanxiang.notifications import events as notify_events
 from sanxiang.org.models import Role
 
-from .. import gates, signals
+from .. import signals
 from ..models import (
     Case,
     CollectiveDiscussion,
@@ -37,7 +37,7 @@ from ..models import (
     WithdrawalKind,
 )
 from . import _base as b
-from . import dates
+from . import dates, effects
 
 HEAVY_KINDS = {
     PenaltyKind.LOWER_QUALIFICATION: _("降低资质等级"),
@@ -82,7 +82,9 @@ def _clean_kinds(kinds):
     kinds = list(dict.fromkeys(kinds or []))
     bad = [k for k in kinds if k not in PenaltyKind.values]
     if bad:
-        raise DomainError(_("未知的处罚种类：%(k)s。") % {"k": "、".join(bad)})
+        raise DomainError(
+            _("未知的处罚种类：%(k)s。") % {"k": "、".join(bad)}, code=ErrorCode.BAD_CHOICE
+        )
     return kinds
 
 
@@ -116,7 +118,7 @@ def send_prior_notice(
     if case.decision_at:
         raise DomainError(_("已作出决定，不能再告知。"), ErrorCode.ILLEGAL_TRANSITION)
     if not case.parties.exists():
-        raise DomainError(_("尚未登记当事人，不能告知。"))
+        raise DomainError(_("尚未登记当事人，不能告知。"), code=ErrorCode.MISSING_MATERIAL)
     content = {"facts": facts, "reasons": reasons, "basis": basis}
     missing = [
         label
@@ -127,12 +129,17 @@ def send_prior_notice(
     if not kinds:
         missing.append(_("拟作出的行政处罚种类"))
     if missing:
-        raise DomainError(_("告知内容不完整，缺少：%(m)s。") % {"m": "、".join(map(str, missing))})
+        raise DomainError(
+            _("告知内容不完整，缺少：%(m)s。") % {"m": "、".join(map(str, missing))},
+            code=ErrorCode.MISSING_MATERIAL,
+        )
     fine = b.money(fine, _("拟罚款金额"))
     if fine and PenaltyKind.FINE not in kinds:
-        raise DomainError(_("拟罚款金额已填写，处罚种类中应包含“罚款”。"))
+        raise DomainError(
+            _("拟罚款金额已填写，处罚种类中应包含“罚款”。"), code=ErrorCode.INCONSISTENT
+        )
     if PenaltyKind.FINE in kinds and not fine:
-        raise DomainError(_("处罚种类包含罚款，请填写拟罚款金额。"))
+        raise DomainError(_("处罚种类包含罚款，请填写拟罚款金额。"), code=ErrorCode.INCONSISTENT)
     confiscation = b.money(confiscation_value, _("没收金额"))
     at = b.as_datetime(notice_at)
     entry = dates.check_act(
@@ -149,9 +156,7 @@ def send_prior_notice(
         ],
         late_reason=late_reason,
     )
-    document = b.check_document(case, document)
-    if document is not None:
-        document = b.issue_if_draft(document, actor)
+    document = effects.issue_document(b.check_document(case, document), actor)
     day = b.as_date(at)
     pol = b.policy(case.agency)
     grounds = hearing_grounds(case, kinds, fine, confiscation, other_heavy)
@@ -228,9 +233,9 @@ def record_statement(
         raise DomainError(_("已作出决定。"), ErrorCode.ILLEGAL_TRANSITION)
     content = (content or "").strip()
     if not content:
-        raise DomainError(_("请填写陈述申辩的内容。"))
+        raise DomainError(_("请填写陈述申辩的内容。"), code=ErrorCode.REQUIRED)
     if method not in ("written", "oral"):
-        raise DomainError(_("陈述申辩方式无效。"))
+        raise DomainError(_("陈述申辩方式无效。"), code=ErrorCode.BAD_CHOICE)
     at = b.as_datetime(received_at)
     entry = dates.check_act(
         case,
@@ -289,7 +294,7 @@ def request_hearing(case, actor, *, requested_at=None, note="", document=None, l
             ErrorCode.DEADLINE,
         )
     if at < case.notice_at:
-        raise DomainError(_("听证申请时间不能早于告知时间。"))
+        raise DomainError(_("听证申请时间不能早于告知时间。"), code=ErrorCode.BAD_DATE)
     entry = dates.check_act(
         case,
         at,
@@ -313,14 +318,15 @@ def request_hearing(case, actor, *, requested_at=None, note="", document=None, l
 
 def _require_chair(case, chair):
     if chair is None:
-        raise DomainError(_("请指定听证主持人。"))
+        raise DomainError(_("请指定听证主持人。"), code=ErrorCode.REQUIRED)
     if chair.agency_id != case.agency_id:
-        raise DomainError(_("听证主持人应由本机关指定的人员担任。"))
+        raise DomainError(_("听证主持人应由本机关指定的人员担任。"), code=ErrorCode.NOT_IN_SCOPE)
     officer = b.officer_of(chair)
     if officer is not None and case.handlers.filter(officer=officer).exists():
         raise DomainError(
             _("听证主持人%(c)s是本案调查人员，应由非本案调查人员主持（第六十四条第四项）。")
             % {"c": chair.display_name},
+            code=ErrorCode.LEGAL_REQUIREMENT,
         )
 
 
@@ -347,7 +353,7 @@ def schedule_hearing(
         raise DomainError(_("听证已举行。"), ErrorCode.ILLEGAL_TRANSITION)
     _require_chair(case, chair)
     if not (place or "").strip():
-        raise DomainError(_("请填写听证地点。"))
+        raise DomainError(_("请填写听证地点。"), code=ErrorCode.REQUIRED)
     hearing_at = b.as_datetime(hearing_at)  # a future time: not an act date
     notified = b.as_datetime(notified_at)
     entry = dates.check_act(
@@ -425,7 +431,7 @@ def hold_hearing(
     )
     summary_text = (transcript_summary or "").strip()
     if not summary_text:
-        raise DomainError(_("请填写听证笔录摘要。"))
+        raise DomainError(_("请填写听证笔录摘要。"), code=ErrorCode.REQUIRED)
     document = b.check_document(case, document)
     if party_attended:
         case.hearing_held = True
@@ -464,15 +470,18 @@ def waive(case, actor, *, what, signed_at=None, note="", document=None, late_rea
     b.require_stage(case, Stage.DECISION, action=_("记录放弃权利"))
     _require_notice(case)
     if what not in WAIVABLE:
-        raise DomainError(_("放弃事项无效。"))
+        raise DomainError(_("放弃事项无效。"), code=ErrorCode.BAD_CHOICE)
     if what in ("hearing", "all") and not case.hearing_eligible and what == "hearing":
-        raise DomainError(_("本案不适用听证，无需放弃。"))
+        raise DomainError(_("本案不适用听证，无需放弃。"), code=ErrorCode.INCONSISTENT)
     if what in ("hearing", "all") and case.hearing_held:
         raise DomainError(_("听证已举行，不能再放弃。"), ErrorCode.ILLEGAL_TRANSITION)
     note = (note or "").strip()
     document = b.check_document(case, document)
     if document is None and not note:
-        raise DomainError(_("放弃权利须有当事人签字的书面材料：请附文书或登记书面声明内容。"))
+        raise DomainError(
+            _("放弃权利须有当事人签字的书面材料：请附文书或登记书面声明内容。"),
+            code=ErrorCode.MISSING_MATERIAL,
+        )
     at = b.as_datetime(signed_at)
     entry = dates.check_act(
         case, at, what=dates.WAIVER, after=[(dates.NOTICE, case.notice_at)], late_reason=late_reason
@@ -508,7 +517,7 @@ def require_collective_discussion(case, actor, *, reason):
         raise DomainError(_("已作出决定。"), ErrorCode.ILLEGAL_TRANSITION)
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError(_("请说明须集体讨论的理由。"))
+        raise DomainError(_("请说明须集体讨论的理由。"), code=ErrorCode.REASON_REQUIRED)
     case.discussion_required = True
     case.save()
     return b.record(
@@ -532,12 +541,12 @@ def collective_discussion(
         raise DomainError(_("已作出决定。"), ErrorCode.ILLEGAL_TRANSITION)
     names = [str(p).strip() for p in (participants or []) if str(p).strip()]
     if len(set(names)) < 3:
-        raise DomainError(_("集体讨论的参加人员应不少于三人。"))
+        raise DomainError(_("集体讨论的参加人员应不少于三人。"), code=ErrorCode.LEGAL_REQUIREMENT)
     chair = (chair or "").strip()
     if not chair:
-        raise DomainError(_("请填写集体讨论的主持人。"))
+        raise DomainError(_("请填写集体讨论的主持人。"), code=ErrorCode.REQUIRED)
     if not (minutes or "").strip() or not (conclusion or "").strip():
-        raise DomainError(_("请填写讨论记录和讨论结论。"))
+        raise DomainError(_("请填写讨论记录和讨论结论。"), code=ErrorCode.REQUIRED)
     held_at = b.as_datetime(held_at)
     entry = dates.check_act(
         case,
@@ -677,31 +686,40 @@ def decide(
 ):
     """机关负责人作出决定 (行政处罚法 第五十七条).
 
-    Order: every rule is checked and the decision gates (``gates.run_decision_gates``, e.g.
-    legal review) run before anything is written; then the draft decision document is
-    issued through the documents app, the case records the decision and goes to the next
-    stage, the ledger gets DECISION_ISSUED and ``signals.decision_issued`` is sent.
+    The path of one decision (docs/architecture.md), in this order and in one transaction:
+    the rules of this app; the legal-review gate (``effects.review_gate``) before anything
+    is written; the draft decision issued by the documents app (``effects.issue_document``);
+    the case records the decision and moves on (CaseEvent + DECISION_ISSUED leaf); the
+    publication record (``effects.publish``: a refusal leaves a visible pending item, see
+    there); then ``signals.decision_issued`` for listeners that only observe.
     """
     case = b.lock(case)
     b.require_head(actor, case)
     if outcome not in DecisionOutcome.values:
-        raise DomainError(_("决定结果无效。"))
+        raise DomainError(_("决定结果无效。"), code=ErrorCode.BAD_CHOICE)
     if case.act_type == CaseActType.PENALTY_SIMPLE:
         raise DomainError(_("简易程序案件应当场作出决定。"), ErrorCode.ILLEGAL_TRANSITION)
     if case.act_type == CaseActType.PENALTY_GENERAL and outcome not in PENALTY_OUTCOMES_GENERAL:
-        raise DomainError(_("行政处罚案件的决定结果应为处罚、不予处罚、移送或撤销案件之一。"))
+        raise DomainError(
+            _("行政处罚案件的决定结果应为处罚、不予处罚、移送或撤销案件之一。"),
+            code=ErrorCode.BAD_CHOICE,
+        )
     kinds = _clean_kinds(penalty_kinds)
     fine = b.money(fine, _("罚款金额"))
     confiscated = b.money(confiscated, _("没收金额"))
     if outcome == DecisionOutcome.PENALTY:
         if not kinds:
-            raise DomainError(_("请选择处罚种类。"))
+            raise DomainError(_("请选择处罚种类。"), code=ErrorCode.REQUIRED)
         if PenaltyKind.FINE in kinds and not fine:
-            raise DomainError(_("处罚种类包含罚款，请填写罚款金额。"))
+            raise DomainError(_("处罚种类包含罚款，请填写罚款金额。"), code=ErrorCode.INCONSISTENT)
         if fine and PenaltyKind.FINE not in kinds:
-            raise DomainError(_("已填写罚款金额，处罚种类中应包含“罚款”。"))
+            raise DomainError(
+                _("已填写罚款金额，处罚种类中应包含“罚款”。"), code=ErrorCode.INCONSISTENT
+            )
     elif kinds or fine:
-        raise DomainError(_("不予处罚、移送或撤销案件的决定不应包含处罚内容。"))
+        raise DomainError(
+            _("不予处罚、移送或撤销案件的决定不应包含处罚内容。"), code=ErrorCode.INCONSISTENT
+        )
     at = b.as_datetime(decided_at)
     entry = dates.check_act(
         case,
@@ -724,11 +742,12 @@ def decide(
     document = b.check_document(case, document)
     spec = getattr(document, "spec", None) if document is not None else None
     if spec is not None and not getattr(spec, "decision", True):
-        raise DomainError(_("所附文书不是决定类文书，请选择决定书代拟稿。"))
-    gates.run_decision_gates(case, document, actor)
+        raise DomainError(
+            _("所附文书不是决定类文书，请选择决定书代拟稿。"), code=ErrorCode.MISSING_MATERIAL
+        )
+    effects.review_gate(case, document, actor)
     # --- everything checked: write
-    if document is not None:
-        document = b.issue_if_draft(document, actor)
+    document = effects.issue_document(document, actor)
     old = b.move(case, _stage_after_decision(case), actor)
     case.decision_outcome = outcome
     case.decision_at = at
@@ -776,6 +795,7 @@ def decide(
         old_stage=old,
         entry=entry,
     )
+    effects.publish(case, document, actor)
     signals.decision_issued.send(sender=Case, case=case, document=document, actor=actor)
     b.stage_changed(case, old, actor)
     notify_events.decision_made(case, actor)
@@ -793,19 +813,23 @@ def withdraw_decision(case, kind, reason, actor):
     """The decision was revoked / confirmed illegal / ordered redone (复议、诉讼、自行纠错).
 
     ``ordered_redone`` sends the case back to 审查决定 for a new decision; the other kinds
-    stop execution. Sends ``signals.decision_withdrawn`` (publicity takes the decision down).
+    stop execution. The publication is taken down (``effects.withdraw_publication``), then
+    ``signals.decision_withdrawn`` is sent.
     """
     case = b.lock(case)
     b.require_head(actor, case)
     if kind not in WithdrawalKind.values:
-        raise DomainError(_("撤销情形无效。"))
+        raise DomainError(_("撤销情形无效。"), code=ErrorCode.BAD_CHOICE)
     if not case.decision_at or case.withdrawal_kind:
         raise DomainError(_("本案没有有效的决定。"), ErrorCode.ILLEGAL_TRANSITION)
     if case.stage == Stage.ARCHIVED:
         raise DomainError(_("案件已归档，请在新的纠错案件中办理。"), ErrorCode.ILLEGAL_TRANSITION)
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError(_("请说明撤销、确认违法或责令重作的理由及依据（复议决定书或判决书）。"))
+        raise DomainError(
+            _("请说明撤销、确认违法或责令重作的理由及依据（复议决定书或判决书）。"),
+            code=ErrorCode.REASON_REQUIRED,
+        )
     old = case.stage
     previous = {
         "outcome": case.decision_outcome,
@@ -840,6 +864,7 @@ def withdraw_decision(case, kind, reason, actor):
         data={"kind": kind, "reason": reason, "previous": previous},
         old_stage=old,
     )
+    effects.withdraw_publication(case, kind=kind, reason=reason, actor=actor)
     signals.decision_withdrawn.send(sender=Case, case=case, reason=reason, kind=kind, actor=actor)
     b.stage_changed(case, old, actor)
     return case

@@ -70,7 +70,7 @@ def serve(
     b.require_case_handler(actor, case)
     b.require_stage(case, Stage.SERVICE, action=_("送达"))
     if method not in ServiceMethod.values:
-        raise DomainError(_("送达方式无效。"))
+        raise DomainError(_("送达方式无效。"), code=ErrorCode.BAD_CHOICE)
     if method == ServiceMethod.ELECTRONIC and not consent_confirmed:
         raise DomainError(
             _("电子送达须经当事人同意并签订确认书（第六十一条第二款）。"),
@@ -78,7 +78,7 @@ def serve(
         )
     recipient = (recipient or "").strip()
     if not recipient and method != ServiceMethod.NOTICE:
-        raise DomainError(_("请填写受送达人。"))
+        raise DomainError(_("请填写受送达人。"), code=ErrorCode.REQUIRED)
     at = b.as_datetime(served_at)
     entry = dates.check_act(
         case,
@@ -88,7 +88,7 @@ def serve(
         late_reason=late_reason,
     )
     if case.decision_at and at < case.decision_at:
-        raise DomainError(_("送达时间不能早于决定时间。"))
+        raise DomainError(_("送达时间不能早于决定时间。"), code=ErrorCode.BAD_DATE)
     for doc in (document, receipt):
         b.check_document(case, doc)
     late = bool(case.service_deadline and b.as_date(at) > case.service_deadline)
@@ -192,14 +192,15 @@ def record_payment(
     b.require_stage(case, Stage.EXECUTION, action=_("登记缴款"))
     amount = b.money(amount, _("缴款金额"))
     if not amount:
-        raise DomainError(_("缴款金额应大于零。"))
+        raise DomainError(_("缴款金额应大于零。"), code=ErrorCode.OUT_OF_RANGE)
     if method not in PAYMENT_METHODS:
-        raise DomainError(_("缴款方式无效。"))
+        raise DomainError(_("缴款方式无效。"), code=ErrorCode.BAD_CHOICE)
     due = amount_due(case)
     if case.paid_amount + amount > due:
         raise DomainError(
             _("缴款金额超过应缴金额（应缴 %(d)s 元，已缴 %(p)s 元）。")
-            % {"d": due, "p": case.paid_amount}
+            % {"d": due, "p": case.paid_amount},
+            code=ErrorCode.OUT_OF_RANGE,
         )
     at = b.as_datetime(paid_at)
     entry = dates.check_act(
@@ -267,10 +268,10 @@ def record_enforcement(
     b.require_case_handler(actor, case)
     b.require_stage(case, Stage.EXECUTION, action=_("登记执行情况"))
     if kind not in ENFORCEMENT_KINDS:
-        raise DomainError(_("执行方式无效。"))
+        raise DomainError(_("执行方式无效。"), code=ErrorCode.BAD_CHOICE)
     description = (description or "").strip()
     if not description:
-        raise DomainError(_("请填写执行情况。"))
+        raise DomainError(_("请填写执行情况。"), code=ErrorCode.REQUIRED)
     b.check_document(case, document)
     at = b.as_datetime(at)
     entry = dates.check_act(
@@ -283,7 +284,8 @@ def record_enforcement(
         if case.paid_amount < due and kind not in ("court",):
             raise DomainError(
                 _("罚没款尚未缴清（应缴 %(d)s 元，已缴 %(p)s 元），不能登记执行完毕。")
-                % {"d": due, "p": case.paid_amount}
+                % {"d": due, "p": case.paid_amount},
+                code=ErrorCode.WRONG_STATE,
             )
         _complete(case, actor, summary + _("（执行完毕）"), data, at, entry)
         return case
@@ -309,10 +311,13 @@ def close_case(case, actor, *, report, at=None, document=None, late_reason=""):
     if case.closed_at:
         raise DomainError(_("案件已结案。"), ErrorCode.CONFLICT)
     if case.act_type == CaseActType.PENALTY_SIMPLE and not case.simple_filed_at:
-        raise DomainError(_("当场处罚决定尚未报所属行政机关备案（第五十二条），不能结案。"))
+        raise DomainError(
+            _("当场处罚决定尚未报所属行政机关备案（第五十二条），不能结案。"),
+            code=ErrorCode.WRONG_STATE,
+        )
     report = (report or "").strip()
     if not report:
-        raise DomainError(_("请填写结案报告。"))
+        raise DomainError(_("请填写结案报告。"), code=ErrorCode.REQUIRED)
     b.check_document(case, document)
     at = b.as_datetime(at)
     entry = dates.check_act(
@@ -387,7 +392,7 @@ def mark_long_term_retention(case, actor, *, reason):
     b.require_agency_member(actor, case, Role.HANDLER, Role.HEAD, Role.REVIEWER)
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError(_("请填写长期保存的理由。"))
+        raise DomainError(_("请填写长期保存的理由。"), code=ErrorCode.REASON_REQUIRED)
     if reason in case.long_term_retention_reasons:
         return case
     case.long_term_retention_reasons = [*case.long_term_retention_reasons, reason]

@@ -35,32 +35,42 @@ def clean_party(data):
     """Validate one party's data (dict); returns the cleaned dict or raises DomainError."""
     party_type = data.get("party_type")
     if party_type not in PartyType.values:
-        raise DomainError(_("请选择当事人类别。"))
+        raise DomainError(_("请选择当事人类别。"), code=ErrorCode.REQUIRED)
     name = (data.get("name") or "").strip()
     if not name:
-        raise DomainError(_("当事人姓名或名称不能为空。"))
+        raise DomainError(_("当事人姓名或名称不能为空。"), code=ErrorCode.REQUIRED)
     id_number = (data.get("id_number") or "").strip().upper()
     usci = (data.get("usci") or "").strip().upper()
     if party_type == PartyType.NATURAL_PERSON:
         if not id_number:
-            raise DomainError(_("自然人当事人须填写居民身份证号码。"))
+            raise DomainError(_("自然人当事人须填写居民身份证号码。"), code=ErrorCode.REQUIRED)
         if usci:
-            raise DomainError(_("自然人当事人不应填写统一社会信用代码。"))
+            raise DomainError(
+                _("自然人当事人不应填写统一社会信用代码。"), code=ErrorCode.INCONSISTENT
+            )
     elif party_type in (PartyType.LEGAL_PERSON, PartyType.OTHER_ORG):
         if not usci:
-            raise DomainError(_("法人或其他组织当事人须填写统一社会信用代码。"))
+            raise DomainError(
+                _("法人或其他组织当事人须填写统一社会信用代码。"), code=ErrorCode.REQUIRED
+            )
     elif party_type == PartyType.INDIVIDUAL_BUSINESS:
         if not usci and not id_number:
-            raise DomainError(_("个体工商户须填写统一社会信用代码或经营者身份证号码。"))
+            raise DomainError(
+                _("个体工商户须填写统一社会信用代码或经营者身份证号码。"), code=ErrorCode.REQUIRED
+            )
     if id_number:
         error = ric_error(id_number)
         if error:
-            raise DomainError(_("当事人%(n)s的身份证号码有误：%(e)s") % {"n": name, "e": error})
+            raise DomainError(
+                _("当事人%(n)s的身份证号码有误：%(e)s") % {"n": name, "e": error},
+                code=ErrorCode.BAD_FORMAT,
+            )
     if usci:
         error = usci_error(usci)
         if error:
             raise DomainError(
-                _("当事人%(n)s的统一社会信用代码有误：%(e)s") % {"n": name, "e": error}
+                _("当事人%(n)s的统一社会信用代码有误：%(e)s") % {"n": name, "e": error},
+                code=ErrorCode.BAD_FORMAT,
             )
     return {
         "party_type": party_type,
@@ -101,13 +111,15 @@ def add_party(case, actor, **data):
 
 def _check_officer(case, officer):
     if not isinstance(officer, Officer):
-        raise DomainError(_("执法人员无效。"))
+        raise DomainError(_("执法人员无效。"), code=ErrorCode.BAD_CHOICE)
     if officer.agency_id != case.agency_id:
         raise PermissionDenied(
             _("%(o)s不是本机关（%(a)s）的执法人员。") % {"o": officer.name, "a": case.agency}
         )
     if not officer.is_active:
-        raise DomainError(_("%(o)s已不在执法岗位。") % {"o": officer.name})
+        raise DomainError(
+            _("%(o)s已不在执法岗位。") % {"o": officer.name}, code=ErrorCode.CERTIFICATE
+        )
 
 
 def _assign(case, officer, role, actor):
@@ -127,7 +139,7 @@ def add_handler(case, actor, officer, role=HandlerRole.INVESTIGATOR):
     b.require_case_handler(actor, case)
     b.require_active(case, _("指定办案人员"))
     if role not in HandlerRole.values:
-        raise DomainError(_("办案人员分工无效。"))
+        raise DomainError(_("办案人员分工无效。"), code=ErrorCode.BAD_CHOICE)
     handler = _assign(case, officer, role, actor)
     b.record(
         case,
@@ -145,7 +157,10 @@ def add_handler(case, actor, officer, role=HandlerRole.INVESTIGATOR):
 def _check_power(agency, act_type, power):
     if power is None:
         if act_type in flows.POWER_REQUIRED:
-            raise DomainError(_("请从本机关的执法事项清单中选择执法事项（法律依据）。"))
+            raise DomainError(
+                _("请从本机关的执法事项清单中选择执法事项（法律依据）。"),
+                code=ErrorCode.NOT_IN_SCOPE,
+            )
         return
     if power.agency_id != agency.pk:
         raise PermissionDenied(_("所选执法事项不属于本机关的权责清单。"))
@@ -153,7 +168,8 @@ def _check_power(agency, act_type, power):
     if power.act_type != category:
         raise DomainError(
             _("所选执法事项的类别为“%(p)s”，与案件的执法行为类别不一致。")
-            % {"p": power.get_act_type_display()}
+            % {"p": power.get_act_type_display()},
+            code=ErrorCode.INCONSISTENT,
         )
 
 
@@ -204,20 +220,20 @@ def open_case(
     require_role(actor, Role.HANDLER, Role.HEAD)
     require_same_agency(actor, agency.pk, _("您只能在本机关立案。"))
     if act_type not in CaseActType.values:
-        raise DomainError(_("请选择执法行为类别。"))
+        raise DomainError(_("请选择执法行为类别。"), code=ErrorCode.REQUIRED)
     if act_type == CaseActType.PENALTY_SIMPLE:
-        raise DomainError(_("简易程序案件请使用“当场处罚”办理。"))
+        raise DomainError(_("简易程序案件请使用“当场处罚”办理。"), code=ErrorCode.INCONSISTENT)
     if source not in CaseSource.values:
-        raise DomainError(_("请选择案件来源。"))
+        raise DomainError(_("请选择案件来源。"), code=ErrorCode.REQUIRED)
     title = (title or "").strip()
     if not title:
-        raise DomainError(_("案由不能为空。"))
+        raise DomainError(_("案由不能为空。"), code=ErrorCode.REQUIRED)
     _check_power(agency, act_type, power)
     field = field or (power.field if power is not None else None)
     if not field and len(agency.fields or []) == 1:
         field = agency.fields[0]
     if field not in EnforcementField.values:
-        raise DomainError(_("请选择执法领域。"))
+        raise DomainError(_("请选择执法领域。"), code=ErrorCode.REQUIRED)
     region = (region or agency.region or "").strip()
     found_at = b.as_datetime(found_at) if found_at else None
     if found_at is not None:
@@ -277,7 +293,7 @@ def approve_opening(case, actor, *, opinion="", at=None, late_reason=""):
     if case.opening_status != OpeningStatus.PENDING:
         raise DomainError(_("该案件已审批立案。"), ErrorCode.ILLEGAL_TRANSITION)
     if not case.handlers.exists():
-        raise DomainError(_("尚未指定办案人员，不能立案。"))
+        raise DomainError(_("尚未指定办案人员，不能立案。"), code=ErrorCode.MISSING_MATERIAL)
     at = b.as_datetime(at)
     entry = dates.check_act(
         case,
@@ -322,7 +338,7 @@ def reject_opening(case, actor, *, reason):
     if case.opening_status != OpeningStatus.PENDING:
         raise DomainError(_("该案件已审批立案。"), ErrorCode.ILLEGAL_TRANSITION)
     if not (reason or "").strip():
-        raise DomainError(_("不予立案须说明理由。"))
+        raise DomainError(_("不予立案须说明理由。"), code=ErrorCode.REASON_REQUIRED)
     old = b.move(case, Stage.TERMINATED, actor)
     case.opening_status = OpeningStatus.REJECTED
     case.terminated_at = b.now()
@@ -447,9 +463,9 @@ def record_event(
     b.require_stage(case, *ACTIVITY_STAGES, action=_("记录执法活动"))
     description = (description or "").strip()
     if not description:
-        raise DomainError(_("请填写执法活动的内容。"))
+        raise DomainError(_("请填写执法活动的内容。"), code=ErrorCode.REQUIRED)
     if activity and activity not in RecordedActivity.values:
-        raise DomainError(_("执法活动类别无效。"))
+        raise DomainError(_("执法活动类别无效。"), code=ErrorCode.BAD_CHOICE)
     at = b.as_datetime(at)
     entry = dates.check_act(case, at, what=dates.ACTIVITY, late_reason=late_reason)
     officers = list(officers)
@@ -508,13 +524,19 @@ def finish_investigation(
     b.require_stage(case, Stage.INVESTIGATION, action=_("调查终结"))
     report = (report or "").strip()
     if not report:
-        raise DomainError(_("请填写调查终结报告（事实、证据、处理意见）。"))
+        raise DomainError(
+            _("请填写调查终结报告（事实、证据、处理意见）。"), code=ErrorCode.REQUIRED
+        )
     if not case.events.filter(kind=EventKind.ACTIVITY).exists():
-        raise DomainError(_("尚未记录任何调查取证活动，不能调查终结。"))
+        raise DomainError(
+            _("尚未记录任何调查取证活动，不能调查终结。"), code=ErrorCode.MISSING_MATERIAL
+        )
     kinds = list(dict.fromkeys(proposed_penalty_kinds or []))
     bad = [k for k in kinds if k not in PenaltyKind.values]
     if bad:
-        raise DomainError(_("未知的处罚种类：%(k)s。") % {"k": "、".join(bad)})
+        raise DomainError(
+            _("未知的处罚种类：%(k)s。") % {"k": "、".join(bad)}, code=ErrorCode.BAD_CHOICE
+        )
     fine = b.money(proposed_fine, _("拟罚款金额"))
     if fine and PenaltyKind.FINE not in kinds:
         kinds.append(PenaltyKind.FINE)
@@ -574,7 +596,7 @@ def terminate_case(case, actor, *, reason):
         )
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError(_("终止办理须说明理由。"))
+        raise DomainError(_("终止办理须说明理由。"), code=ErrorCode.REASON_REQUIRED)
     old = b.move(case, Stage.TERMINATED, actor)
     case.terminated_at = b.now()
     case.save()
@@ -597,18 +619,18 @@ def extend_deadline(case, days, reason, actor):
     b.require_head(actor, case)
     b.require_active(case, _("延长办案期限"))
     if case.deadline is None:
-        raise DomainError(_("该案件没有办案期限，无需延长。"))
+        raise DomainError(_("该案件没有办案期限，无需延长。"), code=ErrorCode.WRONG_STATE)
     if case.decision_at:
         raise DomainError(_("已作出决定，无需延长办案期限。"), ErrorCode.ILLEGAL_TRANSITION)
     try:
         days = int(days)
     except (TypeError, ValueError) as exc:
-        raise DomainError(_("延长天数无效。")) from exc
+        raise DomainError(_("延长天数无效。"), code=ErrorCode.BAD_CHOICE) from exc
     if not 1 <= days <= 365:
-        raise DomainError(_("延长天数应在 1 至 365 日之间。"))
+        raise DomainError(_("延长天数应在 1 至 365 日之间。"), code=ErrorCode.OUT_OF_RANGE)
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError(_("延长办案期限须说明理由。"))
+        raise DomainError(_("延长办案期限须说明理由。"), code=ErrorCode.REASON_REQUIRED)
     old_deadline = case.deadline
     case.deadline = case.deadline + dt.timedelta(days=days)
     case.extension_days += days

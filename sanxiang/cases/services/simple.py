@@ -23,7 +23,7 @@ from sanxiang.ledger.events import EventType
 from sanxiang.org.models import Role
 from sanxiang.org.permissions import require_role, require_same_agency
 
-from .. import gates, signals
+from .. import signals
 from ..models import (
     Case,
     CaseHandler,
@@ -37,7 +37,7 @@ from ..models import (
     Stage,
 )
 from . import _base as b
-from . import dates
+from . import dates, effects
 from .opening import _check_officer, _check_power, certified_officers, clean_party, power_snapshot
 
 CITIZEN_LIMIT = Decimal("200")
@@ -82,7 +82,7 @@ def decide_on_the_spot(
     cleaned = clean_party(party or {})
     kinds = list(dict.fromkeys(penalty_kinds or []))
     if not kinds:
-        raise DomainError(_("请选择处罚种类（警告或罚款）。"))
+        raise DomainError(_("请选择处罚种类（警告或罚款）。"), code=ErrorCode.REQUIRED)
     other = [k for k in kinds if k not in SIMPLE_KINDS]
     if other:
         raise DomainError(
@@ -92,12 +92,15 @@ def decide_on_the_spot(
                     str(PenaltyKind(k).label) if k in PenaltyKind.values else k for k in other
                 )
             },
+            code=ErrorCode.LEGAL_REQUIREMENT,
         )
     fine = b.money(fine, _("罚款金额"))
     if PenaltyKind.FINE in kinds and not fine:
-        raise DomainError(_("处罚种类包含罚款，请填写罚款金额。"))
+        raise DomainError(_("处罚种类包含罚款，请填写罚款金额。"), code=ErrorCode.INCONSISTENT)
     if fine and PenaltyKind.FINE not in kinds:
-        raise DomainError(_("已填写罚款金额，处罚种类中应包含“罚款”。"))
+        raise DomainError(
+            _("已填写罚款金额，处罚种类中应包含“罚款”。"), code=ErrorCode.INCONSISTENT
+        )
     limit = simple_limit(cleaned["party_type"])
     if fine and fine > limit:
         who = _("公民") if limit == CITIZEN_LIMIT else _("法人或者其他组织")
@@ -113,7 +116,7 @@ def decide_on_the_spot(
         (_("地点"), place),
     ):
         if not (value or "").strip():
-            raise DomainError(_("请填写%(w)s。") % {"w": label})
+            raise DomainError(_("请填写%(w)s。") % {"w": label}, code=ErrorCode.REQUIRED)
     at = b.as_datetime(decided_at)
     # the on-the-spot decision is the case's first act (it opens the case): rules 1 and 3
     entry = dates.check_act(
@@ -122,7 +125,7 @@ def decide_on_the_spot(
     day = b.as_date(at)
     field = field or power.field
     if field not in EnforcementField.values:
-        raise DomainError(_("请选择执法领域。"))
+        raise DomainError(_("请选择执法领域。"), code=ErrorCode.REQUIRED)
     officers = list(officers or [])
     own = b.officer_of(actor)
     if own is not None and own not in officers:
@@ -175,9 +178,8 @@ def decide_on_the_spot(
         )
     party_obj = Party.objects.create(case=case, **cleaned)
     document = b.check_document(case, document) if document is not None else None
-    gates.run_decision_gates(case, document, actor)
-    if document is not None:
-        document = b.issue_if_draft(document, actor)
+    effects.review_gate(case, document, actor)  # a simple-procedure decision needs none
+    document = effects.issue_document(document, actor)
     b.record(
         case,
         EventKind.CREATED,
@@ -231,6 +233,7 @@ def decide_on_the_spot(
         old_stage=old,
         entry=entry,
     )
+    effects.publish(case, document, actor)
     signals.decision_issued.send(sender=Case, case=case, document=document, actor=actor)
     old2 = b.move(case, Stage.EXECUTION, actor)
     case.served_at = at

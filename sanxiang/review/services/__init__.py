@@ -8,7 +8,8 @@ for a non-agreeing opinion the handling unit may ``dispute_opinion`` and the hea
 ``record_collective_discussion``; for 移送: ``record_transfer``; for 不予作出: the head may
 ``end_case_after_refusal``.
 
-``gate(case, document, actor)`` is registered with ``cases.gates`` and refuses a decision
+``gate(case, document, actor)`` (called by ``cases.services.decide`` and
+``documents.services.issue_document``) refuses a decision
 unless the review that applies agreed to the *current* draft (or the head overruled a
 non-agreeing opinion after collective discussion for that very draft).
 """

@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 
 from sanxiang.core.errors import DomainError, ErrorCode, PermissionDenied
 from sanxiang.core.fields import ActType, CaseActType, PenaltyKind
-from sanxiang.ledger.services import append
 from sanxiang.org.models import Officer, Role
 from sanxiang.org.permissions import require_role, require_same_agency
 
@@ -116,11 +115,6 @@ def _lock(review) -> Review:
         .select_related("case", "agency", "document")
         .get(pk=review.pk)
     )
-
-
-def _ledger(event_type, review_or_case, payload, actor):
-    case_id = getattr(review_or_case, "case_id", None) or review_or_case.pk
-    return append(event_type, f"case:{case_id}", payload, actor)
 
 
 def _is_penalty(case) -> bool:

@@ -158,7 +158,9 @@ def gate_status(case, document=None, on_date=None) -> GateStatus:
 
 
 def gate(case, document, actor):
-    """Registered decision gate: raises DomainError(REVIEW_REQUIRED) to refuse the decision."""
+    """The decision gate, called by ``cases.services.decide`` (via ``effects.review_gate``)
+    and by ``documents.services.issue_document``: raises DomainError(REVIEW_REQUIRED) to
+    refuse the decision."""
     if not gate_applies(case, document):
         return
     if document is not None and document.pk:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 from decimal import Decimal
 
@@ -9,6 +10,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from sanxiang.core import clock
+from sanxiang.core.errors import DomainError
 from sanxiang.org.models import Officer, Role, User
 from sanxiang.org.permissions import require_role
 
@@ -68,11 +70,11 @@ def draft_diff(review) -> list[dict]:
     old = (review.previous.draft_snapshot or {}).get("content", {}) or {}
     new = (review.draft_snapshot or {}).get("content", {}) or {}
     labels = {}
-    try:
+    with contextlib.suppress(
+        AttributeError, DomainError
+    ):  # no document / unknown kind: keys as labels
         for f in review.document.spec.fields:
             labels[f.key] = str(f.label)
-    except Exception:  # noqa: BLE001 - unknown kind: keys as labels
-        pass
     keys = list(labels) + sorted(k for k in set(old) | set(new) if k not in labels)
     out = []
     for key in keys:

@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from sanxiang.core.errors import DomainError
+from sanxiang.core.errors import DomainError, ErrorCode
 from sanxiang.core.fields import CaseActType
 from sanxiang.ledger.events import EventType
+from sanxiang.ledger.services import append_event
 
 from ..models import (
     Criterion,
@@ -17,7 +18,6 @@ from ..models import (
 )
 from ._base import (
     _first_party_type,
-    _ledger,
     _name,
     _require_case_active,
     _require_handling_unit,
@@ -42,7 +42,10 @@ def _clean_answers(case, answers) -> dict:
     answers = answers or {}
     unknown = set(answers) - set(Criterion.values)
     if unknown:
-        raise DomainError(_("未知的法定审核情形：%(k)s。") % {"k": "、".join(sorted(unknown))})
+        raise DomainError(
+            _("未知的法定审核情形：%(k)s。") % {"k": "、".join(sorted(unknown))},
+            code=ErrorCode.BAD_CHOICE,
+        )
     clean = {c: bool(answers.get(c, False)) for c in Criterion.values}
     if case.hearing_held:
         clean[Criterion.HEARING] = True
@@ -113,7 +116,7 @@ def assess_scope(case, answers, actor, *, document=None, note="", on_date=None) 
     _require_handling_unit(case, actor)
     _require_case_active(case, _("评估法制审核范围"))
     if document is not None and document.case_id != case.pk:
-        raise DomainError(_("所附文书不属于本案件。"))
+        raise DomainError(_("所附文书不属于本案件。"), code=ErrorCode.NOT_IN_SCOPE)
     result = evaluate_scope(case, answers, on_date)
     scope = ReviewScope.objects.create(
         case=case,
@@ -130,7 +133,7 @@ def assess_scope(case, answers, actor, *, document=None, note="", on_date=None) 
         assessed_by=actor,
         assessed_by_name=_name(actor),
     )
-    _ledger(
+    append_event(
         EventType.REVIEW_SCOPE_ASSESSED,
         case,
         {

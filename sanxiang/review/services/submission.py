@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from sanxiang.core.errors import DomainError, ErrorCode
 from sanxiang.ledger.events import EventType
+from sanxiang.ledger.services import append_event
 from sanxiang.notifications import events as notify_events
 
 from ..models import (
@@ -23,7 +24,6 @@ from ..models import (
 )
 from ._base import (
     _is_penalty,
-    _ledger,
     _lock,
     _money,
     _name,
@@ -91,7 +91,9 @@ def discretion_check(case, tier=None, base_amount=None) -> dict:
     from sanxiang.catalog.discretion import check_penalty
 
     if not _tier_applies(tier, case.agency):
-        raise DomainError(_("所选裁量档次不属于本机关适用的已发布裁量基准。"))
+        raise DomainError(
+            _("所选裁量档次不属于本机关适用的已发布裁量基准。"), code=ErrorCode.NOT_IN_SCOPE
+        )
     check = check_penalty(
         tier,
         fine=case.proposed_fine,
@@ -117,17 +119,20 @@ def discretion_check(case, tier=None, base_amount=None) -> dict:
 def _store_material(review, item):
     kind = str(item.get("kind") or "")
     if kind not in MaterialKind.values:
-        raise DomainError(_("未知的送审材料类别：%(k)s。") % {"k": kind})
+        raise DomainError(_("未知的送审材料类别：%(k)s。") % {"k": kind}, code=ErrorCode.BAD_CHOICE)
     title = (item.get("title") or "").strip() or str(MaterialKind(kind).label)
     upload = item.get("file")
     document = item.get("document")
     reference = (item.get("reference") or "").strip()
     if upload is None and document is None and not reference:
         raise DomainError(
-            _("送审材料“%(t)s”须上传文件、选择案卷文书或注明案卷内的位置。") % {"t": title}
+            _("送审材料“%(t)s”须上传文件、选择案卷文书或注明案卷内的位置。") % {"t": title},
+            code=ErrorCode.MISSING_MATERIAL,
         )
     if document is not None and document.case_id != review.case_id:
-        raise DomainError(_("送审材料“%(t)s”引用的文书不属于本案件。") % {"t": title})
+        raise DomainError(
+            _("送审材料“%(t)s”引用的文书不属于本案件。") % {"t": title}, code=ErrorCode.NOT_IN_SCOPE
+        )
     material = ReviewMaterial(
         review=review,
         kind=kind,
@@ -142,7 +147,9 @@ def _store_material(review, item):
         else:
             name, data = getattr(upload, "name", "material.bin"), upload.read()
         if not data:
-            raise DomainError(_("送审材料“%(t)s”的文件为空。") % {"t": title})
+            raise DomainError(
+                _("送审材料“%(t)s”的文件为空。") % {"t": title}, code=ErrorCode.BAD_FILE
+            )
         material.sha256 = hashlib.sha256(data).hexdigest()
         material.file.save(name.rsplit("/", 1)[-1][:100], ContentFile(data), save=False)
     material.save()
@@ -170,13 +177,15 @@ def submit_for_review(
     _require_handling_unit(case, actor)
     _require_case_active(case, _("提交法制审核"))
     if document is None or document.case_id != case.pk:
-        raise DomainError(_("请选择本案的决定书代拟稿。"))
+        raise DomainError(_("请选择本案的决定书代拟稿。"), code=ErrorCode.MISSING_MATERIAL)
     # what is reviewed is the stored draft, not a possibly stale object in memory
     document = type(document).objects.select_for_update().get(pk=document.pk)
     if not document.is_draft:
         raise DomainError(_("只能对尚未签发的决定书代拟稿提交审核。"), ErrorCode.ILLEGAL_TRANSITION)
     if not document.spec.decision:
-        raise DomainError(_("所选文书不是决定类文书，不能作为决定书代拟稿送审。"))
+        raise DomainError(
+            _("所选文书不是决定类文书，不能作为决定书代拟稿送审。"), code=ErrorCode.MISSING_MATERIAL
+        )
     scope = latest_scope(case)
     if scope is None:
         raise DomainError(_("请先完成法制审核范围评估，再提交审核。"), ErrorCode.ILLEGAL_TRANSITION)
@@ -213,6 +222,7 @@ def submit_for_review(
         raise DomainError(
             _("送审材料不齐全，缺少：%(m)s。") % {"m": "、".join(missing)},
             details=missing,
+            code=ErrorCode.MISSING_MATERIAL,
         )
     discretion = discretion_check(case, tier, base_amount)
     # discretion consistency (tier + comparable decisions): a flagged proposal needs the
@@ -231,6 +241,7 @@ def submit_for_review(
             _("拟作出的处罚%(r)s须书面说明理由后才能送审。")
             % {"r": _("超出裁量基准幅度") if discretion["checked"] else _("未对照裁量基准")},
             details=[discretion["reason"]],
+            code=ErrorCode.REASON_REQUIRED,
         )
     review = Review.objects.create(
         case=case,
@@ -259,7 +270,7 @@ def submit_for_review(
     )
     for item in materials:
         _store_material(review, item)
-    _ledger(
+    append_event(
         EventType.REVIEW_SUBMITTED,
         case,
         {
@@ -287,8 +298,8 @@ def withdraw(review, actor, *, reason) -> Review:
         raise DomainError(_("审核人员已受理或已出具意见，不能撤回。"), ErrorCode.ILLEGAL_TRANSITION)
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError(_("撤回须说明理由。"))
+        raise DomainError(_("撤回须说明理由。"), code=ErrorCode.REASON_REQUIRED)
     review.status = ReviewStatus.WITHDRAWN
     review.save()
-    _ledger(EventType.REVIEW_WITHDRAWN, review, {"review": review.pk, "reason": reason}, actor)
+    append_event(EventType.REVIEW_WITHDRAWN, review, {"review": review.pk, "reason": reason}, actor)
     return review

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from sanxiang.core import clock
 from sanxiang.core.errors import DomainError, ErrorCode, PermissionDenied
 from sanxiang.ledger.events import EventType
+from sanxiang.ledger.services import append_event
 from sanxiang.notifications import events as notify_events
 from sanxiang.org.models import Role, User
 from sanxiang.workdays import calendar, deadlines
@@ -37,7 +38,6 @@ from ._base import (
     NEARING_WORKDAYS,
     REVIEW_WORKDAYS,
     _is_case_handler,
-    _ledger,
     _lock,
     _name,
     _require_agency,
@@ -111,9 +111,11 @@ def assign_reviewer(review, reviewer, actor, reason="") -> Review:
     previous = review.reviewer
     if previous is not None:
         if previous.pk == reviewer.pk:
-            raise DomainError(_("该审核已由 %(u)s 承担。") % {"u": _name(reviewer)})
+            raise DomainError(
+                _("该审核已由 %(u)s 承担。") % {"u": _name(reviewer)}, code=ErrorCode.WRONG_STATE
+            )
         if not reason:
-            raise DomainError(_("改派审核人员须说明理由。"))
+            raise DomainError(_("改派审核人员须说明理由。"), code=ErrorCode.REASON_REQUIRED)
     ReviewAssignment.objects.create(
         review=review,
         reviewer=reviewer,
@@ -127,7 +129,7 @@ def assign_reviewer(review, reviewer, actor, reason="") -> Review:
     if review.status == ReviewStatus.SUBMITTED:
         review.status = ReviewStatus.ASSIGNED
     review.save()
-    _ledger(
+    append_event(
         EventType.REVIEW_ASSIGNED,
         review,
         {
@@ -169,7 +171,7 @@ def accept(review, actor, *, today=None) -> Review:
     review.status = ReviewStatus.IN_REVIEW
     review.save()
     deadlines.track("review.deadline", review, computed)
-    _ledger(
+    append_event(
         EventType.REVIEW_ACCEPTED,
         review,
         {"review": review.pk, "accepted_on": today, "deadline": review.deadline},
@@ -189,7 +191,7 @@ def request_extension(review, actor, *, new_deadline, reason, today=None) -> Dea
         raise DomainError(_("只有审核中的事项可以申请延长期限。"), ErrorCode.ILLEGAL_TRANSITION)
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError(_("申请延长审核期限须说明理由。"))
+        raise DomainError(_("申请延长审核期限须说明理由。"), code=ErrorCode.REASON_REQUIRED)
     current = review.effective_deadline
     if new_deadline is None or new_deadline <= current:
         raise DomainError(
@@ -206,7 +208,7 @@ def request_extension(review, actor, *, new_deadline, reason, today=None) -> Dea
         current_deadline=current,
         new_deadline=new_deadline,
     )
-    _ledger(
+    append_event(
         EventType.REVIEW_EXTENSION_REQUESTED,
         review,
         {"review": review.pk, "extension": ext.pk, "new_deadline": new_deadline, "reason": reason},
@@ -227,7 +229,7 @@ def decide_extension(extension, actor, *, approve, note="") -> DeadlineExtension
         raise DomainError(_("该审核已不在审核中。"), ErrorCode.ILLEGAL_TRANSITION)
     note = (note or "").strip()
     if not approve and not note:
-        raise DomainError(_("不予批准延期须说明理由。"))
+        raise DomainError(_("不予批准延期须说明理由。"), code=ErrorCode.REASON_REQUIRED)
     ext.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REJECTED
     ext.decided_by = actor
     ext.decided_by_name = _name(actor)
@@ -237,7 +239,7 @@ def decide_extension(extension, actor, *, approve, note="") -> DeadlineExtension
     if approve:
         review.extended_deadline = ext.new_deadline
         review.save()
-    _ledger(
+    append_event(
         EventType.REVIEW_EXTENDED if approve else EventType.REVIEW_EXTENSION_REJECTED,
         review,
         {"review": review.pk, "extension": ext.pk, "new_deadline": ext.new_deadline, "note": note},
@@ -286,7 +288,10 @@ def _clean_findings(findings, complete=True) -> dict:
     findings = findings or {}
     unknown = set(findings) - set(CheckPoint.values)
     if unknown:
-        raise DomainError(_("未知的审核要点：%(k)s。") % {"k": "、".join(sorted(unknown))})
+        raise DomainError(
+            _("未知的审核要点：%(k)s。") % {"k": "、".join(sorted(unknown))},
+            code=ErrorCode.BAD_CHOICE,
+        )
     clean = {}
     missing = []
     for point in CheckPoint.values:
@@ -305,11 +310,14 @@ def _clean_findings(findings, complete=True) -> dict:
         clean[point] = {"result": result, "note": (item.get("note") or "").strip()}
         if result == FindingResult.PROBLEM and not clean[point]["note"]:
             raise DomainError(
-                _("审核要点“%(p)s”存在问题，须写明具体问题。") % {"p": CheckPoint(point).label}
+                _("审核要点“%(p)s”存在问题，须写明具体问题。") % {"p": CheckPoint(point).label},
+                code=ErrorCode.REQUIRED,
             )
     if missing:
         raise DomainError(
-            _("审核要点未逐项填写：%(m)s。") % {"m": "、".join(missing)}, details=missing
+            _("审核要点未逐项填写：%(m)s。") % {"m": "、".join(missing)},
+            details=missing,
+            code=ErrorCode.MISSING_MATERIAL,
         )
     return clean
 
@@ -331,15 +339,20 @@ def _check_consistency(kind, findings):
     if kind == OpinionKind.AGREE and problems:
         raise DomainError(
             _("审核要点中存在问题，不能出具同意意见：%(p)s。")
-            % {"p": "、".join(str(CheckPoint(p).label) for p in problems)}
+            % {"p": "、".join(str(CheckPoint(p).label) for p in problems)},
+            code=ErrorCode.INCONSISTENT,
         )
     if kind in (OpinionKind.CORRECT, OpinionKind.REFUSE) and not problems:
-        raise DomainError(_("出具纠正或不予作出意见，须在审核要点中写明存在的问题。"))
+        raise DomainError(
+            _("出具纠正或不予作出意见，须在审核要点中写明存在的问题。"), code=ErrorCode.REQUIRED
+        )
     if (
         kind == OpinionKind.TRANSFER
         and findings[CheckPoint.CRIME]["result"] != FindingResult.PROBLEM
     ):
-        raise DomainError(_("出具移送意见，须在“是否涉嫌犯罪”要点中写明涉嫌犯罪的事实。"))
+        raise DomainError(
+            _("出具移送意见，须在“是否涉嫌犯罪”要点中写明涉嫌犯罪的事实。"), code=ErrorCode.REQUIRED
+        )
 
 
 def _opinion_content(review, kind, reasoning, findings, actor):
@@ -396,10 +409,10 @@ def give_opinion(review, actor, *, kind, reasoning, findings, now=None) -> Opini
             ErrorCode.ILLEGAL_TRANSITION,
         )
     if kind not in OpinionKind.values:
-        raise DomainError(_("未知的审核意见：%(k)s。") % {"k": kind})
+        raise DomainError(_("未知的审核意见：%(k)s。") % {"k": kind}, code=ErrorCode.BAD_CHOICE)
     reasoning = (reasoning or "").strip()
     if not reasoning:
-        raise DomainError(_("审核意见须写明理由。"))
+        raise DomainError(_("审核意见须写明理由。"), code=ErrorCode.REASON_REQUIRED)
     findings = _clean_findings(findings, complete=True)
     _check_consistency(kind, findings)
     if kind == OpinionKind.AGREE and draft_hash(review.document) != review.draft_hash:
@@ -443,7 +456,7 @@ def give_opinion(review, actor, *, kind, reasoning, findings, now=None) -> Opini
     review.concluded_at = now
     review.draft_findings = findings
     review.save()
-    _ledger(
+    append_event(
         EventType.REVIEW_OPINION,
         review,
         {
@@ -495,7 +508,7 @@ def dispute_opinion(review, actor, *, reason) -> Dispute:
         )
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError(_("提出异议须说明理由。"))
+        raise DomainError(_("提出异议须说明理由。"), code=ErrorCode.REASON_REQUIRED)
     dispute = Dispute.objects.create(
         review=review,
         opinion=review.opinion,
@@ -505,7 +518,7 @@ def dispute_opinion(review, actor, *, reason) -> Dispute:
     )
     review.status = ReviewStatus.DISPUTED
     review.save()
-    _ledger(
+    append_event(
         EventType.REVIEW_DISPUTED,
         review,
         {"review": review.pk, "dispute": dispute.pk, "reason": reason},
@@ -533,18 +546,18 @@ def record_collective_discussion(
     if review.status != ReviewStatus.DISPUTED:
         raise DomainError(_("该审核没有待讨论的异议。"), ErrorCode.ILLEGAL_TRANSITION)
     if conclusion not in DiscussionConclusion.values:
-        raise DomainError(_("请选择集体讨论的结论。"))
+        raise DomainError(_("请选择集体讨论的结论。"), code=ErrorCode.REQUIRED)
     names = list(dict.fromkeys(str(p).strip() for p in participants or [] if str(p).strip()))
     if len(names) < 3:
-        raise DomainError(_("集体讨论的参加人员应不少于三人。"))
+        raise DomainError(_("集体讨论的参加人员应不少于三人。"), code=ErrorCode.LEGAL_REQUIREMENT)
     minutes = (minutes or "").strip()
     decision = (decision or "").strip()
     if not minutes or not decision:
-        raise DomainError(_("请填写讨论记录和决定内容。"))
+        raise DomainError(_("请填写讨论记录和决定内容。"), code=ErrorCode.REQUIRED)
     if held_on is None:
-        raise DomainError(_("请填写讨论日期。"))
+        raise DomainError(_("请填写讨论日期。"), code=ErrorCode.REQUIRED)
     if held_on > clock.today():
-        raise DomainError(_("讨论日期不能晚于今天。"))
+        raise DomainError(_("讨论日期不能晚于今天。"), code=ErrorCode.BAD_DATE)
     discussion = DisputeDiscussion.objects.create(
         dispute=dispute,
         held_on=held_on,
@@ -577,7 +590,7 @@ def record_collective_discussion(
             conclusion=f"{DiscussionConclusion(conclusion).label}：{decision}",
             late_reason=late_reason,
         )
-    _ledger(
+    append_event(
         EventType.REVIEW_COLLECTIVE_DISCUSSION,
         review,
         {
@@ -631,11 +644,11 @@ def record_transfer(
     case_summary = (case_summary or "").strip()
     items = [str(m).strip() for m in materials or [] if str(m).strip()]
     if not receiving_authority:
-        raise DomainError(_("请填写接受移送的公安机关。"))
+        raise DomainError(_("请填写接受移送的公安机关。"), code=ErrorCode.REQUIRED)
     if not case_summary:
-        raise DomainError(_("请填写涉嫌犯罪案件情况。"))
+        raise DomainError(_("请填写涉嫌犯罪案件情况。"), code=ErrorCode.REQUIRED)
     if transferred_on is None:
-        raise DomainError(_("请填写移送日期。"))
+        raise DomainError(_("请填写移送日期。"), code=ErrorCode.REQUIRED)
     missing = [
         need
         for need, word in (
@@ -647,7 +660,8 @@ def record_transfer(
     if missing:
         raise DomainError(
             _("移送材料不全（行政执法机关移送涉嫌犯罪案件的规定第六条），缺少：%(m)s。")
-            % {"m": "、".join(missing)}
+            % {"m": "、".join(missing)},
+            code=ErrorCode.MISSING_MATERIAL,
         )
     transfer = Transfer.objects.create(
         review=review,
@@ -660,7 +674,7 @@ def record_transfer(
         recorded_by=actor,
         recorded_by_name=_name(actor),
     )
-    _ledger(
+    append_event(
         EventType.REVIEW_TRANSFERRED,
         review,
         {
