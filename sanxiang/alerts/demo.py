@@ -10,8 +10,12 @@ least one alert there, creating the missing conditions the way they arise in an 
   member of the case team and not concluded in time (2, 12) — rows of the other apps
   written with their models (no decision, so nothing the ledger reconciles);
 * a complaint left unanswered (14, submitted through the complaints service), an agency
-  without a legal reviewer (13, org service), a stored PDF altered on disk and found by the
-  documents fixity job (16).
+  without a legal reviewer (13, org service), and a STAGED TAMPER for rule 16: the demo
+  itself appends bytes to one stored PDF (the attack simulated explicitly, announced in the
+  demo output) and the documents fixity job finds it.
+
+Rule 5 (a fine decided outside its tier with no written reason) is produced by the
+discretion demo through the case and discretion services (``discretion/demo.py``).
 
 Then the head of the market bureau acknowledges one alert and the county supervisor
 dismisses one. Deterministic: fixed choices, no randomness needed.
@@ -229,11 +233,19 @@ class Conditions:
         )
         if doc is None:
             return
+        # STAGED TAMPER: no service alters an issued document, so the demo simulates the
+        # attack itself (a file changed on disk behind the platform's back) and says so.
         try:
             with open(doc.pdf.path, "ab") as fh:
                 fh.write(b"\n%% altered outside the platform\n")
         except (OSError, NotImplementedError, ValueError):
             return
+        _say(
+            self.ctx,
+            f"STAGED TAMPER (demo only): appended bytes to the stored PDF of document "
+            f"{doc.pk} ({doc.number or doc.title}) to show alert rule 16; the fixity job "
+            "finds it",
+        )
         fixity_check()
 
     # ------------------------------------------------------------------ real decisions
@@ -344,12 +356,9 @@ class _TierBuilder(_tier_builder_base()):
         if not scope.required:
             return None
         reason = "当事人一年内多次销售过期食品，情节较重，按档次以外数额提出处罚建议。"
-        try:
-            from sanxiang.discretion.services import record_assessment
-        except ImportError:  # pragma: no cover - the discretion app is optional here
-            record_assessment = None
-        if record_assessment is not None:
-            record_assessment(case, user, tier=self.tier, reason=reason)
+        from sanxiang.discretion.services import record_assessment
+
+        record_assessment(case, user, tier=self.tier, reason=reason)
         ref = f"本案卷 {case.number}"
         item = review.submit_for_review(
             case,

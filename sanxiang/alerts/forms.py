@@ -4,20 +4,18 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import AlertStatus, Severity
-from .rules import choices as rule_choices
 
 
 class FilterForm(forms.Form):
-    agency = forms.TypedChoiceField(label=_("机关"), required=False, coerce=int, empty_value=None)
-    rule = forms.ChoiceField(label=_("预警模型"), required=False)
+    """The list's own filters; agency, rule (as the list's "status" choice) and the date range
+    are the shared ones of ``core.lists.filter_list``."""
+
     status = forms.ChoiceField(label=_("状态"), required=False)
     severity = forms.ChoiceField(label=_("等级"), required=False)
 
-    def __init__(self, *args, agencies=(), **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         everything = [("", _("全部"))]
-        self.fields["agency"].choices = everything + [(a.pk, a.name) for a in agencies]
-        self.fields["rule"].choices = everything + rule_choices()
         self.fields["status"].choices = [
             ("", _("待处理和已签收")),
             ("all", _("全部")),

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from sanxiang.core import clock
 from sanxiang.core.errors import DomainError, ErrorCode, PermissionDenied
 from sanxiang.ledger.events import EventType
-from sanxiang.ledger.services import append
+from sanxiang.ledger.services import append_event
 from sanxiang.org.models import Agency, AgencyKind, Role
 from sanxiang.org.permissions import require_agency_access, require_role
 from sanxiang.org.scoping import scope, visible_agencies
@@ -102,7 +102,8 @@ def _digest(text: str) -> str:
     return hashlib.sha256((text or "").encode("utf-8")).hexdigest()
 
 
-def _ledger(event_type, alert, actor, **extra):
+def _payload(alert, **extra) -> dict:
+    """An alert's ledger payload (subject ``alert.subject``)."""
     payload = {
         "rule": alert.rule,
         "record_key": alert.record_key,
@@ -112,7 +113,7 @@ def _ledger(event_type, alert, actor, **extra):
         "on": clock.today(),
     }
     payload.update(extra)
-    append(event_type, alert.subject, payload, actor)
+    return payload
 
 
 # --------------------------------------------------------------------------- run
@@ -222,13 +223,16 @@ def _apply(rule, findings, agency_ids, include_none, user):
                     raised_on=clock.today(),
                     last_seen_at=now,
                 )
-                _ledger(
+                append_event(
                     EventType.ALERT_RAISED,
-                    alert,
+                    alert.subject,
+                    _payload(
+                        alert,
+                        raised_on=alert.raised_on,
+                        detail_sha256=_digest(f.detail),
+                        run_by=getattr(user, "pk", None),
+                    ),
                     None,
-                    raised_on=alert.raised_on,
-                    detail_sha256=_digest(f.detail),
-                    run_by=getattr(user, "pk", None),
                 )
         except IntegrityError:  # a concurrent run raised it first
             continue
@@ -241,7 +245,7 @@ def _apply(rule, findings, agency_ids, include_none, user):
         alert.closed_by = None
         alert.close_reason = _("预警条件已消除（系统自动办结）。")
         alert.save(update_fields=["status", "closed_at", "closed_by", "close_reason"])
-        _ledger(EventType.ALERT_AUTO_RESOLVED, alert, None)
+        append_event(EventType.ALERT_AUTO_RESOLVED, alert.subject, _payload(alert), None)
         resolved += 1
     return raised, kept, resolved
 
@@ -256,9 +260,9 @@ def _lock(alert) -> Alert:
 def _text(value, what):
     value = (value or "").strip()
     if not value:
-        raise DomainError(_("请填写%(w)s。") % {"w": what})
+        raise DomainError(_("请填写%(w)s。") % {"w": what}, code=ErrorCode.REQUIRED)
     if len(value) > 2000:
-        raise DomainError(_("%(w)s不能超过2000字。") % {"w": what})
+        raise DomainError(_("%(w)s不能超过2000字。") % {"w": what}, code=ErrorCode.OUT_OF_RANGE)
     return value
 
 
@@ -277,7 +281,7 @@ def acknowledge(alert, actor, note) -> Alert:
     alert.acknowledged_by = actor
     alert.acknowledge_note = note
     alert.save()
-    _ledger(EventType.ALERT_ACKNOWLEDGED, alert, actor, note=note)
+    append_event(EventType.ALERT_ACKNOWLEDGED, alert.subject, _payload(alert, note=note), actor)
     return alert
 
 
@@ -318,7 +322,7 @@ def _close(alert, actor, status, reason, event_type):
     alert.closed_by = actor
     alert.close_reason = reason
     alert.save()
-    _ledger(event_type, alert, actor, reason=reason)
+    append_event(event_type, alert.subject, _payload(alert, reason=reason), actor)
     return alert
 
 

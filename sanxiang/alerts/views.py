@@ -7,15 +7,17 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from sanxiang.core.errors import DomainError, ErrorCode
-from sanxiang.org.scoping import visible_agencies
+from sanxiang.core.lists import Column, agency_name, filter_list
 
 from . import services
 from .forms import FilterForm, TransitionForm
 from .models import LIVE_STATUSES, AlertStatus
 from .rules import RULES
+from .rules import choices as rule_choices
 
 ACTIONS = {
     "acknowledge": services.acknowledge,
@@ -45,22 +47,41 @@ def _alert_for(user, pk):
     return get_object_or_404(services.visible_alerts(user), pk=pk)
 
 
-def _agencies(user):
-    return list(visible_agencies(user).filter(kind="enforcement").order_by("path"))
+ALERT_COLUMNS = [
+    Column(_lazy("等级"), lambda a: a.get_severity_display(), 8),
+    Column(_lazy("预警模型"), lambda a: a.rule_title, 30),
+    Column(_lazy("执法主体"), lambda a: agency_name(a.agency) or _("平台"), 20),
+    Column(_lazy("记录"), lambda a: a.record_label, 28),
+    Column(_lazy("预警内容"), lambda a: a.detail, 60),
+    Column(_lazy("预警日期"), lambda a: a.raised_on, 12),
+    Column(_lazy("状态"), lambda a: a.get_status_display(), 10),
+    Column(_lazy("签收说明"), lambda a: a.acknowledge_note, 30),
+    Column(_lazy("办结/排除说明"), lambda a: a.close_reason, 30),
+]
 
 
 @login_required
 def index(request):
+    """The list: the shared filters of ``core.lists`` (agency, rule, 预警日期) plus status and
+    severity; ``?format=xlsx`` exports exactly the filtered rows."""
     user = request.user
-    qs = services.visible_alerts(user)
-    form = FilterForm(request.GET or None, agencies=_agencies(user))
+    lf = filter_list(
+        request,
+        services.visible_alerts(user),
+        status_field="rule",
+        status_choices=rule_choices(),
+        status_param="rule",
+        status_label=_("预警模型"),
+        date_field="raised_on",
+        date_label=_("预警日期"),
+        date_fields=(("closed", "closed_at", _("办结日期")),),
+        extra_params=("status", "severity"),
+    )
+    qs = lf.qs
+    form = FilterForm(request.GET or None)
     status = ""
     if form.is_valid():
         data = form.cleaned_data
-        if data.get("agency"):
-            qs = qs.filter(agency_id=data["agency"])
-        if data.get("rule"):
-            qs = qs.filter(rule=data["rule"])
         if data.get("severity"):
             qs = qs.filter(severity=data["severity"])
         status = data.get("status") or ""
@@ -68,16 +89,17 @@ def index(request):
         qs = qs.filter(status__in=LIVE_STATUSES)
     elif status != "all":
         qs = qs.filter(status=status)
-    page = Paginator(qs.order_by("-raised_at", "-id"), 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    qs = qs.order_by("-raised_at", "-id")
+    if lf.wants_export:
+        return lf.export(ALERT_COLUMNS, qs, title=_("监督预警"), filename="alerts.xlsx")
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "alerts/index.html",
         {
             "form": form,
+            "lf": lf,
             "page": page,
-            "query": query.urlencode(),
             "can_run": user.has_role(*services.RUN_ROLES),
             "is_supervisor": services.is_supervisor(user) or services.is_platform_admin(user),
         },

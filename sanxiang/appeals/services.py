@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from sanxiang.core import clock
 from sanxiang.core.errors import DomainError, ErrorCode
 from sanxiang.ledger.events import EventType
-from sanxiang.ledger.services import append
+from sanxiang.ledger.services import append_event
 from sanxiang.org.models import Role
 from sanxiang.org.permissions import require_role, require_same_agency
 
@@ -39,10 +39,6 @@ NOT_COUNTED_OUTCOMES = ("transfer", "revoke")
 # --------------------------------------------------------------------------- helpers
 
 
-def _ledger(event_type, appeal, payload, actor):
-    return append(event_type, f"case:{appeal.case_id}", {"appeal": appeal.pk, **payload}, actor)
-
-
 def _require_recorder(actor, agency_id, *roles):
     require_role(actor, *(roles or RECORDER_ROLES))
     require_same_agency(actor, agency_id, _("您只能登记本机关作为被申请人/被告的复议、诉讼。"))
@@ -51,7 +47,7 @@ def _require_recorder(actor, agency_id, *roles):
 def _date(value, label, required=True):
     if value in (None, ""):
         if required:
-            raise DomainError(_("请填写%(f)s。") % {"f": label})
+            raise DomainError(_("请填写%(f)s。") % {"f": label}, code=ErrorCode.REQUIRED)
         return None
     if isinstance(value, dt.datetime):
         return value.date()
@@ -60,12 +56,14 @@ def _date(value, label, required=True):
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError as exc:
-        raise DomainError(_("%(f)s不是有效的日期。") % {"f": label}) from exc
+        raise DomainError(
+            _("%(f)s不是有效的日期。") % {"f": label}, code=ErrorCode.BAD_FORMAT
+        ) from exc
 
 
 def _not_future(day, label):
     if day > clock.today():
-        raise DomainError(_("%(f)s不能晚于今天。") % {"f": label})
+        raise DomainError(_("%(f)s不能晚于今天。") % {"f": label}, code=ErrorCode.BAD_DATE)
 
 
 def _not_before(day, earlier, label, earlier_label):
@@ -160,14 +158,15 @@ def record_appeal(
     case = Case.objects.select_for_update().get(pk=case.pk)
     _require_recorder(actor, case.agency_id)
     if kind not in AppealKind.values:
-        raise DomainError(_("请选择行政复议或行政诉讼。"))
+        raise DomainError(_("请选择行政复议或行政诉讼。"), code=ErrorCode.REQUIRED)
     decided = decision_date(case)
     if decided is None:
         raise DomainError(_("本案尚未作出决定，不能登记复议或诉讼。"), ErrorCode.ILLEGAL_TRANSITION)
     body = (body or "").strip()
     if not body:
         raise DomainError(
-            _("请填写复议机关。") if kind == AppealKind.RECONSIDERATION else _("请填写人民法院。")
+            _("请填写复议机关。") if kind == AppealKind.RECONSIDERATION else _("请填写人民法院。"),
+            code=ErrorCode.REQUIRED,
         )
     applied_on = _date(applied_on, _("申请/起诉日期"))
     served = clock.local_date(case.served_at) if case.served_at else None
@@ -178,9 +177,11 @@ def record_appeal(
     prior_received_on = _date(prior_received_on, _("收到复议决定书之日"), required=False)
     if prior is not None:
         if kind != AppealKind.LITIGATION:
-            raise DomainError(_("只有行政诉讼可以关联此前的行政复议。"))
+            raise DomainError(
+                _("只有行政诉讼可以关联此前的行政复议。"), code=ErrorCode.INCONSISTENT
+            )
         if prior.case_id != case.pk or prior.kind != AppealKind.RECONSIDERATION:
-            raise DomainError(_("关联的行政复议不属于本案。"))
+            raise DomainError(_("关联的行政复议不属于本案。"), code=ErrorCode.NOT_IN_SCOPE)
         ended = prior.status == AppealStatus.DECIDED or (
             prior.decision_deadline is not None and prior.decision_deadline < applied_on
         )
@@ -221,7 +222,7 @@ def record_appeal(
     )
     appeal.acceptance_deadline = acceptance_deadline_for(appeal)
     appeal.save(update_fields=["acceptance_deadline"])
-    _ledger(
+    append_event(
         EventType.APPEAL_RECORDED,
         appeal,
         {
@@ -236,6 +237,7 @@ def record_appeal(
             "simple_procedure": appeal.simple_procedure,
         },
         actor,
+        key="appeal",
     )
     return appeal
 
@@ -254,11 +256,12 @@ def accept(appeal, actor, *, accepted_on) -> Appeal:
     appeal.status = AppealStatus.ACCEPTED
     appeal.decision_deadline = decision_deadline_for(appeal)
     appeal.save()
-    _ledger(
+    append_event(
         EventType.APPEAL_ACCEPTED,
         appeal,
         {"accepted_on": accepted_on, "decision_deadline": appeal.decision_deadline},
         actor,
+        key="appeal",
     )
     return appeal
 
@@ -269,12 +272,13 @@ def extend(appeal, actor, *, days, note) -> Appeal:
     appeal = _lock(appeal)
     _require_recorder(actor, appeal.agency_id)
     if appeal.kind != AppealKind.RECONSIDERATION:
-        raise DomainError(_("只有行政复议可以登记延长审理期限。"))
+        raise DomainError(_("只有行政复议可以登记延长审理期限。"), code=ErrorCode.INCONSISTENT)
     if appeal.simple_procedure:
         raise DomainError(
             _(
                 "简易程序的行政复议不能延长（行政复议法第六十二条第二款）；如需延长请先转为普通程序。"
-            )
+            ),
+            code=ErrorCode.LEGAL_REQUIREMENT,
         )
     if appeal.status != AppealStatus.ACCEPTED:
         raise DomainError(
@@ -283,7 +287,7 @@ def extend(appeal, actor, *, days, note) -> Appeal:
     try:
         days = int(days)
     except (TypeError, ValueError) as exc:
-        raise DomainError(_("请填写延长天数。")) from exc
+        raise DomainError(_("请填写延长天数。"), code=ErrorCode.REQUIRED) from exc
     if days < 1 or appeal.extension_days + days > limits.RECONSIDERATION_EXTEND_MAX_DAYS:
         raise DomainError(
             _("延长期限最多不得超过三十日（行政复议法第六十二条），已延长 %(n)s 日。")
@@ -292,12 +296,14 @@ def extend(appeal, actor, *, days, note) -> Appeal:
         )
     note = (note or "").strip()
     if not note:
-        raise DomainError(_("请填写延长理由（情况复杂的具体情形）及批准情况。"))
+        raise DomainError(
+            _("请填写延长理由（情况复杂的具体情形）及批准情况。"), code=ErrorCode.REASON_REQUIRED
+        )
     appeal.extension_days += days
     appeal.extension_note = note[:500]
     appeal.decision_deadline = decision_deadline_for(appeal)
     appeal.save()
-    _ledger(
+    append_event(
         EventType.APPEAL_EXTENDED,
         appeal,
         {
@@ -307,6 +313,7 @@ def extend(appeal, actor, *, days, note) -> Appeal:
             "deadline": appeal.decision_deadline,
         },
         actor,
+        key="appeal",
     )
     return appeal
 
@@ -363,7 +370,7 @@ def record_outcome(
 
     appeal = _lock(appeal)
     if outcome not in Outcome.values:
-        raise DomainError(_("请选择复议/诉讼结果。"))
+        raise DomainError(_("请选择复议/诉讼结果。"), code=ErrorCode.REQUIRED)
     touches_decision = outcome in (Outcome.REVOKED, Outcome.CONFIRMED_ILLEGAL, Outcome.CHANGED)
     if touches_decision:
         _require_recorder(actor, appeal.agency_id, Role.HEAD)
@@ -383,11 +390,18 @@ def record_outcome(
     note = (note or "").strip()
     changed_conclusion = (changed_conclusion or "").strip()
     if outcome == Outcome.CHANGED and not changed_conclusion:
-        raise DomainError(_("变更决定须填写变更后的处理结果（用于更正公示信息）。"))
+        raise DomainError(
+            _("变更决定须填写变更后的处理结果（用于更正公示信息）。"), code=ErrorCode.REQUIRED
+        )
     if redo_ordered and outcome != Outcome.REVOKED:
-        raise DomainError(_("只有撤销的结果可以同时责令重新作出行政行为。"))
+        raise DomainError(
+            _("只有撤销的结果可以同时责令重新作出行政行为。"), code=ErrorCode.INCONSISTENT
+        )
     if document is None:
-        raise DomainError(_("请上传结果文书（复议决定书、判决书、裁定书或调解书）。"))
+        raise DomainError(
+            _("请上传结果文书（复议决定书、判决书、裁定书或调解书）。"),
+            code=ErrorCode.MISSING_MATERIAL,
+        )
     name, data = document if isinstance(document, tuple) else (document.name, document.read())
     found = storage.check(name, data)
     key, sha = storage.put(data)
@@ -431,7 +445,7 @@ def record_outcome(
             _("%(l)s：%(b)s变更原决定。") % {"l": label, "b": appeal.body},
         )
         effect = f"corrected:{count}"
-    _ledger(
+    append_event(
         EventType.APPEAL_DECIDED,
         appeal,
         {
@@ -446,6 +460,7 @@ def record_outcome(
             "effect": effect,
         },
         actor,
+        key="appeal",
     )
     return appeal
 
@@ -481,7 +496,7 @@ def figures_year(raw) -> int:
     except (TypeError, ValueError):
         return clock.today().year
     if not 2000 <= year <= 2100:
-        raise DomainError(_("年度应在 2000 至 2100 之间。"))
+        raise DomainError(_("年度应在 2000 至 2100 之间。"), code=ErrorCode.OUT_OF_RANGE)
     return year
 
 

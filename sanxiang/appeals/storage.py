@@ -10,7 +10,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 
-from sanxiang.core.errors import DomainError
+from sanxiang.core.errors import DomainError, ErrorCode
 from sanxiang.records import sniff
 
 PREFIX = "appeals"
@@ -24,18 +24,20 @@ def max_bytes() -> int:
 def check(name: str, data: bytes):
     """The sniffed type of an outcome document; refuses empty, too large or other types."""
     if not data:
-        raise DomainError(_("结果文书文件为空。"))
+        raise DomainError(_("结果文书文件为空。"), code=ErrorCode.BAD_FILE)
     if len(data) > max_bytes():
         raise DomainError(
-            _("结果文书文件过大（上限 %(m)s MB）。") % {"m": max_bytes() // (1024 * 1024)}
+            _("结果文书文件过大（上限 %(m)s MB）。") % {"m": max_bytes() // (1024 * 1024)},
+            code=ErrorCode.BAD_FILE,
         )
     found = sniff.sniff(data[: sniff.HEAD_BYTES])
     if found not in ALLOWED:
-        raise DomainError(_("结果文书须为 PDF 文件或 JPG、PNG 扫描件。"))
+        raise DomainError(_("结果文书须为 PDF 文件或 JPG、PNG 扫描件。"), code=ErrorCode.BAD_FILE)
     ext = sniff.extension_of(name)
     if ext and ext not in found.extensions:
         raise DomainError(
-            _("文件扩展名“%(e)s”与文件内容（%(t)s）不符。") % {"e": ext, "t": found.mime}
+            _("文件扩展名“%(e)s”与文件内容（%(t)s）不符。") % {"e": ext, "t": found.mime},
+            code=ErrorCode.BAD_FILE,
         )
     return found
 

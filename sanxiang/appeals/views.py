@@ -4,19 +4,26 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from sanxiang.core import clock
 from sanxiang.core.errors import DomainError, ErrorCode
+from sanxiang.core.lists import Column, agency_name, export_max_rows, filter_list
 from sanxiang.org.models import AgencyKind, Role
 from sanxiang.org.scoping import scope, visible_agencies
 
 from . import services, storage
 from .forms import AcceptForm, AppealForm, ExtendForm, OutcomeForm
 from .models import Appeal, AppealDocument, AppealKind, AppealStatus, Outcome
+from .trends import GROUPS
+
+# ``?outcome=corrected`` (every 被纠错 outcome) or ``other``: the dashboard's groups
+OUTCOME_GROUPS = {g: (label, members) for g, label, members in GROUPS if g not in Outcome.values}
 
 
 def _raise_if_permission(exc):
@@ -51,39 +58,75 @@ def _year(request):
         return clock.today().year
 
 
+APPEAL_COLUMNS = [
+    # the applicant / plaintiff (often a natural person) is not exported
+    Column(_lazy("案件编号"), lambda r: r[0].case.number or r[0].case.title, 26),
+    Column(_lazy("类别"), lambda r: r[0].get_kind_display(), 10),
+    Column(_lazy("复议机关/人民法院"), lambda r: r[0].body, 26),
+    Column(_lazy("案号"), lambda r: r[0].reference, 22),
+    Column(_lazy("申请/起诉日期"), lambda r: r[0].applied_on, 12),
+    Column(_lazy("受理/立案日期"), lambda r: r[0].accepted_on, 12),
+    Column(_lazy("状态"), lambda r: r[0].get_status_display(), 10),
+    Column(_lazy("结果"), lambda r: r[0].get_outcome_display() if r[0].outcome else "", 14),
+    Column(_lazy("决定/裁判日期"), lambda r: r[0].decided_on, 12),
+    Column(_lazy("被纠错"), lambda r: _("是") if r[0].corrected else "", 8),
+    Column(_lazy("期限提示"), lambda r: "；".join(str(f) for f in r[1]), 40),
+    Column(_lazy("执法主体"), lambda r: agency_name(r[0].agency), 20),
+]
+
+
 @login_required
 def index(request):
+    """The figures of the year and the list: shared filters of ``core.lists`` (agency,
+    status, 申请/起诉 or 决定/裁判 date) plus kind and outcome; ``?format=xlsx`` exports
+    exactly the filtered rows."""
     user = request.user
-    qs = scope(Appeal.objects.select_related("case", "agency"), user)
+    lf = filter_list(
+        request,
+        scope(Appeal.objects.select_related("case", "agency"), user),
+        status_field="status",
+        status_choices=AppealStatus.choices,
+        date_field="applied_on",
+        date_label=_("申请/起诉日期"),
+        date_fields=(("decided", "decided_on", _("决定/裁判日期")),),
+        extra_params=("kind", "outcome", "year"),
+    )
+    qs = lf.qs
     kind = request.GET.get("kind") or ""
-    status = request.GET.get("status") or ""
     outcome = request.GET.get("outcome") or ""
-    agency = request.GET.get("agency") or ""
     if kind in AppealKind.values:
         qs = qs.filter(kind=kind)
-    if status in AppealStatus.values:
-        qs = qs.filter(status=status)
     if outcome in Outcome.values:
         qs = qs.filter(outcome=outcome)
-    agencies = visible_agencies(user).exclude(kind=AgencyKind.SUPERVISOR).order_by("path")
-    if agency.isdigit():
-        qs = qs.filter(agency_id=int(agency))
-    year = _year(request)
+    elif outcome in OUTCOME_GROUPS:  # the dashboard's groups (被纠错 …)
+        qs = qs.filter(outcome__in=OUTCOME_GROUPS[outcome][1])
+    qs = qs.order_by("-applied_on", "-id")
     today = clock.today()
-    rows = [{"a": a, "flags": services.flags(a, today)} for a in qs[:300]]
+    if lf.wants_export:
+        rows = ((a, services.flags(a, today)) for a in qs[: export_max_rows() + 1])
+        return lf.export(
+            APPEAL_COLUMNS, rows, title=_("行政复议与行政诉讼"), filename="appeals.xlsx"
+        )
+    agencies = visible_agencies(user).exclude(kind=AgencyKind.SUPERVISOR).order_by("path")
+    year = _year(request)
+    page = Paginator(qs, 100).get_page(request.GET.get("page"))
+    rows = [{"a": a, "flags": services.flags(a, today)} for a in page]
     return render(
         request,
         "appeals/index.html",
         {
             "rows": rows,
+            "page": page,
+            "lf": lf,
             "figures": services.appeal_figures(agencies, year),
             "year": year,
             "years": list(range(today.year, today.year - 6, -1)),
-            "agencies": agencies,
             "kinds": AppealKind.choices,
-            "statuses": AppealStatus.choices,
-            "outcomes": Outcome.choices,
-            "f": {"kind": kind, "status": status, "outcome": outcome, "agency": agency},
+            "outcomes": [
+                *Outcome.choices,
+                *((g, label) for g, (label, _m) in OUTCOME_GROUPS.items()),
+            ],
+            "f": {"kind": kind, "outcome": outcome},
         },
     )
 

@@ -5,7 +5,9 @@ filtered list (``core.lists``) that holds its rows.
 Figures, for the agencies the user may see (``org.scoping``), over the last 12 months:
 cases opened/closed by month, legal-review outcomes and overdue reviews (all time, from
 ``review.services.stats``), publication timeliness, A/V coverage of the activities the
-catalogue lists as to be filmed, complaints.
+catalogue lists as to be filmed, complaints; and (issue #15 item 5) 监督预警 raised/resolved
+by month and by rule, 网上巡查 scores and 整改通知 by quarter, 复议/诉讼 outcomes by month —
+each computed by its own app's ``trends`` module.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from django.utils import timezone
 
 from sanxiang.core import clock
 from sanxiang.core.charts import Series, bar_chart, legend
-from sanxiang.core.errors import PermissionDenied
+from sanxiang.core.errors import DomainError, PermissionDenied
 from sanxiang.org.models import Role
 from sanxiang.org.scoping import scope, visible_agencies
 
@@ -203,12 +205,10 @@ def av_coverage(agency_ids, start):
     """Per agency: activities on case timelines since ``start`` that the A/V list requires,
     and how many of them have a recording (same day) or an approved waiver. A few queries in
     all (recordings and waivers fetched in bulk, the catalogue lookup cached)."""
-    try:
-        from sanxiang.cases.models import CaseEvent, EventKind
-        from sanxiang.catalog.services import recording_required
-        from sanxiang.records.models import Recording, RecordingWaiver, RequestStatus
-    except ImportError:  # pragma: no cover
-        return {}
+    from sanxiang.cases.models import CaseEvent, EventKind
+    from sanxiang.catalog.services import recording_required
+    from sanxiang.records.models import Recording, RecordingWaiver, RequestStatus
+
     events = list(
         CaseEvent.objects.filter(
             case__agency_id__in=agency_ids, kind=EventKind.ACTIVITY, at__gte=start
@@ -251,12 +251,126 @@ def av_coverage(agency_ids, start):
     return out
 
 
+def supervision(user, months, today, agencies=()):
+    """Issue #15 item 5: the trends of 监督预警, 网上巡查 and 复议/诉讼, each computed by its
+    own app (``alerts.trends``, ``patrol.trends``, ``appeals.trends``) over what ``user``
+    may see, each figure with the URL of the list behind it."""
+    from sanxiang.alerts import trends as alert_trends
+    from sanxiang.appeals import trends as appeal_trends
+    from sanxiang.patrol import trends as patrol_trends
+
+    try:
+        alerts = alert_trends.trends(user, months)
+    except DomainError:  # a user without the alert viewer role (e.g. a bare superuser)
+        alerts = {"by_month": [], "by_rule": []}
+    quarters = patrol_trends.quarters(today)
+    ids = [a.pk for a in agencies]
+    # ``agencies`` are the rows of ``agency_rows``, already scoped to the user
+    alert_rows = alert_trends.by_agency(ids, months[0]) if alerts["by_month"] else {}
+    patrol_rows = patrol_trends.by_agency(ids, quarters)
+    appeal_rows = appeal_trends.by_agency(ids, months[0])
+    by_agency = [
+        {
+            "name": a.short_name or a.name,
+            "alerts": alert_rows.get(a.pk),
+            "patrol": patrol_rows[a.pk],
+            "appeals": appeal_rows[a.pk],
+        }
+        for a in agencies
+    ]
+    return {
+        "alerts": alerts,
+        "by_agency": by_agency,
+        "patrol_since": patrol_trends.quarter_dates(*quarters[0])[0],
+        "patrol": patrol_trends.trends(user, quarters),
+        "appeals": appeal_trends.outcomes_by_month(user, months),
+        "appeal_groups": [(g, label) for g, label, _m in appeal_trends.GROUPS],
+    }
+
+
+def supervision_charts(sup):
+    alerts, patrol, appeals = sup["alerts"], sup["patrol"], sup["appeals"]["rows"]
+    am = alerts["by_month"]
+    alert_series = [
+        Series("新增预警", [r["raised"] for r in am]),
+        Series("已整改", [r["resolved"] for r in am]),
+    ]
+    rules = [r for r in alerts["by_rule"] if r["raised"] or r["live"]]
+    rule_series = [
+        Series("统计期内新增", [r["raised"] for r in rules]),
+        Series("待处理", [r["live"] for r in rules]),
+    ]
+    score_series = [Series("平均得分", [r["average"] or 0 for r in patrol])]
+    notice_series = [
+        Series("整改通知", [r["notices"] for r in patrol]),
+        Series("已销号", [r["closed"] for r in patrol]),
+    ]
+    groups = sup["appeal_groups"]
+    appeal_series = [Series(label, [r["groups"][g] for r in appeals]) for g, label in groups]
+
+    def appeal_link(si, ci):
+        return appeals[ci]["group_urls"][groups[si][0]]
+
+    return {
+        "alerts_months": {
+            "svg": bar_chart(
+                [r["short"] for r in am],
+                alert_series,
+                title="各月监督预警新增与整改",
+                link=lambda si, ci: am[ci]["raised_url" if si == 0 else "resolved_url"],
+            ),
+            "legend": legend(alert_series),
+        },
+        "alerts_rules": {
+            "svg": bar_chart(
+                [f"{r['number']}. {r['title']}" for r in rules],
+                rule_series,
+                title="各预警模型的预警数",
+                link=lambda si, ci: rules[ci]["url" if si == 0 else "live_url"],
+                horizontal=True,
+                width=560,
+            ),
+            "legend": legend(rule_series),
+        },
+        "patrol_scores": {
+            "svg": bar_chart(
+                [r["short"] for r in patrol],
+                score_series,
+                title="各季度网上巡查平均得分",
+                link=lambda si, ci: patrol[ci]["items_url"],
+                width=420,
+            ),
+            "legend": legend(score_series),
+        },
+        "patrol_notices": {
+            "svg": bar_chart(
+                [r["short"] for r in patrol],
+                notice_series,
+                title="各季度网上巡查整改通知",
+                link=lambda si, ci: patrol[ci]["notices_url" if si == 0 else "closed_url"],
+                width=420,
+            ),
+            "legend": legend(notice_series),
+        },
+        "appeals": {
+            "svg": bar_chart(
+                [r["short"] for r in appeals],
+                appeal_series,
+                title="各月行政复议、行政诉讼结果",
+                link=appeal_link,
+            ),
+            "legend": legend(appeal_series),
+        },
+    }
+
+
 def build(user, today=None):
     today = today or clock.today()
     months = _months(today)
     by_month = cases_by_month(user, months)
     rows = agency_rows(user, months, today)
     names = [r["name"] for r in rows]
+    sup = supervision(user, months, today, [r["agency"] for r in rows])
 
     month_series = [
         Series("立案", [r["opened"] for r in by_month]),
@@ -332,10 +446,12 @@ def build(user, today=None):
             "legend": legend(complaint_series),
         },
     }
+    charts.update(supervision_charts(sup))
     return {
         "by_month": by_month,
         "rows": rows,
         "charts": charts,
+        "supervision": sup,
         "since": months[0],
         "today": today,
     }

@@ -75,3 +75,128 @@ def load(ctx):
             continue
     if out is not None:
         out.write(f"    discretion: {indexed} decided fines indexed, {recorded} checks recorded")
+    _flagged_without_reason(ctx)
+
+
+# --------------------------------------------------------------------------- alert rule 5
+
+RULE5_KEY = "scj"
+
+
+def _flagged_without_reason(ctx):
+    """Alert rule 5 in the demo (issue #15): a decision whose fine the head lowered below the
+    tier's minimum after the 陈述申辩, with no written reason for that amount. Made through
+    the real services: the case demo's builder opens, investigates and notifies the case,
+    the 送审 names the tier (the proposed fine is inside it, so no reason was needed then),
+    and ``cases.services.decide`` issues the lower fine."""
+    from django.db import transaction
+
+    from sanxiang.alerts.demo import _tier
+
+    out = ctx.get("stdout")
+    if not ctx.get("agencies") or RULE5_KEY not in ctx["agencies"]:
+        return
+    try:
+        with transaction.atomic():
+            builder = _LoweredFineBuilder(ctx, RULE5_KEY)
+            tier = _tier(builder.agency)
+            if tier is None or tier.fine_min is None or tier.fine_min < 2:
+                return
+            builder.tier = tier
+            case = builder.decide_lowered(tier)
+    except Exception as exc:  # noqa: BLE001 — a demo condition that cannot be made is reported
+        if out is not None:
+            out.write(f"    discretion: could not create the rule-5 case: {exc}")
+        return
+    if out is not None:
+        out.write(f"    discretion: {case.number} decided below its tier without a reason")
+
+
+def _lowered_base():
+    from sanxiang.alerts.demo import _TierBuilder
+
+    return _TierBuilder
+
+
+class _LoweredFineBuilder(_lowered_base()):
+    def decide_lowered(self, tier, n=2, start=50, decided_days=25):
+        """As ``Builder.decide`` with the proposed fine = the tier's minimum and the decided
+        fine half of it (the head's own reduction, not reasoned in writing)."""
+        from sanxiang.alerts.demo import _fine
+        from sanxiang.cases import demo as cases_demo
+        from sanxiang.cases import services
+
+        proposed = tier.fine_min
+        decided = (Decimal(proposed) / 2).quantize(Decimal("1"))
+        with _fine(cases_demo, self.field, n, str(proposed)):
+            case, officers = self.notice(n, start, decided_days + 12)
+        user = officers[0].user
+        services.record_statement(
+            case,
+            user,
+            content="当事人称系初次违法且已全部召回问题商品，请求减轻处罚。",
+            received_at=self.ago(decided_days + 11),
+            late_reason=self.late(self.ago(decided_days + 11)),
+            adopted=True,
+            review_note="当事人所述属实，予以采纳。",
+        )
+        case.refresh_from_db()
+        if case.hearing_eligible:
+            services.waive(
+                case,
+                user,
+                what="hearing",
+                note="本单位放弃听证权利。",
+                signed_at=self.ago(decided_days + 10),
+                late_reason=self.late(self.ago(decided_days + 10)),
+            )
+        case.refresh_from_db()
+        doc = self._decision_draft(case, user, n)
+        self._pass_review(case, user, doc)
+        services.decide(
+            case,
+            actor=self.head,
+            outcome="penalty",
+            penalty_kinds=["fine"],
+            fine=str(decided),
+            summary=f"罚款人民币{decided}元。",
+            decided_at=self.ago(decided_days),
+            late_reason=self.late(self.ago(decided_days)),
+            document=doc,
+        )
+        case.refresh_from_db()
+        return case
+
+    def _pass_review(self, case, user, doc):
+        """送审 naming the tier; the proposed fine is inside it (checked, nothing flagged)."""
+        from sanxiang.cases.demo import _findings
+        from sanxiang.review import services as review
+
+        scope = review.assess_scope(case, {}, user, document=doc, note="一般程序处罚决定一律审核。")
+        if not scope.required:
+            return None
+        # the proposed fine may still fall outside the comparables' quartiles: then it is
+        # reasoned, as 送审 requires (a reason for the proposed amount, not the decided one)
+        flagged = services.evaluate(case, self.tier)["flagged"]
+        services.record_assessment(case, user, tier=self.tier, reason=REASON if flagged else "")
+        ref = f"本案卷 {case.number}"
+        item = review.submit_for_review(
+            case,
+            doc,
+            actor=user,
+            proposal="建议依法给予罚款处罚，罚款数额在裁量档次幅度内。",
+            materials=[
+                {"kind": "proposal", "reference": ref + " 送审说明"},
+                {"kind": "closure_report", "reference": ref + " 调查终结报告"},
+                {"kind": "basis_evidence", "reference": ref + " 证据目录"},
+            ],
+            justification="按裁量基准该档次的下限提出处罚建议。",
+            tier=self.tier,
+        )
+        reviewer = next(o.user for o in self.all_officers if o.user.role == "reviewer")
+        review.assign_reviewer(item, reviewer, self.head)
+        review.accept(item, reviewer)
+        review.give_opinion(
+            item, reviewer, kind="agree", reasoning="经审核，同意。", findings=_findings()
+        )
+        return item

@@ -147,10 +147,10 @@ def create_round(agency, actor, *, year, quarter, agencies, sample_size=5, title
     elif any(a.pk not in allowed for a in agencies):
         errors.append(_("被巡查机关须为本机关监督范围内的行政执法机关"))
     if errors:
-        raise DomainError("；".join(str(e) for e in errors) + "。")
+        raise DomainError("；".join(str(e) for e in errors) + "。", code=ErrorCode.VALIDATION_ERROR)
     start, end = quarter_period(year, quarter)
     if start > clock.today():
-        raise DomainError(_("该季度尚未开始，不能开展巡查。"))
+        raise DomainError(_("该季度尚未开始，不能开展巡查。"), code=ErrorCode.WRONG_STATE)
     if PatrolRound.objects.filter(agency=agency, year=year, quarter=quarter).exists():
         raise DomainError(
             _("%(y)s年第%(q)s季度的网上巡查已创建。") % {"y": year, "q": quarter},
@@ -245,7 +245,9 @@ def sample(rnd, actor, *, seed_hex=None):
         raise _transition(_("该巡查批次已抽取，不能重复抽取。"))
     pubs = {p.pk: p for p in eligible_publications(rnd).select_related("agency")}
     if not pubs:
-        raise DomainError(_("本季度被巡查机关没有公示信息，不能抽取。"))
+        raise DomainError(
+            _("本季度被巡查机关没有公示信息，不能抽取。"), code=ErrorCode.EMPTY_SAMPLE
+        )
     candidates = [
         {"agency": p.agency_id, "publication": p.pk, "number": p.document_number}
         for p in pubs.values()
@@ -358,7 +360,7 @@ def clean_deductions(version, raw):
     if unknown:
         errors.append(_("未知巡查项目：%(c)s") % {"c": "、".join(sorted(unknown))})
     if errors:
-        raise DomainError("；".join(str(e) for e in errors) + "。")
+        raise DomainError("；".join(str(e) for e in errors) + "。", code=ErrorCode.VALIDATION_ERROR)
     return cleaned
 
 
@@ -440,15 +442,17 @@ def issue_notice(rnd, agency, actor, *, requirements, workdays=DEFAULT_RECTIFY_W
     if rnd.status == RoundStatus.DRAFT:
         raise _transition(_("抽取并巡查后才能发出整改通知。"))
     if not rnd.agencies.filter(pk=agency.pk).exists():
-        raise DomainError(_("该机关不在本批次巡查范围内。"))
+        raise DomainError(_("该机关不在本批次巡查范围内。"), code=ErrorCode.NOT_IN_SCOPE)
     if PatrolNotice.objects.filter(round=rnd, agency=agency).exists():
         raise _transition(_("已向该机关发出本批次的整改通知。"))
     found = items_with_findings(rnd, agency.pk)
     if not found:
-        raise DomainError(_("该机关已提交的巡查结果中没有问题，无须整改。"))
+        raise DomainError(
+            _("该机关已提交的巡查结果中没有问题，无须整改。"), code=ErrorCode.WRONG_STATE
+        )
     requirements = (requirements or "").strip()
     if not requirements:
-        raise DomainError(_("请填写整改要求。"))
+        raise DomainError(_("请填写整改要求。"), code=ErrorCode.REQUIRED)
     if not _is_int(workdays) or not 1 <= workdays <= 120:
         raise DomainError(_("整改期限应为1至120个工作日。"), ErrorCode.DEADLINE)
     now = clock.now()
@@ -504,7 +508,7 @@ def submit_report(notice, actor, *, report):
         raise _transition(_("当前状态不能报送整改报告。"))
     report = (report or "").strip()
     if not report:
-        raise DomainError(_("请填写整改报告。"))
+        raise DomainError(_("请填写整改报告。"), code=ErrorCode.REQUIRED)
     notice.report = report
     notice.reported_by = actor
     notice.reported_at = clock.now()
@@ -562,7 +566,7 @@ def return_report(notice, actor, *, reason):
         raise _transition(_("整改报告已退回过一次，不能再次退回。"))
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError(_("请填写退回理由。"))
+        raise DomainError(_("请填写退回理由。"), code=ErrorCode.REASON_REQUIRED)
     notice.status = NoticeStatus.RETURNED
     notice.return_reason = reason
     notice.returned_count += 1

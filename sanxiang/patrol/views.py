@@ -10,10 +10,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from sanxiang.core import clock
 from sanxiang.core.errors import DomainError, ErrorCode, PermissionDenied
+from sanxiang.core.lists import Column, agency_name, filter_list
 from sanxiang.org.models import Role
 from sanxiang.org.scoping import scope
 
@@ -285,10 +287,36 @@ def item_recheck(request, pk):
     return redirect("patrol:item", pk=item.pk)
 
 
+NOTICE_COLUMNS = [
+    Column(_lazy("巡查批次"), lambda n: n.round.title, 30),
+    Column(_lazy("整改机关"), lambda n: agency_name(n.agency), 20),
+    Column(_lazy("发出时间"), lambda n: n.issued_at, 18),
+    Column(_lazy("整改期限"), lambda n: n.deadline, 12),
+    Column(_lazy("状态"), lambda n: n.get_status_display(), 10),
+    Column(_lazy("报告时间"), lambda n: n.reported_at, 18),
+    Column(_lazy("销号时间"), lambda n: n.closed_at, 18),
+]
+
+
 @login_required
 def notices(request):
+    """整改通知 through the shared filters of ``core.lists`` (agency, status, 发出日期 or
+    整改期限); ``?format=xlsx`` exports exactly the filtered notices."""
     user = request.user
-    qs = scope(PatrolNotice.objects.select_related("agency", "round"), user)
+    lf = filter_list(
+        request,
+        scope(PatrolNotice.objects.select_related("agency", "round"), user),
+        status_field="status",
+        status_choices=NoticeStatus.choices,
+        date_field="issued_at",
+        date_label=_("发出日期"),
+        date_fields=(("deadline", "deadline", _("整改期限")),),
+    )
+    qs = lf.qs.order_by("status", "deadline", "id")
+    if lf.wants_export:
+        return lf.export(
+            NOTICE_COLUMNS, qs, title=_("网上巡查整改通知"), filename="patrol_notices.xlsx"
+        )
     items = []
     if not _sees_rounds(user):
         items = list(
@@ -300,7 +328,8 @@ def notices(request):
         request,
         "patrol/notices.html",
         {
-            "notices": qs.order_by("status", "deadline"),
+            "notices": qs,
+            "lf": lf,
             "items": items,
             "today": clock.today(),
             "is_supervisor": _sees_rounds(user),

@@ -19,7 +19,7 @@ from sanxiang.appeals.services import _date, _not_before, _not_future
 from sanxiang.core import clock
 from sanxiang.core.errors import DomainError, ErrorCode
 from sanxiang.ledger.events import EventType
-from sanxiang.ledger.services import append
+from sanxiang.ledger.services import append_event
 from sanxiang.org.models import Role
 from sanxiang.org.permissions import require_role, require_same_agency
 
@@ -43,12 +43,6 @@ OPEN_STATUSES = (
 )
 
 
-def _ledger(event_type, transfer, payload, actor):
-    return append(
-        event_type, f"case:{transfer.case_id}", {"transfer": transfer.pk, **payload}, actor
-    )
-
-
 def _require(actor, agency_id, *roles):
     require_role(actor, *(roles or RECORDER_ROLES))
     require_same_agency(actor, agency_id, _("您只能办理本机关移送的案件。"))
@@ -69,7 +63,7 @@ def _require_status(transfer, *statuses, action):
 
 def _decision(value):
     if value not in PoliceDecision.values:
-        raise DomainError(_("请选择公安机关的决定：立案或不予立案。"))
+        raise DomainError(_("请选择公安机关的决定：立案或不予立案。"), code=ErrorCode.REQUIRED)
     return value
 
 
@@ -117,9 +111,9 @@ def record_transfer(
     case_summary = (case_summary or "").strip()
     items = [str(m).strip() for m in materials or [] if str(m).strip()]
     if not police_authority:
-        raise DomainError(_("请填写接受移送的公安机关。"))
+        raise DomainError(_("请填写接受移送的公安机关。"), code=ErrorCode.REQUIRED)
     if not case_summary:
-        raise DomainError(_("请填写涉嫌犯罪案件情况。"))
+        raise DomainError(_("请填写涉嫌犯罪案件情况。"), code=ErrorCode.REQUIRED)
     reported_on = _date(reported_on, _("书面报告日期"))
     approved_on = _date(approved_on, _("批准移送日期"))
     transferred_on = _date(transferred_on, _("移送日期"))
@@ -134,7 +128,8 @@ def record_transfer(
     if missing:
         raise DomainError(
             _("移送材料不全（行政执法机关移送涉嫌犯罪案件的规定第六条），缺少：%(m)s。")
-            % {"m": "、".join(missing)}
+            % {"m": "、".join(missing)},
+            code=ErrorCode.MISSING_MATERIAL,
         )
     approval_deadline = limits.days_limit(reported_on, limits.TRANSFER_APPROVAL_DAYS)
     transfer_deadline = limits.hours_limit(approved_on, limits.TRANSFER_SEND_DAYS)
@@ -157,7 +152,7 @@ def record_transfer(
         police_deadline=limits.days_limit(received_on, limits.POLICE_DECISION_DAYS),
         recorded_by=actor,
     )
-    _ledger(
+    append_event(
         EventType.TRANSFER_RECORDED,
         transfer,
         {
@@ -172,6 +167,7 @@ def record_transfer(
             "transfer_late": transfer.transfer_late,
         },
         actor,
+        key="transfer",
     )
     return transfer
 
@@ -188,7 +184,10 @@ def record_reply(transfer, actor, *, decision, notified_on, reasons="") -> Polic
     _not_before(notified_on, transfer.received_on, _("收到通知书日期"), _("公安机关接受日期"))
     reasons = (reasons or "").strip()
     if decision == PoliceDecision.NOT_FILED and not reasons:
-        raise DomainError(_("不予立案的，公安机关应当说明理由（第八条），请填写不予立案理由。"))
+        raise DomainError(
+            _("不予立案的，公安机关应当说明理由（第八条），请填写不予立案理由。"),
+            code=ErrorCode.REASON_REQUIRED,
+        )
     transfer.decision = decision
     transfer.notified_on = notified_on
     transfer.reasons = reasons
@@ -202,7 +201,7 @@ def record_reply(transfer, actor, *, decision, notified_on, reasons="") -> Polic
             notified_on, limits.RECONSIDERATION_REQUEST_DAYS
         )
     transfer.save()
-    _ledger(
+    append_event(
         EventType.TRANSFER_REPLIED,
         transfer,
         {
@@ -212,6 +211,7 @@ def record_reply(transfer, actor, *, decision, notified_on, reasons="") -> Polic
             "police_late": transfer.police_late,
         },
         actor,
+        key="transfer",
     )
     return transfer
 
@@ -242,7 +242,7 @@ def request_reconsideration(transfer, actor, *, requested_on) -> PoliceTransfer:
     transfer.reconsideration_requested_on = requested_on
     transfer.status = TransferStatus.RECONSIDERATION
     transfer.save()
-    _ledger(
+    append_event(
         EventType.TRANSFER_RECONSIDERATION,
         transfer,
         {
@@ -250,6 +250,7 @@ def request_reconsideration(transfer, actor, *, requested_on) -> PoliceTransfer:
             "police_deadline": limits.days_limit(requested_on, limits.POLICE_RECONSIDERATION_DAYS),
         },
         actor,
+        key="transfer",
     )
     return transfer
 
@@ -271,7 +272,7 @@ def record_reconsideration(transfer, actor, *, decision, notified_on, reasons=""
     )
     reasons = (reasons or "").strip()
     if decision == PoliceDecision.NOT_FILED and not reasons:
-        raise DomainError(_("请填写公安机关维持不予立案的理由。"))
+        raise DomainError(_("请填写公安机关维持不予立案的理由。"), code=ErrorCode.REASON_REQUIRED)
     transfer.reconsideration_decision = decision
     transfer.reconsideration_notified_on = notified_on
     transfer.reconsideration_reasons = reasons
@@ -284,7 +285,7 @@ def record_reconsideration(transfer, actor, *, decision, notified_on, reasons=""
     else:
         transfer.status = TransferStatus.NOT_FILED
     transfer.save()
-    _ledger(
+    append_event(
         EventType.TRANSFER_RECONSIDERED,
         transfer,
         {
@@ -294,6 +295,7 @@ def record_reconsideration(transfer, actor, *, decision, notified_on, reasons=""
             "police_late": transfer.reconsideration_police_late,
         },
         actor,
+        key="transfer",
     )
     return transfer
 
@@ -329,11 +331,12 @@ def suggest_procuratorate(transfer, actor, *, suggested_on, note="") -> PoliceTr
     transfer.procuratorate_on = suggested_on
     transfer.procuratorate_note = (note or "").strip()[:500]
     transfer.save()
-    _ledger(
+    append_event(
         EventType.TRANSFER_PROCURATORATE,
         transfer,
         {"on": suggested_on, "note": transfer.procuratorate_note},
         actor,
+        key="transfer",
     )
     return transfer
 
@@ -352,11 +355,12 @@ def hand_over(transfer, actor, *, handed_over_on) -> PoliceTransfer:
     transfer.handover_late = handed_over_on > transfer.handover_deadline
     transfer.status = TransferStatus.HANDED_OVER
     transfer.save()
-    _ledger(
+    append_event(
         EventType.TRANSFER_HANDED_OVER,
         transfer,
         {"on": handed_over_on, "late": transfer.handover_late},
         actor,
+        key="transfer",
     )
     return transfer
 
@@ -381,7 +385,10 @@ def return_case(transfer, actor, *, returned_on, note) -> PoliceTransfer:
     _not_before(returned_on, last, _("退回日期"), _("收到不予立案通知书日期"))
     note = (note or "").strip()
     if not note:
-        raise DomainError(_("请说明退回后的处理（第十条：应当给予行政处罚的，依法实施行政处罚）。"))
+        raise DomainError(
+            _("请说明退回后的处理（第十条：应当给予行政处罚的，依法实施行政处罚）。"),
+            code=ErrorCode.REQUIRED,
+        )
     transfer.returned_on = returned_on
     transfer.return_note = note
     transfer.status = TransferStatus.RETURNED
@@ -400,11 +407,12 @@ def return_case(transfer, actor, *, returned_on, note) -> PoliceTransfer:
             actor,
         )
         reopened = True
-    _ledger(
+    append_event(
         EventType.TRANSFER_RETURNED,
         transfer,
         {"on": returned_on, "note": note, "reopened": reopened},
         actor,
+        key="transfer",
     )
     return transfer
 

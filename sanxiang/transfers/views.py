@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from sanxiang.core import clock
 from sanxiang.core.errors import DomainError, ErrorCode
-from sanxiang.org.models import AgencyKind, Role
-from sanxiang.org.scoping import scope, visible_agencies
+from sanxiang.core.lists import Column, agency_name, export_max_rows, filter_list
+from sanxiang.org.models import Role
+from sanxiang.org.scoping import scope
 
 from . import services
 from .forms import DateOnlyForm, ProcuratorateForm, ReplyForm, ReturnForm, TransferForm
@@ -32,29 +35,41 @@ def nav(request):
     return [(str(_("移送公安")), reverse("transfers:index"))]
 
 
+TRANSFER_COLUMNS = [
+    Column(_lazy("案件编号"), lambda r: r[0].case.number or r[0].case.title, 26),
+    Column(_lazy("案由"), lambda r: r[0].case.title, 30),
+    Column(_lazy("接受移送的公安机关"), lambda r: r[0].police_authority, 26),
+    Column(_lazy("移送日期"), lambda r: r[0].transferred_on, 12),
+    Column(_lazy("公安机关接受日期"), lambda r: r[0].received_on, 12),
+    Column(_lazy("状态"), lambda r: r[0].get_status_display(), 12),
+    Column(_lazy("期限提示"), lambda r: "；".join(str(f) for f in r[1]), 40),
+    Column(_lazy("执法主体"), lambda r: agency_name(r[0].agency), 20),
+]
+
+
 @login_required
 def index(request):
+    """The list through the shared filters of ``core.lists`` (agency, status, 移送日期);
+    ``?format=xlsx`` exports exactly the filtered rows."""
     user = request.user
-    qs = scope(PoliceTransfer.objects.select_related("case", "agency"), user)
-    status = request.GET.get("status") or ""
-    agency = request.GET.get("agency") or ""
-    if status in TransferStatus.values:
-        qs = qs.filter(status=status)
-    if agency.isdigit():
-        qs = qs.filter(agency_id=int(agency))
-    today = clock.today()
-    rows = [{"t": t, "flags": services.flags(t, today)} for t in qs[:300]]
-    agencies = visible_agencies(user).exclude(kind=AgencyKind.SUPERVISOR).order_by("path")
-    return render(
+    lf = filter_list(
         request,
-        "transfers/index.html",
-        {
-            "rows": rows,
-            "agencies": agencies,
-            "statuses": TransferStatus.choices,
-            "f": {"status": status, "agency": agency},
-        },
+        scope(PoliceTransfer.objects.select_related("case", "agency"), user),
+        status_field="status",
+        status_choices=TransferStatus.choices,
+        date_field="transferred_on",
+        date_label=_("移送日期"),
     )
+    qs = lf.qs.order_by("-transferred_on", "-id")
+    today = clock.today()
+    if lf.wants_export:
+        rows = ((t, services.flags(t, today)) for t in qs[: export_max_rows() + 1])
+        return lf.export(
+            TRANSFER_COLUMNS, rows, title=_("涉嫌犯罪案件移送"), filename="transfers.xlsx"
+        )
+    page = Paginator(qs, 100).get_page(request.GET.get("page"))
+    rows = [{"t": t, "flags": services.flags(t, today)} for t in page]
+    return render(request, "transfers/index.html", {"rows": rows, "page": page, "lf": lf})
 
 
 @login_required

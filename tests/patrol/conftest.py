@@ -126,3 +126,25 @@ def other_supervisor(other_sfj):
 def score_all(rnd, supervisor, deductions=None):
     for item in rnd.items.order_by("order"):
         services.submit_item(item, supervisor, deductions=deductions or {})
+
+
+def publish_leaky_version(publication, conclusion):
+    """A new public version of ``publication`` whose ``conclusion`` carries what redaction
+    missed — the row written already leaky, as a faulty 更正 would leave it. A published
+    snapshot's content is frozen by trigger (issue #11 item 10), so the leak cannot be
+    planted by rewriting the row; the old version is superseded (a state change, allowed)
+    and the new one inserted, as ``publicity.services.correct_publication`` does."""
+    from sanxiang.publicity.models import Snapshot, SnapshotState
+
+    old = publication.snapshots.get(state=SnapshotState.PUBLISHED)
+    old.state = SnapshotState.SUPERSEDED
+    old.save(update_fields=["state", "updated_at"])
+    new = Snapshot.objects.get(pk=old.pk)
+    new.pk = new.id = None
+    new._state.adding = True
+    new.version = old.version + 1
+    new.state = SnapshotState.PUBLISHED
+    new.conclusion = conclusion
+    new.ledger_index = None
+    new.save()
+    return new

@@ -7,7 +7,7 @@ from sanxiang.patrol import checks
 from sanxiang.publicity import services as publicity
 from sanxiang.publicity.models import Snapshot, SnapshotState, WithdrawalKind
 
-from .conftest import penalty, publish
+from .conftest import penalty, publish, publish_leaky_version
 
 
 def _snap(pub):
@@ -87,9 +87,7 @@ def test_redaction_pass(agency_a, handler_a):
 
 def test_redaction_finds_a_leaked_phone_and_id(agency_a, handler_a):
     pub = publish(agency_a, handler_a)
-    Snapshot.objects.filter(publication=pub).update(
-        conclusion="罚款5000元，当事人联系电话13912345678，身份证110101199003077774"
-    )
+    publish_leaky_version(pub, "罚款5000元，当事人联系电话13912345678，身份证110101199003077774")
     result = by_code(pub)["redaction"]
     assert not result["ok"] and result["deduction"] == 20
     assert len(result["findings"]) == 2
@@ -101,7 +99,7 @@ def test_redaction_keeps_agency_phone(agency_a, handler_a):
     agency_a.phone = "0571-86660000"
     agency_a.save(update_fields=["phone"])
     pub = publish(agency_a, handler_a)
-    Snapshot.objects.filter(publication=pub).update(conclusion="咨询电话0571-86660000")
+    publish_leaky_version(pub, "咨询电话0571-86660000")
     assert by_code(pub)["redaction"]["ok"]
 
 

@@ -12,11 +12,10 @@ from sanxiang.notifications.models import Notification
 from sanxiang.patrol import services
 from sanxiang.patrol.figures import patrol_figures
 from sanxiang.patrol.models import NoticeStatus, RoundStatus
-from sanxiang.publicity.models import Snapshot
 from sanxiang.workdays import calendar
 from sanxiang.workdays.models import TrackedDeadline
 
-from .conftest import TODAY, make_round, score_all
+from .conftest import TODAY, make_round, publish_leaky_version, score_all
 
 
 def first(rnd, agency=None):
@@ -58,7 +57,7 @@ def test_quarter_period():
 
 def test_score_is_100_minus_auto_and_manual(sampled, supervisor):
     item = first(sampled)
-    Snapshot.objects.filter(publication=item.publication).update(conclusion="电话13912345678")
+    publish_leaky_version(item.publication, "电话13912345678")
     item = services.recheck(item, supervisor)
     assert item.auto_deduction == 20
     item = services.submit_item(
@@ -192,7 +191,7 @@ def test_conclude_draft_refused(supervisor, agency_a, pubs):
 
 def test_conclude_summary_and_figures(sampled, supervisor, agency_a, agency_b):
     item = first(sampled, agency_a)
-    Snapshot.objects.filter(publication=item.publication).update(conclusion="电话13912345678")
+    publish_leaky_version(item.publication, "电话13912345678")
     services.recheck(item, supervisor)
     score_all(sampled, supervisor)
     services.issue_notice(sampled, agency_a, supervisor, requirements="脱敏")
