@@ -107,7 +107,7 @@ def _fail(path_name, reason):
     raise DomainError(
         _("法律文本“%(name)s”格式不正确：%(reason)s。未导入任何内容。")
         % {"name": path_name, "reason": reason},
-        ErrorCode.INVALID,
+        ErrorCode.IMPORT_FAILED,
     )
 
 
@@ -170,7 +170,7 @@ def parse_law_file(path: str | Path, source: str = "") -> ParsedLaw:
         _fail(path.name, _("不是 UTF-8 编码"))
     except OSError:
         raise DomainError(
-            _("找不到法律文本文件“%(name)s”。") % {"name": str(path)}, ErrorCode.INVALID
+            _("找不到法律文本文件“%(name)s”。") % {"name": str(path)}, ErrorCode.IMPORT_FAILED
         ) from None
     return parse_law_text(text, path.name, source=source)
 

@@ -30,29 +30,12 @@ def _notice_data(case) -> dict:
     return dict(event.data or {}) if event is not None else {}
 
 
-def accepted_articles(case) -> list[str]:
-    """Citations accepted from the article recommender ("《法》第X条"), if assist offers them."""
-    try:
-        from sanxiang.assist import services as assist_services
-    except ImportError:
-        return []
-    fn = getattr(assist_services, "accepted_articles", None)
-    if not callable(fn):
-        return []
-    try:
-        out = []
-        for item in fn(case) or []:
-            if isinstance(item, str):
-                out.append(item)
-            elif isinstance(item, dict):
-                law = (item.get("law") or "").strip("《》")
-                out.append(f"《{law}》{item.get('article', '')}" if law else "")
-            else:
-                law = getattr(getattr(item, "law", None), "title", "") or getattr(item, "law", "")
-                out.append(f"《{str(law).strip('《》')}》{getattr(item, 'number', '')}")
-        return [x for x in out if x]
-    except Exception:  # noqa: BLE001 - an aid: a failing recommender leaves the basis as is
-        return []
+def accepted_articles(case, field=None) -> list[str]:
+    """Citations the handler accepted from the recommender (``assist.services.accept_article``),
+    e.g. "《中华人民共和国行政处罚法》第二十八条第一款"; ``field`` selects one field of the 决定书."""
+    from sanxiang.assist.services import accepted_articles as accepted
+
+    return [r.citation for r in accepted(case) if field is None or r.field == field]
 
 
 def _assessment(case):
@@ -161,7 +144,8 @@ def decision_draft(case, base: dict) -> dict:
     facts = (notice.get("facts") or "").strip() or (case.facts or "").strip()
     if facts:
         out["facts"] = facts
-    accepted = accepted_articles(case)
+    accepted = accepted_articles(case, "violated_provisions")
+    accepted_basis = accepted_articles(case, "legal_basis")
     reasons = (notice.get("reasons") or "").strip()
     if reasons or accepted:
         out["violated_provisions"] = _join_unique(reasons, "\n".join(accepted))
@@ -169,7 +153,10 @@ def decision_draft(case, base: dict) -> dict:
     bench_basis = a.tier.benchmark.legal_basis if a is not None and a.tier_id else ""
     # read inline (「依据……的规定」): no closing full stop
     out["legal_basis"] = _join_unique(
-        notice.get("basis") or "", base.get("legal_basis") or "", bench_basis
+        "\n".join(accepted_basis),
+        notice.get("basis") or "",
+        base.get("legal_basis") or "",
+        bench_basis,
     ).rstrip("。") or (base.get("legal_basis") or "")
     sentence = discretion_sentence(case)
     if sentence and base.get("penalty"):

@@ -171,20 +171,11 @@ def article_text(law: str, number: str) -> str:
     """Text of (law, 第X条) from the platform's law corpus, or "" when it is not there.
 
     Uses ``sanxiang.assist.services.article_text(title, number)`` (→ dict with "text", or
-    None), looked up at call time so that a tree without the corpus still shows the numbers."""
-    from django.apps import apps
+    None); a law missing from the corpus shows only the numbers."""
+    from sanxiang.assist import services as assist_services
 
-    if not apps.is_installed("sanxiang.assist"):
-        return ""
     try:
-        from sanxiang.assist import services as assist_services
-    except ImportError:
-        return ""
-    lookup = getattr(assist_services, "article_text", None)
-    if not callable(lookup):
-        return ""
-    try:
-        found = lookup(law, number)
+        found = assist_services.article_text(law, number)
     except Exception:  # noqa: BLE001 - the corpus is an aid; a miss shows only the number
         return ""
     if isinstance(found, dict):

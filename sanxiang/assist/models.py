@@ -91,3 +91,49 @@ class CorpusGeneration(models.Model):
     class Meta:
         verbose_name = _("法规库版本计数")
         verbose_name_plural = _("法规库版本计数")
+
+
+class AcceptedArticle(models.Model):
+    """A handler accepted (or withdrew) a suggested article for a case — append-only.
+
+    Who accepted what, for which case, in which field of the 决定书 and, when a draft existed,
+    which draft the citation was written into. The law, number and text are copied (a later
+    re-import may replace the ``Article`` row); ``article_id`` is kept as a plain number."""
+
+    class Action(models.TextChoices):
+        ACCEPT = "accept", _("采纳")
+        WITHDRAW = "withdraw", _("撤回")
+
+    class Field(models.TextChoices):
+        VIOLATED = "violated_provisions", _("违反的法律规定")
+        BASIS = "legal_basis", _("行政处罚的依据")
+
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("案件"), on_delete=models.PROTECT, related_name="+"
+    )
+    agency = models.ForeignKey(
+        "org.Agency", verbose_name=_("机关"), on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(_("操作"), max_length=10, choices=Action.choices)
+    field = models.CharField(_("填入栏目"), max_length=24, choices=Field.choices)
+    article_id = models.BigIntegerField(_("条文ID"))
+    law_title = models.CharField(_("法律"), max_length=200)
+    number = models.CharField(_("条号"), max_length=30)
+    paragraph = models.PositiveSmallIntegerField(_("款"), null=True, blank=True)
+    citation = models.CharField(_("引用"), max_length=300)
+    article_text = models.TextField(_("采纳时的条文"), blank=True)
+    document_id = models.BigIntegerField(_("写入的文书草稿ID"), null=True, blank=True)
+    withdraws = models.BigIntegerField(_("撤回的采纳记录ID"), null=True, blank=True)
+    actor = models.ForeignKey(
+        "org.User", verbose_name=_("操作人"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("时间"))
+
+    class Meta:
+        verbose_name = _("采纳的推荐条款")
+        verbose_name_plural = _("采纳的推荐条款")
+        ordering = ["case_id", "id"]
+        indexes = [models.Index(fields=["case", "id"], name="assist_accept_case")]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.citation}"

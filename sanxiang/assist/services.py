@@ -29,7 +29,7 @@ from sanxiang.org.scoping import scope, visible_agency_ids
 
 from . import corpus
 from .index import BM25, ArticleDoc, ArticleIndex, Precedent, tokens
-from .models import Article, CatalogArticleLink, CorpusGeneration, Law
+from .models import AcceptedArticle, Article, CatalogArticleLink, CorpusGeneration, Law
 
 _cache_lock = threading.Lock()
 _article_cache: dict = {}
@@ -74,7 +74,7 @@ def _expand(paths) -> list[Path]:
         else:
             raise DomainError(
                 _("找不到法律文本文件“%(name)s”。未导入任何内容。") % {"name": str(p)},
-                ErrorCode.INVALID,
+                ErrorCode.IMPORT_FAILED,
             )
     return files
 
@@ -314,7 +314,7 @@ def _require_staff(user):
 def _clean_facts(facts) -> str:
     facts = (facts or "").strip()
     if not facts:
-        raise DomainError(_("请填写违法事实后再查询。"), ErrorCode.INVALID)
+        raise DomainError(_("请填写违法事实后再查询。"), ErrorCode.REQUIRED)
     return facts[:5000]
 
 
@@ -411,3 +411,201 @@ def article_text(title: str, number: str) -> dict | None:
         "revision_date": art.law.revision_date,
         "source": art.law.source,
     }
+
+
+# ---------------------------------------------------------------- accepting a suggestion
+_ITEM = ("（一", "（二", "（三", "（四", "（五", "（六", "（七", "（八", "（九", "（十", "(")
+
+
+def article_paragraphs(text: str) -> list[str]:
+    """The 款 of an article: its lines, with the 项 lines （一）… kept inside the 款 above."""
+    out: list[str] = []
+    for line in (text or "").splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        if out and line.startswith(_ITEM):
+            out[-1] += "\n" + line
+        else:
+            out.append(line)
+    return out
+
+
+def citation(law_title: str, number: str, paragraph: int | None = None) -> str:
+    """《中华人民共和国行政处罚法》第二十八条第一款 (the form a 决定书 cites)."""
+    from .drafting import cn_number
+
+    text = f"《{law_title.strip('《》')}》{corpus.normalize_article(number)}"
+    if paragraph:
+        text += f"第{cn_number(int(paragraph))}款"
+    return text
+
+
+def _require_may_accept(user, case):
+    """Who may write the case's 决定书 may accept a citation for it (documents' rule)."""
+    from sanxiang.documents.models import DocumentKind
+    from sanxiang.documents.services import check_may_write
+
+    _require_staff(user)
+    check_may_write(user, DocumentKind.PENALTY_DECISION, case.agency_id, case)
+    if case.decision_at is not None:
+        raise DomainError(
+            _("案件已作出处理决定，不能再采纳推荐条款；如需更正，请制作更正文书。"),
+            code=ErrorCode.ILLEGAL_TRANSITION,
+        )
+
+
+def _decision_draft(case):
+    from sanxiang.documents.models import Document, DocumentKind
+
+    return (
+        Document.objects.drafts()
+        .filter(case=case, kind=DocumentKind.PENALTY_DECISION)
+        .order_by("-id")
+        .first()
+    )
+
+
+def _with_citation(current: str, cite: str) -> str:
+    current = (current or "").strip()
+    if cite in current:
+        return current
+    head = current.rstrip("。；;、，, ")
+    return f"{head}、{cite}" if head else cite
+
+
+def _without_citation(current: str, cite: str) -> str:
+    parts = [p for p in (current or "").replace("；", "、").split("、") if p.strip()]
+    return "、".join(p for p in parts if p.strip().rstrip("。") != cite)
+
+
+@transaction.atomic
+def accept_article(user, case, article_id, field=AcceptedArticle.Field.VIOLATED, paragraph=None):
+    """The handler accepts a suggested article: recorded, and written into the 决定书 draft.
+
+    ``field``: ``violated_provisions`` (违反的法律规定) or ``legal_basis`` (行政处罚的依据);
+    ``paragraph``: the 款 (1-based) or None for the whole article. When the case has a
+    决定书 draft, the citation is added to that field (``documents.services.update_draft``);
+    a draft made later starts from the accepted citations (``drafting.decision_draft``)."""
+    _require_may_accept(user, case)
+    if field not in AcceptedArticle.Field.values:
+        raise DomainError(_("请选择填入“违反的法律规定”或“行政处罚的依据”。"), ErrorCode.BAD_CHOICE)
+    try:
+        art = Article.objects.select_related("law").get(pk=int(article_id))
+    except (Article.DoesNotExist, TypeError, ValueError):
+        raise DomainError(
+            _("法规库中没有该条文，请刷新页面后重试。"), ErrorCode.BAD_CHOICE
+        ) from None
+    if paragraph in ("", None, 0, "0"):
+        paragraph = None
+    else:
+        try:
+            paragraph = int(paragraph)
+        except (TypeError, ValueError):
+            paragraph = -1
+        count = len(article_paragraphs(art.text))
+        if not 1 <= paragraph <= count:
+            raise DomainError(
+                _("《%(law)s》%(n)s共有%(c)s款，请选择其中一款或引用全条。")
+                % {"law": art.law.title, "n": art.number, "c": count},
+                ErrorCode.OUT_OF_RANGE,
+            )
+    cite = citation(art.law.title, art.number, paragraph)
+    for row in accepted_articles(case):
+        if row.field == field and row.citation == cite:
+            return row  # accepted already: nothing new to record or write
+    doc = _decision_draft(case)
+    if doc is not None:
+        from sanxiang.documents.services import update_draft
+
+        new = _with_citation(doc.content.get(field, ""), cite)
+        if new != doc.content.get(field, ""):
+            update_draft(doc, {field: new}, user)
+    row = AcceptedArticle.objects.create(
+        case=case,
+        agency_id=case.agency_id,
+        action=AcceptedArticle.Action.ACCEPT,
+        field=field,
+        article_id=art.pk,
+        law_title=art.law.title[:200],
+        number=art.number,
+        paragraph=paragraph,
+        citation=cite[:300],
+        article_text=art.text,
+        document_id=doc.pk if doc is not None else None,
+        actor=user,
+        at=clock.now(),
+    )
+    _ledger(row, user)
+    return row
+
+
+@transaction.atomic
+def withdraw_acceptance(user, case, acceptance_id):
+    """Withdraw an accepted citation (a new record; the draft loses the citation)."""
+    _require_may_accept(user, case)
+    current = {a.pk: a for a in accepted_articles(case)}
+    try:
+        acc = current[int(acceptance_id)]
+    except (KeyError, TypeError, ValueError):
+        raise DomainError(_("该条款未被采纳或已撤回。"), ErrorCode.WRONG_STATE) from None
+    doc = _decision_draft(case)
+    if doc is not None:
+        from sanxiang.documents.services import update_draft
+
+        new = _without_citation(doc.content.get(acc.field, ""), acc.citation)
+        if new != doc.content.get(acc.field, ""):
+            update_draft(doc, {acc.field: new}, user)
+    row = AcceptedArticle.objects.create(
+        case=case,
+        agency_id=case.agency_id,
+        action=AcceptedArticle.Action.WITHDRAW,
+        field=acc.field,
+        article_id=acc.article_id,
+        law_title=acc.law_title,
+        number=acc.number,
+        paragraph=acc.paragraph,
+        citation=acc.citation,
+        document_id=doc.pk if doc is not None else None,
+        withdraws=acc.pk,
+        actor=user,
+        at=clock.now(),
+    )
+    _ledger(row, user)
+    return row
+
+
+def _ledger(row, user):
+    """The acceptance or withdrawal goes into the case's history in the ledger (same
+    transaction): the citation, the field, the article and the draft written to."""
+    from sanxiang.ledger.events import EventType
+    from sanxiang.ledger.services import append_event
+
+    payload = {
+        "assist": f"article_{row.action}",
+        "action": row.action,
+        "field": row.field,
+        "citation": row.citation,
+        "article": row.article_id,
+        "law": row.law_title,
+        "number": row.number,
+        "paragraph": row.paragraph,
+        "document": row.document_id,
+        "at": row.at.isoformat(),
+    }
+    if row.withdraws:
+        payload["withdraws"] = row.withdraws
+    append_event(EventType.CASE_EVENT, row, payload, user, key="acceptance")
+
+
+def accepted_articles(case) -> list[AcceptedArticle]:
+    """The case's accepted citations still in force (accepted, not withdrawn), oldest first."""
+    rows = list(AcceptedArticle.objects.filter(case=case).order_by("id"))
+    withdrawn = {r.withdraws for r in rows if r.action == AcceptedArticle.Action.WITHDRAW}
+    out, seen = [], set()
+    for r in rows:
+        if r.action == AcceptedArticle.Action.ACCEPT and r.pk not in withdrawn:
+            if (r.field, r.citation) not in seen:
+                seen.add((r.field, r.citation))
+                out.append(r)
+    return out

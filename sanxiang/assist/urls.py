@@ -1,2 +1,8 @@
+from django.urls import path
+
+from . import views
+
 app_name = "assist"
-urlpatterns = []
+urlpatterns = [
+    path("cases/<int:case_id>/accept/", views.accept, name="accept"),
+]

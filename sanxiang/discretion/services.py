@@ -169,9 +169,13 @@ def _decimal(value, label):
     try:
         out = Decimal(str(value).replace(",", "").strip())
     except InvalidOperation:
-        raise DomainError(_("%(l)s应为金额数字。") % {"l": label}) from None
+        raise DomainError(
+            _("%(l)s应为金额数字。") % {"l": label}, code=ErrorCode.BAD_FORMAT
+        ) from None
     if not out.is_finite() or out < 0 or out >= Decimal("1e16"):
-        raise DomainError(_("%(l)s应为不小于零的金额。") % {"l": label})
+        raise DomainError(
+            _("%(l)s应为不小于零的金额。") % {"l": label}, code=ErrorCode.OUT_OF_RANGE
+        )
     return out.quantize(Decimal("0.01"))
 
 
@@ -190,9 +194,11 @@ def evaluate(case, tier, base_amount=None, fine=None) -> dict:
     if not is_penalty(case) or amount is None:
         return {"applicable": False, "flagged": False, "flags": []}
     if tier is None:
-        raise DomainError(_("请选择适用的裁量档次。"))
+        raise DomainError(_("请选择适用的裁量档次。"), code=ErrorCode.REQUIRED)
     if not tier_applies(tier, case.agency):
-        raise DomainError(_("所选裁量档次不属于本机关适用的已发布裁量基准。"))
+        raise DomainError(
+            _("所选裁量档次不属于本机关适用的已发布裁量基准。"), code=ErrorCode.NOT_IN_SCOPE
+        )
     base = _decimal(base_amount, _("计算基数金额"))
     fine = Decimal(amount)
     check = check_penalty(
@@ -290,9 +296,10 @@ def record_assessment(case, actor, *, tier, base_amount=None, reason="") -> Asse
         raise DomainError(
             _("拟罚款超出裁量档次幅度或可比决定的四分位区间，须书面说明理由。"),
             details=result["flags"],
+            code=ErrorCode.REASON_REQUIRED,
         )
     if len(reason) > 4000:
-        raise DomainError(_("理由不能超过4000字。"))
+        raise DomainError(_("理由不能超过4000字。"), code=ErrorCode.OUT_OF_RANGE)
     assessment = Assessment.objects.create(
         case=case,
         agency_id=case.agency_id,

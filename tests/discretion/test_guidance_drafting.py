@@ -197,13 +197,21 @@ def test_decision_draft_reason_of_a_flagged_fine_is_in_the_penalty(case_a, handl
 
 
 def test_accepted_articles_are_cited(case_a, monkeypatch):
+    """Each accepted citation goes into the field it was accepted for (assist.services)."""
+    accepted = {
+        "violated_provisions": ["《中华人民共和国食品安全法》第三十四条第十项"],
+        "legal_basis": ["《中华人民共和国食品安全法》第一百二十四条第一款"],
+    }
     monkeypatch.setattr(
         drafting,
         "accepted_articles",
-        lambda case: ["《中华人民共和国食品安全法》第三十四条第十项"],
+        lambda case, field=None: accepted.get(field, []) if field else sum(accepted.values(), []),
     )
     data = documents.prefill(case_a, "penalty_decision")
     assert "第三十四条第十项" in data["violated_provisions"]
+    assert "第一百二十四条" not in data["violated_provisions"]
+    assert data["legal_basis"].startswith("《中华人民共和国食品安全法》第一百二十四条第一款")
+    assert "第三十四条第十项" not in data["legal_basis"]
 
 
 def test_cn_number():
@@ -227,3 +235,67 @@ def test_assist_panels_on_case_page_decision_form_and_submit_form(client_for, ca
     assert "推荐适用条款" in body
     body = client.get(reverse("review:submit", args=[case_a.pk])).content.decode()
     assert "推荐适用条款" in body
+
+
+# --------------------------------------------------------------------------- cited article text
+
+FOOD_LAW = LAW_FILE.parent / "食品安全法(2021-04-29).md"
+ART_124 = "尚不构成犯罪的，由县级以上人民政府食品安全监督管理部门没收违法所得"
+
+
+def test_cited_articles_tag_shows_the_text_and_hides_misses_on_public_pages():
+    from django.template import Context, Template
+
+    from sanxiang.assist import services as assist_services
+
+    assist_services.import_laws([FOOD_LAW])
+    sections = [
+        ("违反的法律规定", "《中华人民共和国食品安全法》第三十四条第（十）项"),
+        ("行政处罚的依据", "《中华人民共和国食品安全法》第一百二十四条、《某某条例》第九条"),
+    ]
+    tpl = "{% load assist_tags %}{% cited_articles sections heading='引用' public=p %}"
+    staff = Template(tpl).render(Context({"sections": sections, "p": False}))
+    assert ART_124 in staff and "第三十四条" in staff
+    assert "《某某条例》第九条" in staff and "法规库中暂无该条文" in staff
+    public = Template(tpl).render(Context({"sections": sections, "p": True}))
+    assert ART_124 in public and "某某条例" not in public
+    assert (
+        Template(tpl).render(Context({"sections": [("事实", "无引用")], "p": True})).strip() == ""
+    )
+
+
+def test_reviewer_sees_the_text_of_the_articles_the_draft_cites(client_for, steps, reviewer_a):
+    from sanxiang.assist import services as assist_services
+
+    assist_services.import_laws([FOOD_LAW])
+    review = steps.submitted()
+    assert "第一百二十四条" in review.draft_snapshot["content"]["legal_basis"]
+    page = client_for(reviewer_a).get(f"/review/{review.pk}/").content.decode()
+    assert "代拟稿引用的条文" in page and ART_124 in page
+    assert 'class="assist-similar"' in page  # similar decisions shown to the reviewer too
+
+
+def test_decision_form_shows_the_text_of_the_draft_citations(client_for, case_a, draft_a, head_a):
+    from sanxiang.assist import services as assist_services
+
+    assist_services.import_laws([FOOD_LAW])
+    body = client_for(head_a).get(reverse("cases:action", args=[case_a.pk, "decide"]))
+    body = body.content.decode()
+    assert "本案决定书引用的条文" in body and ART_124 in body
+
+
+def test_public_decision_page_shows_the_cited_articles_text():
+    from django.template.loader import render_to_string
+
+    from sanxiang.assist import services as assist_services
+    from sanxiang.publicity.models import Snapshot
+
+    assist_services.import_laws([FOOD_LAW])
+    snap = Snapshot(
+        agency_name="测试县市场监督管理局",
+        decision_date=dt.date(2026, 11, 20),
+        conclusion="罚款五万元。",
+        full_text=[["行政处罚的依据", "《中华人民共和国食品安全法》第一百二十四条"]],
+    )
+    html = render_to_string("publicity/public/_decision_body.html", {"snap": snap})
+    assert "引用的法律条文" in html and ART_124 in html
