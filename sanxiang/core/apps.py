@@ -27,6 +27,9 @@ class CoreConfig(AppConfig):
         from .navigation import register_nav
 
         register_nav(_dashboard_nav)
+        from .labels import install as install_form_labels
+
+        install_form_labels()  # no ASCII colon after form labels (labels.py)
         from . import (  # noqa: F401  (login signals: session times, demo password)
             passwords_views,
             sessions,
