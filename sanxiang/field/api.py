@@ -85,6 +85,18 @@ class ActView(APIView):
                 "captured_at": serializers.DateTimeField(),
                 "place": serializers.CharField(),
                 "officers": serializers.ListField(child=serializers.IntegerField()),
+                "act": serializers.DictField(
+                    help_text=(
+                        "按活动类别的笔录字段：on_site_inspection {checked, findings}；"
+                        "interview {interviewee, id_number?, relation, qa: [{q, a}]}；"
+                        "evidence_preservation {items: [{name, quantity, kept_at}]}；"
+                        "seizure {items: [{name, spec?, quantity}], custody_place, legal_basis}"
+                    )
+                ),
+                "location": serializers.DictField(
+                    required=False,
+                    help_text="执法人员同意定位时：{latitude, longitude, accuracy, taken_at}",
+                ),
                 "notes": serializers.CharField(required=False),
                 "late_reason": serializers.CharField(required=False),
                 "files": serializers.ListField(child=serializers.DictField()),

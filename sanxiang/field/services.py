@@ -12,6 +12,10 @@ Rules (issue #18; domain.md "Time" for 补录):
 * A case that left 调查取证 meanwhile is a conflict (409): nothing is written to the case,
   the refusal is kept as a ``FieldSubmission`` and shown on the phone. Never merged.
 * The same act sent again (same ``client_id``) returns the first answer.
+* Each act kind has its own form (``acts.py``: 现场检查/勘验笔录, 询问笔录, 证据登记保存,
+  查封扣押), validated here with Chinese errors; its fields and the location the officer
+  allowed are kept on the case event (``data["field"]["act"]``, ``["location"]``) and
+  written into its description.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from sanxiang.core.fields import RecordedActivity
 from sanxiang.org.models import Officer, Role
 from sanxiang.org.scoping import scope
 
+from . import acts
 from .models import Device, FieldSubmission, SubmissionStatus
 
 FIELD_ROLES = (Role.HANDLER, Role.HEAD)
@@ -123,7 +128,10 @@ def tasks_for(user) -> dict:
         "user": {"id": user.pk, "name": user.get_full_name() or user.username},
         "officer": {"id": officer.pk, "name": officer.name} if officer else None,
         "generated_at": _iso(clock.now()),
-        "activities": [{"value": v, "label": str(label)} for v, label in FIELD_ACTIVITIES],
+        "activities": [
+            {"value": v, "label": str(label), "form": str(acts.FORMS[v])}
+            for v, label in FIELD_ACTIVITIES
+        ],
         "cases": cases,
         "inspections": inspections,
     }
@@ -154,7 +162,7 @@ def _clean_device_id(device_id) -> str:
     try:
         return str(uuid.UUID(str(device_id)))
     except (TypeError, ValueError):
-        raise DomainError(_("设备标识格式不正确。"))
+        raise DomainError(_("设备标识格式不正确。"), code=ErrorCode.BAD_FORMAT)
 
 
 def register_device(user, device_id, label="") -> Device:
@@ -215,7 +223,7 @@ def revoke_device(actor, device_pk, reason) -> Device:
         raise PermissionDenied(_("只有机关负责人或监督人员可以停用移动执法设备。"))
     reason = str(reason or "").strip()
     if not reason:
-        raise DomainError(_("请填写停用原因（如手机遗失）。"))
+        raise DomainError(_("请填写停用原因（如手机遗失）。"), code=ErrorCode.REASON_REQUIRED)
     with transaction.atomic():
         device = scope(Device.objects.all(), actor).select_for_update().filter(pk=device_pk).first()
         if device is None:
@@ -246,7 +254,7 @@ def revoke_device(actor, device_pk, reason) -> Device:
 def _when(value, label):
     parsed = value if isinstance(value, dt.datetime) else parse_datetime(str(value or ""))
     if parsed is None:
-        raise DomainError(_("%(l)s格式不正确。") % {"l": label})
+        raise DomainError(_("%(l)s格式不正确。") % {"l": label}, code=ErrorCode.BAD_FORMAT)
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed)
     return parsed
@@ -278,7 +286,7 @@ def submit_act(user, data: dict) -> tuple[dict, bool]:
     try:
         client_id = uuid.UUID(str(data.get("client_id")))
     except (TypeError, ValueError):
-        raise DomainError(_("离线记录标识格式不正确。"))
+        raise DomainError(_("离线记录标识格式不正确。"), code=ErrorCode.BAD_FORMAT)
     previous = FieldSubmission.objects.filter(client_id=client_id).first()
     if previous is not None:
         if previous.user_id != user.pk:
@@ -293,19 +301,21 @@ def submit_act(user, data: dict) -> tuple[dict, bool]:
     captured_at = _when(data.get("captured_at"), _("现场采集时间"))
     activity = str(data.get("activity") or "")
     if activity not in RecordedActivity.values:
-        raise DomainError(_("请选择执法活动类别。"))
+        raise DomainError(_("请选择执法活动类别。"), code=ErrorCode.REQUIRED)
+    act = acts.clean_act(activity, data.get("act"))
+    location = acts.clean_location(data.get("location"))
     notes = str(data.get("notes") or "").strip()[:NOTES_MAX]
     place = str(data.get("place") or "").strip()[:200]
     if not place:
-        raise DomainError(_("请填写地点。"))
+        raise DomainError(_("请填写地点。"), code=ErrorCode.REQUIRED)
     officer_ids = data.get("officers") or []
     if not isinstance(officer_ids, list):
-        raise DomainError(_("执法人员格式不正确。"))
+        raise DomainError(_("执法人员格式不正确。"), code=ErrorCode.BAD_FORMAT)
     officers = list(
         Officer.objects.filter(agency_id=case.agency_id, pk__in=[_int(i) for i in officer_ids])
     )
     if len(officers) != len(set(officer_ids)):
-        raise DomainError(_("请选择本机关的执法人员。"))
+        raise DomainError(_("请选择本机关的执法人员。"), code=ErrorCode.NOT_IN_SCOPE)
     files = _clean_files(data.get("files") or [])
     now = clock.now()
     if case.stage != Stage.INVESTIGATION:
@@ -337,13 +347,17 @@ def submit_act(user, data: dict) -> tuple[dict, bool]:
         "captured_at": captured_at.isoformat(),
         "synced_at": now.isoformat(),
         "files": files,
+        "form": str(acts.FORMS[activity]),
+        "act": act,
     }
+    if location:
+        field_data["location"] = location
     with transaction.atomic():
         event = cases.record_event(
             case,
             user,
             activity=activity,
-            description=notes or RecordedActivity(activity).label,
+            description=acts.describe(activity, act, notes, location),
             at=captured_at,
             place=place,
             officers=officers,
@@ -374,18 +388,18 @@ def _int(value):
     try:
         return int(value)
     except (TypeError, ValueError):
-        raise DomainError(_("请选择本机关的执法人员。"))
+        raise DomainError(_("请选择本机关的执法人员。"), code=ErrorCode.NOT_IN_SCOPE)
 
 
 def _clean_files(raw) -> list[dict]:
     if not isinstance(raw, list) or len(raw) > MAX_FILES:
-        raise DomainError(_("附件清单格式不正确。"))
+        raise DomainError(_("附件清单格式不正确。"), code=ErrorCode.BAD_FORMAT)
     out = []
     for item in raw:
         item = item if isinstance(item, dict) else {}
         sha = str(item.get("sha256") or "").lower()
         if len(sha) != 64 or any(c not in "0123456789abcdef" for c in sha):
-            raise DomainError(_("附件的 SHA-256 格式不正确。"))
+            raise DomainError(_("附件的 SHA-256 格式不正确。"), code=ErrorCode.BAD_FORMAT)
         out.append(
             {
                 "name": str(item.get("name") or "")[:255],

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from sanxiang.core.errors import DomainError
+from sanxiang.core.errors import DomainError, ErrorCode
 from sanxiang.org.models import Role
 
 from . import services
@@ -95,7 +95,7 @@ def devices(request):
         return render(
             request,
             "core/error.html",
-            {"error": DomainError(_("只有机关负责人或监督人员可以管理移动执法设备。"))},
+            {"error": DomainError(_("只有机关负责人或监督人员可以管理移动执法设备。"), code=ErrorCode.PERMISSION_DENIED)},
             status=403,
         )
     rows = services.devices_visible_to(request.user).order_by("revoked_at", "-last_seen_at")

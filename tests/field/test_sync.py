@@ -47,6 +47,7 @@ def act(case, device, officers, **over):
         "place": "青禾县某超市",
         "officers": [o.pk for o in officers],
         "notes": "货架上有过期食品 3 袋",
+        "act": {"checked": "食品货架、仓库", "findings": "货架上有过期食品 3 袋"},
         "files": [
             {
                 "name": "scene.png",

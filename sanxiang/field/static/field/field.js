@@ -8,13 +8,23 @@
    list, act and file is AES-GCM encrypted with a fresh 96-bit IV. The key never leaves the
    browser's key store as bytes. It is derived at the officer's first online visit on
    this device and kept until it is deleted with the data on sign-out, on a revoked
-   device, when another officer signs in, or after SANXIANG_FIELD_WIPE_DAYS offline. */
+   device, when another officer signs in, or after SANXIANG_FIELD_WIPE_DAYS offline.
+
+   Forms: each act kind has its own form (现场检查/勘验笔录, 询问笔录 with a repeatable list of
+   questions and answers, 证据登记保存 and 查封扣押 with item lists); the server validates them
+   again (sanxiang/field/acts.py). Location is taken only when the officer ticks the box.
+
+   Background Sync: on queueing, the page registers the sync tag with the service worker
+   (where supported). The service worker cannot decrypt the queue (the key is only usable
+   by this page's code), so its sync handler asks an open page to sync (postMessage) or,
+   with none open, shows a reminder notification; the "online" event stays the fallback. */
 (function () {
   "use strict";
   var DB_NAME = "sanxiang-field";
   var CHUNK = 8 * 1024 * 1024;
-  var app, db, key = null, deviceId = null, tasks = null, syncing = false, captured = [];
-  var formCase = null, formTime = null;
+  var SYNC_TAG = "sanxiang-field-sync";
+  var app, db, key = null, deviceId = null, tasks = null, syncing = null, captured = [];
+  var formCase = null, formTime = null, formLocation = null, geoAsked = 0;
 
   function $(id) { return document.getElementById(id); }
   function pad(n) { return (n < 10 ? "0" : "") + n; }
@@ -215,12 +225,123 @@
     $("fm-time").textContent = fmt(formTime);
     $("fm-place").value = c.place || "";
     $("fm-notes").value = "";
+    ["fm-checked", "fm-findings", "fm-interviewee", "fm-idnumber", "fm-relation", "fm-custody", "fm-basis"]
+      .forEach(function (id) { $(id).value = ""; });
+    ["fm-qa", "fm-ev", "fm-sz"].forEach(function (id) { $(id).textContent = ""; addRow(id); });
+    formLocation = null; geoAsked++;
+    $("fm-geo").checked = false; $("fm-geo-status").textContent = "";
+    showKind();
     $("fm-files").value = "";
     $("fm-captured").textContent = "";
     $("fm-form-error").textContent = "";
     $("fm-form-card").hidden = false;
     $("fm-form-card").scrollIntoView();
   }
+  /* ---- the form of each act kind ---- */
+  var ROWS = {
+    "fm-qa": [["q", "问", "textarea"], ["a", "答", "textarea"]],
+    "fm-ev": [["name", "证据名称 *"], ["quantity", "数量 *"], ["kept_at", "保存地点 *"]],
+    "fm-sz": [["name", "物品名称 *"], ["spec", "规格"], ["quantity", "数量 *"]]
+  };
+  function addRow(listId) {
+    var ol = $(listId), li = el("li");
+    ROWS[listId].forEach(function (f) {
+      var input = document.createElement(f[2] || "input");
+      input.className = "fm-" + f[0]; input.maxLength = 2000;
+      if (f[2]) { input.rows = 2; }
+      input.setAttribute("aria-label", f[1].replace(" *", ""));
+      input.placeholder = f[1];
+      li.appendChild(input);
+    });
+    var del = el("button", "删除此行"); del.type = "button";
+    del.addEventListener("click", function () { li.remove(); });
+    li.appendChild(del);
+    ol.appendChild(li);
+  }
+  function rowsOf(listId) {
+    var out = [];
+    Array.prototype.forEach.call($(listId).children, function (li) {
+      var row = {}, any = false;
+      ROWS[listId].forEach(function (f) {
+        row[f[0]] = li.querySelector(".fm-" + f[0]).value.trim();
+        any = any || !!row[f[0]];
+      });
+      if (any) { out.push(row); }
+    });
+    return out;
+  }
+  function showKind() {
+    var kind = $("fm-activity").value;
+    Array.prototype.forEach.call(document.querySelectorAll(".fm-act"), function (fs) {
+      fs.hidden = fs.dataset.kind !== kind;
+    });
+    var a = (tasks.activities || []).filter(function (x) { return x.value === kind; })[0];
+    $("fm-form-name").textContent = a && a.form ? "文书：" + a.form : "";
+  }
+  /* mirrors sanxiang/field/acts.py; returns [act, errors] */
+  function readAct(kind) {
+    var v = function (id) { return $(id).value.trim(); }, errors = [], act = {};
+    var rowErrors = function (rows, what, required) {
+      rows.forEach(function (r, i) {
+        required.forEach(function (f) { if (!r[f[0]]) { errors.push("第 " + (i + 1) + " " + what + "缺少" + f[1]); } });
+      });
+    };
+    if (kind === "on_site_inspection") {
+      act = { checked: v("fm-checked"), findings: v("fm-findings") };
+      if (!act.checked) { errors.push("请填写检查（勘验）的对象和内容"); }
+      if (!act.findings) { errors.push("请填写发现的情况"); }
+    } else if (kind === "interview") {
+      act = { interviewee: v("fm-interviewee"), id_number: v("fm-idnumber").toUpperCase(),
+        relation: v("fm-relation"), qa: rowsOf("fm-qa") };
+      if (!act.interviewee) { errors.push("请填写被询问人姓名"); }
+      if (act.id_number && !/^\d{17}[\dX]$/.test(act.id_number)) { errors.push("身份证号码应为 18 位（可不填）"); }
+      if (!act.relation) { errors.push("请填写与当事人的关系"); }
+      if (!act.qa.length) { errors.push("请至少记录一组问答"); }
+      rowErrors(act.qa, "组问答", [["q", "提问"], ["a", "回答"]]);
+    } else if (kind === "evidence_preservation") {
+      act = { items: rowsOf("fm-ev") };
+      if (!act.items.length) { errors.push("请至少登记一项证据"); }
+      rowErrors(act.items, "项证据", [["name", "名称"], ["quantity", "数量"], ["kept_at", "保存地点"]]);
+    } else if (kind === "seizure") {
+      act = { items: rowsOf("fm-sz"), custody_place: v("fm-custody"), legal_basis: v("fm-basis") };
+      if (!act.items.length) { errors.push("请至少列明一项物品"); }
+      rowErrors(act.items, "项物品", [["name", "名称"], ["quantity", "数量"]]);
+      if (!act.custody_place) { errors.push("请填写存放地点"); }
+      if (!act.legal_basis) { errors.push("请填写法律依据"); }
+    }
+    return [act, errors];
+  }
+  function actSummary(meta) {
+    var a = meta.act || {};
+    if (meta.activity === "on_site_inspection") { return a.findings || ""; }
+    if (meta.activity === "interview") { return "被询问人：" + a.interviewee + "（" + a.relation + "），问答 " + (a.qa || []).length + " 组"; }
+    return (a.items || []).map(function (i) { return i.name + " " + i.quantity; }).join("、");
+  }
+  function locText(loc) {
+    if (!loc) { return ""; }
+    return "纬度 " + loc.latitude.toFixed(6) + "，经度 " + loc.longitude.toFixed(6) +
+      (loc.accuracy != null ? "（精度约 " + Math.round(loc.accuracy) + " 米）" : "");
+  }
+  /* Location only on the officer's action (the checkbox); refusing is fine. */
+  function onGeo() {
+    var status = $("fm-geo-status");
+    formLocation = null;
+    if (!$("fm-geo").checked) { status.textContent = "不记录位置。"; return; }
+    if (!navigator.geolocation) { status.textContent = "本机不支持定位，可不记录位置。"; $("fm-geo").checked = false; return; }
+    var ask = ++geoAsked;
+    status.textContent = "正在定位…";
+    navigator.geolocation.getCurrentPosition(function (pos) {
+      if (ask !== geoAsked || !$("fm-geo").checked) { return; }
+      formLocation = { latitude: pos.coords.latitude, longitude: pos.coords.longitude,
+        accuracy: pos.coords.accuracy, taken_at: new Date(pos.timestamp || Date.now()).toISOString() };
+      status.textContent = "已定位：" + locText(formLocation) + " · " + fmt(formLocation.taken_at);
+    }, function (err) {
+      if (ask !== geoAsked) { return; }
+      $("fm-geo").checked = false;
+      status.textContent = (err && err.code === 1 ? "您未允许定位" : "未能取得定位") + "，本次记录不含位置。";
+    }, { enableHighAccuracy: true, timeout: 20000, maximumAge: 0 });
+  }
+
   function kindOf(type) {
     if (type.indexOf("image/") === 0) { return "photo"; }
     if (type.indexOf("audio/") === 0) { return "audio"; }
@@ -248,11 +369,13 @@
     ev.preventDefault();
     var errors = [];
     var place = $("fm-place").value.trim(), notes = $("fm-notes").value.trim();
+    var kind = $("fm-activity").value, read = readAct(kind);
     var o1 = $("fm-officer1").value, o2 = $("fm-officer2").value;
     if (!$("fm-activity").value) { errors.push("请选择执法活动"); }
     if (!place) { errors.push("请填写地点"); }
     if (!o1 || !o2) { errors.push("请选择两名执法人员"); } else if (o1 === o2) { errors.push("两名执法人员不能是同一人"); }
-    if (!notes) { errors.push("请填写笔录内容"); }
+    errors = errors.concat(read[1]);
+    if ($("fm-geo").checked && !formLocation) { errors.push("定位尚未完成，请稍候，或取消勾选“记录现场位置”"); }
     if (!key) { errors.push("本机尚未取得加密密钥，请联网打开本页面一次"); }
     if (errors.length) { $("fm-form-error").textContent = errors.join("；") + "。"; return; }
     var meta = {
@@ -261,6 +384,7 @@
       activity: $("fm-activity").value,
       activity_label: $("fm-activity").selectedOptions[0].textContent,
       captured_at: formTime, place: place, officers: [parseInt(o1, 10), parseInt(o2, 10)], notes: notes,
+      act: read[0], location: formLocation,
       files: captured.map(function (f) {
         return { name: f.name, type: f.type, size: f.size, sha256: f.sha256, captured_at: f.captured_at, kind: f.kind };
       })
@@ -275,7 +399,30 @@
     $("fm-form-card").hidden = true;
     say("已加密保存到本机，待同步。", "ok");
     await renderQueue();
+    requestBackgroundSync();
     if (navigator.onLine) { sync(); }
+  }
+
+  /* ---- Background Sync ---- */
+  function requestBackgroundSync() {
+    if (!("serviceWorker" in navigator) || !navigator.serviceWorker.controller) { return; }
+    navigator.serviceWorker.ready.then(function (reg) {
+      if (reg.sync) { return reg.sync.register(SYNC_TAG); }
+    }).catch(function () { /* not allowed here: the online event still syncs */ });
+  }
+  async function pendingCount() {
+    var rows = await queueAll();
+    return rows.filter(function (e) { return e.state === "pending" || e.state === "uploading" || e.state === "error"; }).length;
+  }
+  /* the service worker's sync handler asks this page to sync; the answer says what is left */
+  async function onWorkerMessage(ev) {
+    if (!ev.data || ev.data.type !== "field-sync") { return; }
+    var port = ev.ports && ev.ports[0];
+    try {
+      if (navigator.onLine && await connect()) { renderTasks(); }
+      await sync();
+    } catch (e) { /* reported as left below */ }
+    if (port) { port.postMessage({ left: key ? await pendingCount() : -1 }); }
   }
 
   /* ---- queue ---- */
@@ -293,6 +440,7 @@
       li.appendChild(el("strong", (meta ? meta.activity_label + " · " + meta.case_label : "（已加密）") + " — " + (STATE[e.state] || e.state), "fm-state"));
       if (meta) {
         li.appendChild(el("span", "现场时间：" + fmt(meta.captured_at) + " · 地点：" + meta.place, "hint"));
+        if (meta.location) { li.appendChild(el("span", "定位：" + locText(meta.location), "hint fm-loc")); }
         meta.files.forEach(function (f, idx) {
           var d = e.done[idx];
           li.appendChild(el("span", f.name + " SHA-256：" + f.sha256 + (d ? " ✓ 已入库（核验一致）" : ""), "fm-sha"));
@@ -331,7 +479,7 @@
     }
     if (!url) {
       var md = { case: meta.case, activity: meta.activity, recorded_start: f.captured_at, recorded_end: f.captured_at,
-        place: meta.place, collector: meta.officers[0], proves: (meta.activity_label + "：" + meta.notes).slice(0, 2000),
+        place: meta.place, collector: meta.officers[0], proves: (meta.activity_label + "：" + (meta.act ? actSummary(meta) : meta.notes)).slice(0, 2000),
         kind: f.kind, is_evidence: "1", filename: f.name, sha256: f.sha256, captured_at: f.captured_at, device_id: deviceId };
       var mdh = Object.keys(md).map(function (k) { return k + " " + b64(md[k]); }).join(",");
       var c = await fetch(app.dataset.uploads, { method: "POST", credentials: "same-origin",
@@ -359,9 +507,12 @@
     throw { retry: true };
   }
 
-  async function sync() {
-    if (syncing || !key) { return; }
-    syncing = true;
+  function sync() {
+    if (!key) { return Promise.resolve(); }
+    if (!syncing) { syncing = runSync(); }
+    return syncing;
+  }
+  async function runSync() {
     try {
       var rows = await queueAll();
       for (var i = 0; i < rows.length; i++) {
@@ -406,7 +557,7 @@
     } catch (err) {
       say("网络中断，联网后将自动继续同步。", "warn");
     } finally {
-      syncing = false;
+      syncing = null;
       await renderQueue();
     }
   }
@@ -439,6 +590,21 @@
     renderTasks();
     await renderQueue();
     $("fm-files").addEventListener("change", onFiles);
+    $("fm-activity").addEventListener("change", showKind);
+    $("fm-geo").addEventListener("change", onGeo);
+    Array.prototype.forEach.call(document.querySelectorAll(".fm-add"), function (b) {
+      b.addEventListener("click", function () { addRow(b.dataset.rows); });
+    });
+    if ("serviceWorker" in navigator) {
+      navigator.serviceWorker.addEventListener("message", onWorkerMessage);
+      navigator.serviceWorker.startMessages();
+    }
+    if (window.Notification && window.SyncManager && Notification.permission === "default") {
+      $("fm-notify-row").hidden = false;
+      $("fm-notify").addEventListener("click", function () {
+        Notification.requestPermission().then(function () { $("fm-notify-row").hidden = true; });
+      });
+    }
     $("fm-form").addEventListener("submit", onSave);
     $("fm-cancel").addEventListener("click", function () { $("fm-form-card").hidden = true; captured = []; });
     $("fm-sync").addEventListener("click", function () { sync(); });
