@@ -92,8 +92,11 @@ RECORDING_COLUMNS = [
 def case_recordings(request, case_id):
     case = _case(request, case_id)
     recs = list(
-        Recording.objects.filter(case=case).select_related("collector").order_by("recorded_start")
+        Recording.objects.filter(case=case)
+        .select_related("case", "collector", "purge")
+        .order_by("recorded_start")
     )
+    retention.preload_marks(recs)
     for rec in recs:
         rec.retention_text = retention.retention_label(rec)
         rec.purged = hasattr(rec, "purge")
