@@ -2,7 +2,7 @@
 PORT ?= 8000
 PY := .venv/bin/python
 
-.PHONY: run setup test test-year-end lint format bench clean-var
+.PHONY: run setup test test-year-end lint format bench clean-var lock openapi
 
 run:
 	@bash scripts/bootstrap.sh
@@ -27,9 +27,14 @@ lint:
 	@bash scripts/setup_venv.sh
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	.venv/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py spectacular --file /tmp/sanxiang-openapi.yaml --validate --fail-on-warn
 	@diff -q /tmp/sanxiang-openapi.yaml docs/openapi.yaml || (echo "docs/openapi.yaml is out of date: run 'make openapi'"; exit 1)
+
+lock:  # rebuild requirements.lock (every package, with hashes) after changing a pin
+	$(PY) -m piptools compile --generate-hashes --allow-unsafe --strip-extras --no-header \
+	  --no-emit-index-url --no-emit-find-links -q -o requirements.lock requirements-dev.txt
 
 openapi:
 	$(PY) manage.py spectacular --file docs/openapi.yaml --validate
@@ -41,3 +46,9 @@ format:
 bench:
 	@bash scripts/setup_venv.sh
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+.PHONY: screenshots
+screenshots:  # the role walk (tests/walk) in Chromium; one PNG per step under var/screenshots/
+	@rm -rf var/screenshots && mkdir -p var/screenshots
+	SANXIANG_WALK_SHOTS=$(CURDIR)/var/screenshots SANXIANG_VAR_DIR=$$(mktemp -d) \
+	  DATABASE_URL=sqlite:///$$(mktemp -d)/walk.sqlite3 $(PY) -m pytest -q -p no:randomly tests/walk

@@ -26,6 +26,7 @@ at startup when they belong to this user.
 | STATIC_ROOT | ./staticfiles | where ``collectstatic`` puts static files (served by WhiteNoise) |
 | STORAGE_URL | (unset) | ``s3://bucket`` selects django-storages S3 (AWS_* env for credentials/endpoint) |
 | CELERY_BROKER_URL | (unset: tasks run eagerly in-process) | redis://..., amqp://... |
+| CELERY_RESULT_BACKEND | (unset: results not kept) | redis://... where task results are kept |
 | CACHE_URL | (unset: local memory; required in production) | redis://127.0.0.1:6379/1 |
 | TRUST_PROXY_HEADERS | 0 | 1 behind a TLS-terminating reverse proxy: trust its ``X-Forwarded-Proto`` and ``X-Real-IP`` |
 | FORWARDED_ALLOW_IPS | 127.0.0.1,::1 | addresses/networks of that proxy (also read by gunicorn) |
@@ -41,6 +42,46 @@ at startup when they belong to this user.
 | LOGIN_IP_FAILURE_LIMIT | 20 | failed logins from one IP, any usernames, within LOGIN_IP_WINDOW_SECONDS (900) that lock the IP out for LOGIN_IP_COOLOFF_SECONDS (900) |
 | SANXIANG_API_TOKEN_DAYS | 90 | default validity of a new API token in days (1–365) |
 | SANXIANG_2FA_REQUIRED_ROLES | admin,supervisor in production; none in development | roles that must use two-factor login (core.twofactor); ``none`` for nobody |
+| CSRF_TRUSTED_ORIGINS | (none) | comma separated ``https://host`` origins trusted for CSRF behind a proxy |
+| DB_CONN_MAX_AGE | 0 | seconds a database connection is kept between requests |
+| AWS_S3_ENDPOINT_URL, AWS_S3_REGION_NAME, AWS_S3_ADDRESSING_STYLE | (unset) | endpoint, region and ``path``/``virtual`` addressing of the S3 server when STORAGE_URL is ``s3://`` |
+| AXES_FAILURE_LIMIT | 5 | failed logins of one account before it is locked for 15 minutes |
+| OTP_TOTP_ISSUER | 三项制度执法平台 | issuer name shown in the officer's authenticator app |
+| LOG_LEVEL | WARNING | root log level |
+| SANXIANG_KEYS_DIR | var/keys | ledger signing key, seal key, witness key, personal-data hash key |
+| SANXIANG_LEDGER_HASH | sha256 | Merkle hash of a NEW ledger: ``sha256`` (RFC 9162) or ``sm3`` (国密 GB/T 32905); an existing log keeps its own (docs/ledger.md) |
+| SANXIANG_WSGI_WARM | (unset) | ``1``: load URL config and the segmenter before gunicorn forks (serve_prod.sh sets it) |
+
+Settings read with a default (set them in a deployment settings module that imports this one):
+
+| setting | default | meaning |
+|---|---|---|
+| COMPLAINT_ACCEPT_WORKDAYS, COMPLAINT_CONCLUDE_WORKDAYS | 5, 30 | working days to accept / conclude a complaint |
+| COMPLAINT_SUBMIT_LIMIT, COMPLAINT_LOOKUP_LIMIT | 5, 20 | public complaint submissions / lookups per IP per hour |
+| SANXIANG_COMPLAINT_ATTACHMENTS, SANXIANG_COMPLAINT_ATTACHMENT_MB | 5, 10 | attachments per public complaint and the size limit of each |
+| SANXIANG_APPEAL_DOCUMENT_MAX_BYTES | 20 MiB | size limit of a 复议/诉讼 document |
+| SANXIANG_LATE_ENTRY_DAYS | 3 | calendar days an act may lie behind the day it is entered before it counts as 补录 |
+| SANXIANG_FIELD_WIPE_DAYS | 7 | days after which the field app wipes its offline data |
+| SANXIANG_TODO_DEADLINE_WORKDAYS | 2 | a deadline this many working days ahead shows as a to-do |
+| SANXIANG_ALERTS_INTERVAL_MINUTES | 60 | how often the periodic job runs the alert models |
+| SANXIANG_DISCRETION_MIN_COMPARABLES | 5 | comparable decisions needed before the inter-quartile check applies |
+| SANXIANG_EXPORT_MAX_ROWS | 10000 | rows of one Excel export |
+| SANXIANG_API_TOKEN_MAX_DAYS | 365 | longest validity of an API token |
+| TWO_FACTOR_SESSION_FAILURE_LIMIT | 5 | wrong one-time codes in one login before it starts over |
+| RECORDS_MAX_UPLOAD_BYTES | 64 GiB | largest audio/video file |
+| RECORDS_UPLOAD_CHECKPOINT_MB, RECORDS_UPLOAD_EXPIRY_HOURS | 64, 24 | resumable upload: checkpoint size; an unfinished upload expires after |
+| RECORDS_VIEW_CHUNK_BYTES, RECORDS_VIEW_BUDGET_FACTOR | 2 MiB, 4 | viewing approval: largest ranged chunk; bytes one viewing may stream as a multiple of the file |
+| RECORDS_FIXITY_BATCH, DOCUMENTS_FIXITY_BATCH | 200, 500 | files re-hashed per periodic run |
+| LEDGER_SIGN_ON_COMMIT | True | sign a tree head after every transaction that appended leaves |
+| SANXIANG_LEDGER_ORIGIN | sanxiang.local/ledger | the log's name in its checkpoints (C2SP tlog-checkpoint origin) |
+| SANXIANG_WITNESSES | (the embedded witness) | list of ``{"name", "public_key", "url"}`` witnesses that cosign each checkpoint |
+| SANXIANG_WITNESS_TIMEOUT, SANXIANG_WITNESS_SUBMIT_ON_COMMIT | 5, True | seconds to wait for a witness; submit each new head after commit |
+| SANXIANG_WITNESS_NAME, SANXIANG_WITNESS_KEY_FILE | sanxiang.local/witness, var/keys/witness_ed25519.pem | the embedded witness's name and key |
+| SANXIANG_WITNESS_LEDGER_ALERTS | True | a witness refusal raises a ledger-integrity alert |
+| SANXIANG_NOTIFY_EMAIL, EMAIL_BACKEND, EMAIL_HOST, DEFAULT_FROM_EMAIL | True, SMTP, localhost, (Django's) | e-mail notifications go out with any backend other than SMTP, or SMTP to a host other than localhost |
+| SANXIANG_SMS_GATEWAY | (none) | dotted path of an SMS gateway callable; none in the embedded default |
+| SANXIANG_SITE_URL | (none) | public base URL put before links in e-mails |
+| WORKDAYS_REVISION_CHECK_SECONDS | 1.0 | how often a process checks whether the holiday calendar changed |
 """
 
 import os
@@ -224,6 +265,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "rest_framework.authtoken",
+    "django_filters",  # FilterSets of the list endpoints (issue #17 item 2)
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI served from our own static files (CSP)
     "django_htmx",
@@ -231,6 +273,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "sequences",  # gap-free 案件编号 and 文号 (sanxiang.core.numbering, issue #17 item 2)
     "sanxiang.core",
     "sanxiang.org",
     "sanxiang.workdays",
@@ -254,6 +297,7 @@ INSTALLED_APPS = [
     "sanxiang.patrol",
     "sanxiang.witness",
     "sanxiang.field",
+    "sanxiang.jobs",  # Celery tasks of the long work, idempotency keys (issue #16 item 5)
 ]
 
 MIDDLEWARE = [
@@ -393,11 +437,19 @@ MEDIA_URL = "/media-not-public/"
 STORAGE_URL = env("STORAGE_URL")
 _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 if STORAGE_URL and STORAGE_URL.startswith("s3://"):
+    # s3://bucket[/prefix] through django-storages; credentials from AWS_ACCESS_KEY_ID /
+    # AWS_SECRET_ACCESS_KEY (read by boto3). An S3-compatible server (SeaweedFS, MinIO, Ceph)
+    # on a private address takes AWS_S3_ENDPOINT_URL and usually path-style addressing.
+    # Checked against a real SeaweedFS S3 gateway by scripts/ci_s3.sh (docs/deployment.md).
+    _bucket, _, _prefix = STORAGE_URL[len("s3://") :].partition("/")
     _default_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": STORAGE_URL[len("s3://") :].split("/")[0],
+            "bucket_name": _bucket,
+            "location": _prefix.strip("/"),
             "endpoint_url": env("AWS_S3_ENDPOINT_URL"),
+            "region_name": env("AWS_S3_REGION_NAME"),
+            "addressing_style": env("AWS_S3_ADDRESSING_STYLE"),
             "file_overwrite": False,
         },
     }
@@ -445,6 +497,12 @@ else:
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", "memory://")
 CELERY_TASK_ALWAYS_EAGER = env("CELERY_BROKER_URL") is None
 CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND")
+# a task is acknowledged after it ran: a worker killed mid-way gets it redelivered (tasks
+# with side effects run under idempotency keys, sanxiang.jobs.idempotency)
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "sign-tree-head": {"task": "sanxiang.ledger.tasks.sign_tree_head", "schedule": 300.0},
@@ -464,7 +522,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "sanxiang.core.api_schema.ErrorAwareAutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "sanxiang.core.api.exception_handler",
@@ -484,6 +542,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # the one error shape: ErrorResponse.code (sanxiang.core.api_schema)
+    "ENUM_NAME_OVERRIDES": {"ErrorCodeEnum": "sanxiang.core.errors.ErrorCode"},
 }
 
 SESSION_COOKIE_HTTPONLY = True
@@ -529,6 +589,8 @@ LOGGING = {
 
 # Key material of the embedded default (ledger signing key, agency keys) lives here.
 KEYS_DIR = Path(env("SANXIANG_KEYS_DIR", str(VAR_DIR / "keys")))
+# Hash of a new ledger's leaves and nodes (read only when its first leaf is written).
+SANXIANG_LEDGER_HASH = env("SANXIANG_LEDGER_HASH", "sha256").strip().lower()
 
 
 def _make_private(path, mode):

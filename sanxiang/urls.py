@@ -59,3 +59,8 @@ urlpatterns += [
     path("gs/ts/", include("sanxiang.complaints.public_urls")),
     path("gs/", include("sanxiang.publicity.public_urls")),
 ]
+
+# Django's own 404/403/500 answer {"code", "detail"} JSON under /api/ (core.api)
+handler404 = "sanxiang.core.api.not_found"
+handler403 = "sanxiang.core.api.permission_denied"
+handler500 = "sanxiang.core.api.server_error"

@@ -100,3 +100,12 @@ class RecordedActivity(models.TextChoices):
     SAMPLING = "sampling", _("抽样取证")
     SERVICE = "service", _("直接送达")
     EXECUTION = "execution", _("强制执行")
+
+
+class WithdrawalKind(models.TextChoices):
+    """Why a decision is withdrawn after 复议/诉讼 (cases.Case.withdrawal_kind) and so its
+    publication taken down (publicity): one list for both apps (issue #17 item 3)."""
+
+    REVOKED = "revoked", _("撤销")
+    CONFIRMED_ILLEGAL = "confirmed_illegal", _("确认违法")
+    ORDERED_REDONE = "ordered_redone", _("责令重新作出")

@@ -48,7 +48,7 @@ class Command(BaseCommand):
         if options["if_empty"] and Agency.objects.exists():
             self.stdout.write("演示数据已存在，保留现有数据。(demo data present: kept)")
             return
-        ctx = {"rng": random.Random(20261123), "stdout": self.stdout}
+        ctx = {"rng": random.Random(20261123), "stdout": self.stdout}  # noqa: S311 - demo data, not a secret
         for app in ORDER:
             try:
                 module = importlib.import_module(f"sanxiang.{app}.demo")

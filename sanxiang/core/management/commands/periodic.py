@@ -17,6 +17,7 @@ APPS = [
     "records",
     "review",
     "publicity",
+    "inspections",
     "appeals",
     "transfers",
     "patrol",
