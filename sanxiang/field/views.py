@@ -95,7 +95,12 @@ def devices(request):
         return render(
             request,
             "core/error.html",
-            {"error": DomainError(_("只有机关负责人或监督人员可以管理移动执法设备。"), code=ErrorCode.PERMISSION_DENIED)},
+            {
+                "error": DomainError(
+                    _("只有机关负责人或监督人员可以管理移动执法设备。"),
+                    code=ErrorCode.PERMISSION_DENIED,
+                )
+            },
             status=403,
         )
     rows = services.devices_visible_to(request.user).order_by("revoked_at", "-last_seen_at")
