@@ -341,49 +341,20 @@ def _tier_builder_base():
 
 
 class _TierBuilder(_tier_builder_base()):
-    """The cases demo builder whose legal review records the discretion tier applied."""
+    """The cases demo builder whose legal review records the discretion tier applied, with a
+    written reason for a fine outside it (the 送审 of ``Builder._pass_review``)."""
 
-    tier = None
+    REVIEW_NOTE = "一般程序处罚决定一律审核。"
+    PROPOSAL = "建议依法给予罚款处罚。"
+    JUSTIFICATION = "当事人多次违法，情节较重，按裁量档次以外数额提出处罚建议。"
+    REASONING = "经审核，同意。"
+    TIER_REASON = "当事人一年内多次销售过期食品，情节较重，按档次以外数额提出处罚建议。"
 
-    def _pass_review(self, case, user, doc):
-        from sanxiang.review import services as review
+    def _before_submit(self, case, user):
+        if self.tier is not None:
+            from sanxiang.discretion.services import record_assessment
 
-        if self.tier is None:
-            return super()._pass_review(case, user, doc)
-        from sanxiang.cases.demo import _findings
-
-        scope = review.assess_scope(case, {}, user, document=doc, note="一般程序处罚决定一律审核。")
-        if not scope.required:
-            return None
-        reason = "当事人一年内多次销售过期食品，情节较重，按档次以外数额提出处罚建议。"
-        from sanxiang.discretion.services import record_assessment
-
-        record_assessment(case, user, tier=self.tier, reason=reason)
-        ref = f"本案卷 {case.number}"
-        item = review.submit_for_review(
-            case,
-            doc,
-            actor=user,
-            proposal="建议依法给予罚款处罚。",
-            materials=[
-                {"kind": "proposal", "reference": ref + " 送审说明"},
-                {"kind": "closure_report", "reference": ref + " 调查终结报告"},
-                {"kind": "basis_evidence", "reference": ref + " 证据目录"},
-            ],
-            justification="当事人多次违法，情节较重，按裁量档次以外数额提出处罚建议。",
-            tier=self.tier,
-        )
-        reviewer = next(o.user for o in self.all_officers if o.user.role == "reviewer")
-        review.assign_reviewer(item, reviewer, self.head)
-        review.accept(item, reviewer)
-        review.give_opinion(
-            item,
-            reviewer,
-            kind="agree",
-            reasoning="经审核，同意。",
-            findings=_findings(),
-        )
-        return item
+            record_assessment(case, user, tier=self.tier, reason=self.TIER_REASON)
 
 
 BUILDERS = [

@@ -330,17 +330,28 @@ class Builder:
         )
         return case, officers
 
-    def decide(self, n, start, decided_days):
+    # what the party says and how it is received (Builder.decide's defaults)
+    STATEMENT = (
+        "当事人称系初次违法，已积极整改，请求从轻处罚。",
+        False,
+        "经复核，当事人所述情节不属于法定从轻情形，不予采纳。",
+    )
+
+    def decide(self, n, start, decided_days, *, fine=None, statement=None):
+        """陈述申辩, 放弃听证 where it applies, the 决定书 draft through 法制审核, then the
+        head's decision. ``fine``: the decided amount (default: the scenario's);
+        ``statement``: (content, adopted, review_note)."""
         case, officers = self.notice(n, start, decided_days + 12)
         user = officers[0].user
+        content, adopted, review_note = statement or self.STATEMENT
         services.record_statement(
             case,
             user,
-            content="当事人称系初次违法，已积极整改，请求从轻处罚。",
+            content=content,
             received_at=self.ago(decided_days + 11),
             late_reason=self.late(self.ago(decided_days + 11)),
-            adopted=False,
-            review_note="经复核，当事人所述情节不属于法定从轻情形，不予采纳。",
+            adopted=adopted,
+            review_note=review_note,
         )
         case.refresh_from_db()
         if case.hearing_eligible:
@@ -352,7 +363,7 @@ class Builder:
                 signed_at=self.ago(decided_days + 10),
                 late_reason=self.late(self.ago(decided_days + 10)),
             )
-        fine = SCENARIOS[self.field][n % 3][5]
+        fine = SCENARIOS[self.field][n % 3][5] if fine is None else fine
         case.refresh_from_db()
         doc = self._decision_draft(case, user, n)
         self._pass_review(case, user, doc)
@@ -384,38 +395,46 @@ class Builder:
         )
         return documents.create_draft(case, "penalty_decision", content, user)
 
+    # 送审 wording (Builder._pass_review's defaults; subclasses change them)
+    REVIEW_NOTE = "按本机关一般程序处罚决定一律审核的规定评估。"
+    PROPOSAL = "建议依法给予罚款处罚，事实清楚、证据确凿、程序合法。"
+    JUSTIFICATION = "按裁量基准一般情形确定罚款数额。"
+    REASONING = "经审核，主体合法、事实清楚、证据充分、程序合法、适用依据正确，同意。"
+    tier = None
+
+    def _before_submit(self, case, user):
+        """Hook: what a subclass records before 送审 (e.g. the discretion assessment)."""
+
     def _pass_review(self, case, user, doc):
         """法制审核 through the review app's services (its gate refuses decisions without it)."""
         from sanxiang.review import services as review
 
-        scope = review.assess_scope(
-            case, {}, user, document=doc, note="按本机关一般程序处罚决定一律审核的规定评估。"
-        )
+        scope = review.assess_scope(case, {}, user, document=doc, note=self.REVIEW_NOTE)
         if not scope.required:
-            return
+            return None
+        self._before_submit(case, user)
         ref = f"本案卷 {case.number}"
+        extra = {"tier": self.tier} if self.tier is not None else {}
         item = review.submit_for_review(
             case,
             doc,
             actor=user,
-            proposal="建议依法给予罚款处罚，事实清楚、证据确凿、程序合法。",
+            proposal=self.PROPOSAL,
             materials=[
                 {"kind": "proposal", "reference": ref + " 送审说明"},
                 {"kind": "closure_report", "reference": ref + " 调查终结报告"},
                 {"kind": "basis_evidence", "reference": ref + " 证据目录"},
             ],
-            justification="按裁量基准一般情形确定罚款数额。",
+            justification=self.JUSTIFICATION,
+            **extra,
         )
         reviewer = next(o.user for o in self.all_officers if o.user.role == "reviewer")
         review.assign_reviewer(item, reviewer, self.head)
         review.accept(item, reviewer)
         review.give_opinion(
-            item,
-            reviewer,
-            kind="agree",
-            reasoning="经审核，主体合法、事实清楚、证据充分、程序合法、适用依据正确，同意。",
-            findings=_findings(),
+            item, reviewer, kind="agree", reasoning=self.REASONING, findings=_findings()
         )
+        return item
 
     def serve(self, n, start, decided_days):
         case, officers = self.decide(n, start, decided_days)

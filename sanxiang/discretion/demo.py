@@ -119,84 +119,35 @@ def _lowered_base():
 
 
 class _LoweredFineBuilder(_lowered_base()):
+    """Proposes the tier's minimum in 送审 (reasoned only if the comparables flag it) and
+    lets the head decide half of it without a written reason (the condition of rule 5)."""
+
+    JUSTIFICATION = "按裁量基准该档次的下限提出处罚建议。"
+    PROPOSAL = "建议依法给予罚款处罚，罚款数额在裁量档次幅度内。"
+
+    def _before_submit(self, case, user):
+        from sanxiang.discretion import services
+
+        flagged = services.evaluate(case, self.tier)["flagged"]
+        services.record_assessment(case, user, tier=self.tier, reason=REASON if flagged else "")
+
     def decide_lowered(self, tier, n=2, start=50, decided_days=25):
         """As ``Builder.decide`` with the proposed fine = the tier's minimum and the decided
         fine half of it (the head's own reduction, not reasoned in writing)."""
         from sanxiang.alerts.demo import _fine
         from sanxiang.cases import demo as cases_demo
-        from sanxiang.cases import services
 
+        self.tier = tier
         proposed = tier.fine_min
         decided = (Decimal(proposed) / 2).quantize(Decimal("1"))
-        with _fine(cases_demo, self.field, n, str(proposed)):
-            case, officers = self.notice(n, start, decided_days + 12)
-        user = officers[0].user
-        services.record_statement(
-            case,
-            user,
-            content="当事人称系初次违法且已全部召回问题商品，请求减轻处罚。",
-            received_at=self.ago(decided_days + 11),
-            late_reason=self.late(self.ago(decided_days + 11)),
-            adopted=True,
-            review_note="当事人所述属实，予以采纳。",
+        statement = (
+            "当事人称系初次违法且已全部召回问题商品，请求减轻处罚。",
+            True,
+            "当事人所述属实，予以采纳。",
         )
-        case.refresh_from_db()
-        if case.hearing_eligible:
-            services.waive(
-                case,
-                user,
-                what="hearing",
-                note="本单位放弃听证权利。",
-                signed_at=self.ago(decided_days + 10),
-                late_reason=self.late(self.ago(decided_days + 10)),
+        with _fine(cases_demo, self.field, n, str(proposed)):
+            case, _officers = self.decide(
+                n, start, decided_days, fine=str(decided), statement=statement
             )
         case.refresh_from_db()
-        doc = self._decision_draft(case, user, n)
-        self._pass_review(case, user, doc)
-        services.decide(
-            case,
-            actor=self.head,
-            outcome="penalty",
-            penalty_kinds=["fine"],
-            fine=str(decided),
-            summary=f"罚款人民币{decided}元。",
-            decided_at=self.ago(decided_days),
-            late_reason=self.late(self.ago(decided_days)),
-            document=doc,
-        )
-        case.refresh_from_db()
         return case
-
-    def _pass_review(self, case, user, doc):
-        """送审 naming the tier; the proposed fine is inside it (checked, nothing flagged)."""
-        from sanxiang.cases.demo import _findings
-        from sanxiang.review import services as review
-
-        scope = review.assess_scope(case, {}, user, document=doc, note="一般程序处罚决定一律审核。")
-        if not scope.required:
-            return None
-        # the proposed fine may still fall outside the comparables' quartiles: then it is
-        # reasoned, as 送审 requires (a reason for the proposed amount, not the decided one)
-        flagged = services.evaluate(case, self.tier)["flagged"]
-        services.record_assessment(case, user, tier=self.tier, reason=REASON if flagged else "")
-        ref = f"本案卷 {case.number}"
-        item = review.submit_for_review(
-            case,
-            doc,
-            actor=user,
-            proposal="建议依法给予罚款处罚，罚款数额在裁量档次幅度内。",
-            materials=[
-                {"kind": "proposal", "reference": ref + " 送审说明"},
-                {"kind": "closure_report", "reference": ref + " 调查终结报告"},
-                {"kind": "basis_evidence", "reference": ref + " 证据目录"},
-            ],
-            justification="按裁量基准该档次的下限提出处罚建议。",
-            tier=self.tier,
-        )
-        reviewer = next(o.user for o in self.all_officers if o.user.role == "reviewer")
-        review.assign_reviewer(item, reviewer, self.head)
-        review.accept(item, reviewer)
-        review.give_opinion(
-            item, reviewer, kind="agree", reasoning="经审核，同意。", findings=_findings()
-        )
-        return item
