@@ -104,6 +104,24 @@ def test_publication_to_confirm_for_its_handlers(
     assert "publication" not in kinds(handler_b)
 
 
+def test_publication_to_confirm_names_its_case(handler_a, officer_a1, power_a, agency_a):
+    """The 公示确认 item names the case (编号 and 案由), not only the 文号 (role walk, #13)."""
+    import datetime as dt
+
+    case = new_case(handler_a, power_a, [officer_a1], title="销售过期食品")
+    Publication.objects.create(
+        agency=agency_a,
+        source_key="test:2",
+        case_id=case.pk,
+        category=ActType.PENALTY,
+        decision_date=dt.date(2026, 11, 20),
+        document_number="测市监罚〔2026〕2号",
+        handler_ids=[handler_a.pk],
+    )
+    [todo] = [t for t in inbox.for_user(handler_a) if t.kind == "publication"]
+    assert "销售过期食品" in todo.title and "测市监罚〔2026〕2号" in todo.title
+
+
 def test_access_request_for_head(handler_a, head_a, head_b, officer_a1, power_a):
     case = new_case(handler_a, power_a, [officer_a1])
     cases.approve_opening(case, head_a, at=None)
