@@ -60,6 +60,9 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+
+# documents whose 证据 field the next one starts from (告知书 → 决定书)
+EVIDENCE_KINDS = (DocumentKind.PRIOR_NOTICE, DocumentKind.PENALTY_DECISION)
 MAX_VALUE_LENGTH = 20000
 # documents served on the party (送达回证 refers to the latest of them)
 SERVABLE_KINDS = (
@@ -314,6 +317,30 @@ def prefill_for_agency(agency, kind) -> dict:
     return {k: v for k, v in _agency_fields(agency).items() if k in keys}
 
 
+def _evidence_text(case) -> str:
+    """证据 as the case already holds it (issue #13 item 3: typed once, not per document):
+    the newest issued document of the case that lists evidence (告知书), else the evidence
+    recorded with each enforcement activity, one numbered line each, oldest first."""
+    previous = (
+        Document.objects.current()
+        .filter(case=case, kind__in=EVIDENCE_KINDS)
+        .order_by("-id")
+        .only("content")
+    )
+    for doc in previous[:5]:
+        if (doc.content or {}).get("evidence"):
+            return doc.content["evidence"]
+    from sanxiang.cases.models import EventKind
+
+    lines = []
+    for event in case.events.filter(kind=EventKind.ACTIVITY).order_by("at", "pk"):
+        label = event.get_activity_display() if event.activity else _("执法活动")
+        day = timezone.localtime(event.at).strftime("%Y年%m月%d日")
+        for item in (event.data or {}).get("evidence") or []:
+            lines.append(f"{len(lines) + 1}. {day}{label}：{item}")
+    return "\n".join(lines)
+
+
 def prefill(case, kind) -> dict:
     """Structured content of a new ``kind`` document filled from the case data."""
     s = spec(kind)
@@ -328,6 +355,8 @@ def prefill(case, kind) -> dict:
     facts = case.facts or ""
     data["facts"] = facts
     data["brief_facts"] = facts
+    if any(f.key == "evidence" for f in s.fields):
+        data["evidence"] = _evidence_text(case)
     data["case_source"] = case.get_source_display() if getattr(case, "source", "") else ""
     place = getattr(case, "place", "") or ""
     data["inspection_place"] = place

@@ -448,3 +448,32 @@ def test_penalty_decision_prefill_records_the_prior_notice(make_issued, case_a):
     case_a.refresh_from_db()
     text = services.prefill(case_a, "penalty_decision")["statement_review"]
     assert notice.number in text and "书面放弃陈述、申辩权利" in text
+
+
+def test_evidence_starts_from_what_the_case_holds(case_a, make_issued):
+    """证据 is typed once (issue #13 item 3): a new 告知书/决定书 starts from the evidence
+    recorded with the case's enforcement activities, and the 决定书 from the issued
+    告知书's 证据 once the handler has edited it there."""
+    import datetime as dt
+
+    from sanxiang.cases.models import CaseEvent, EventKind
+
+    at = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
+    CaseEvent.objects.create(
+        case=case_a,
+        kind=EventKind.ACTIVITY,
+        stage=case_a.stage,
+        activity="on_site_inspection",
+        at=at,
+        data={"evidence": ["现场照片6张", "现场检查笔录"]},
+    )
+    text = services.prefill(case_a, "prior_notice")["evidence"]
+    assert text.splitlines() == [
+        "1. 2026年11月20日现场检查（勘验）：现场照片6张",
+        "2. 2026年11月20日现场检查（勘验）：现场检查笔录",
+    ]
+    notice = make_issued(
+        "prior_notice", extra={"evidence": "现场照片6张；现场检查笔录；询问笔录1份"}
+    )
+    assert notice.content["evidence"] == "现场照片6张；现场检查笔录；询问笔录1份"
+    assert services.prefill(case_a, "penalty_decision")["evidence"] == notice.content["evidence"]
