@@ -41,6 +41,19 @@ PRIMARY_ACTIONS = {
     "archive_case",
 }
 
+# a step already taken stays available (a new 告知 after changed facts, a rescheduled
+# hearing) but is no longer the next step the page points to
+DONE_WHEN = {
+    "send_prior_notice": "notice_at",
+    "schedule_hearing": "hearing_at",
+}
+
+
+def is_primary(case, code) -> bool:
+    """The highlighted next step(s) on the case page."""
+    done = DONE_WHEN.get(code)
+    return code in PRIMARY_ACTIONS and not (done and getattr(case, done, None))
+
 
 def _case(request, pk):
     qs = scope(Case.objects.select_related("agency", "power"), request.user).prefetch_related(
@@ -191,7 +204,7 @@ def case_detail(request, pk):
                         "code": a.code,
                         "label": a.label,
                         "danger": a.danger,
-                        "primary": a.code in PRIMARY_ACTIONS,
+                        "primary": is_primary(case, a.code),
                         "inline": actions.RUNNERS[a.code][0] is actions.CaseEmptyIn,
                     }
                     for a in available

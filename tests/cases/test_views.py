@@ -174,3 +174,19 @@ def test_decide_form_prefilled_with_proposed_penalty(client_for, flow, head_a):
     page = client_for(head_a).get(f"/cases/{case.pk}/act/decide/").content.decode()
     assert f'value="{case.proposed_fine}"' in page
     assert 'value="fine" checked' in page
+
+
+def test_a_step_already_taken_is_not_the_highlighted_next_step():
+    """After the 告知 (and a waiver), the page points at 作出决定, not at 告知 again (role
+    walk, issue #13)."""
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from sanxiang.cases.views import is_primary
+
+    fresh = SimpleNamespace(notice_at=None, hearing_at=None)
+    notified = SimpleNamespace(notice_at=dt.datetime(2026, 11, 20, tzinfo=dt.UTC), hearing_at=None)
+    assert is_primary(fresh, "send_prior_notice")
+    assert not is_primary(notified, "send_prior_notice")
+    assert is_primary(notified, "decide")
+    assert not is_primary(notified, "withdraw")
