@@ -83,7 +83,7 @@ def _documents(case):
     return Document.objects.filter(case=case).order_by("-id")
 
 
-def _decision_documents(case):
+def decision_documents(case):
     """The 决定 form offers only decision-type documents (a 法制审核意见书, the newest
     document once the review is done, must not be the preselected choice)."""
     from sanxiang.documents.kinds import SPECS
@@ -314,7 +314,7 @@ class CaseDecideIn(CaseBound):
     decided_at = serializers.DateTimeField(label=_("决定时间"), required=False, allow_null=True)
     late_reason = late_reason_field()
     document = _document_field(_("决定书（草稿将在通过审核后签发）"))
-    queryset_document = staticmethod(_decision_documents)
+    queryset_document = staticmethod(decision_documents)
 
 
 class CaseExtendDeadlineIn(CaseBound):

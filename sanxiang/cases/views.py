@@ -287,13 +287,16 @@ def form_fields(serializer, data=None, errors=None, initial=None):
 
 
 def _initial(case, code):
-    """Prefill the decision form with what the prior notice proposed (the head may change it)."""
+    """Prefill the decision form with what the prior notice proposed and the case's 决定书
+    (the head may change them)."""
     if code != "decide":
         return {}
+    draft = actions.decision_documents(case).first()  # the 决定书 that went through 法制审核
     return {
         "penalty_kinds": [str(k) for k in case.proposed_penalty_kinds or []],
         "fine": case.proposed_fine,
         "confiscated": case.confiscation_value,
+        "document": str(draft.pk) if draft else None,
     }
 
 

@@ -305,3 +305,14 @@ def test_decide_form_offers_only_decision_documents(make_issued, case_a, handler
     field = CaseDecideIn(context={"case": case_a}).fields["document"]
     offered = set(field.queryset.values_list("pk", flat=True))
     assert draft.pk in offered and other.pk not in offered
+    # and the form starts with that 决定书 selected, not with the empty choice
+    from sanxiang.cases.views import _initial, form_fields
+
+    rows = {
+        r["name"]: r
+        for r in form_fields(
+            CaseDecideIn(context={"case": case_a}), initial=_initial(case_a, "decide")
+        )
+    }
+    assert rows["document"]["value"] == str(draft.pk)
+    assert any(v == str(draft.pk) for v, _label in rows["document"]["choices"])
