@@ -9,24 +9,14 @@ import datetime as dt
 from urllib.parse import urlencode
 
 from django.db.models import Count, Q
-from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
+
+from sanxiang.core.months import counts_by_month, month_end
 
 from . import services
 from .models import LIVE_STATUSES, Alert, AlertStatus
 from .rules import RULES
-
-
-def _month(value):
-    if isinstance(value, dt.datetime):
-        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return dt.date(value.year, value.month, 1)
-
-
-def _end(first):
-    nxt = dt.date(first.year + (first.month == 12), first.month % 12 + 1, 1)
-    return nxt - dt.timedelta(days=1)
 
 
 def _url(**params):
@@ -41,27 +31,13 @@ def trends(user, months: list[dt.date]) -> dict:
     qs = services.visible_alerts(user)
     start = months[0]
     start_at = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
-    raised = {}
-    for row in (
-        qs.filter(raised_on__gte=start)
-        .annotate(m=TruncMonth("raised_on"))
-        .values("m")
-        .annotate(n=Count("id"))
-    ):
-        key = _month(row["m"])
-        raised[key] = raised.get(key, 0) + row["n"]
-    resolved = {}
-    for row in (
-        qs.filter(status=AlertStatus.RESOLVED, closed_at__gte=start_at)
-        .annotate(m=TruncMonth("closed_at"))
-        .values("m")
-        .annotate(n=Count("id"))
-    ):
-        key = _month(row["m"])
-        resolved[key] = resolved.get(key, 0) + row["n"]
+    raised = counts_by_month(qs.filter(raised_on__gte=start), "raised_on")
+    resolved = counts_by_month(
+        qs.filter(status=AlertStatus.RESOLVED, closed_at__gte=start_at), "closed_at"
+    )
     by_month = []
     for first in months:
-        dates = {"date_from": first.isoformat(), "date_to": _end(first).isoformat()}
+        dates = {"date_from": first.isoformat(), "date_to": month_end(first).isoformat()}
         by_month.append(
             {
                 "label": f"{first.year}年{first.month}月",

@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 
+from sanxiang.core.months import month_end, month_start
 from sanxiang.org.scoping import scope
 
 from .models import CORRECTED_OUTCOMES, Appeal, AppealStatus, Outcome
@@ -22,11 +23,6 @@ GROUPS = (
     ("corrected", "被纠错（撤销·变更·确认违法·责令履行）", tuple(CORRECTED_OUTCOMES)),
     ("other", "调解/和解·撤回", (Outcome.SETTLED, Outcome.WITHDRAWN)),
 )
-
-
-def _end(first):
-    nxt = dt.date(first.year + (first.month == 12), first.month % 12 + 1, 1)
-    return nxt - dt.timedelta(days=1)
 
 
 def _url(**params):
@@ -47,8 +43,7 @@ def outcomes_by_month(user, months: list[dt.date]) -> dict:
         .values("m", "outcome")
         .annotate(n=Count("id"))
     ):
-        m = r["m"]
-        key = dt.date(m.year, m.month, 1)
+        key = month_start(r["m"])
         slot = counts.setdefault(key, {})
         slot[r["outcome"]] = slot.get(r["outcome"], 0) + r["n"]
     rows = []
@@ -56,7 +51,7 @@ def outcomes_by_month(user, months: list[dt.date]) -> dict:
         window = {
             "date_on": "decided",
             "date_from": first.isoformat(),
-            "date_to": _end(first).isoformat(),
+            "date_to": month_end(first).isoformat(),
         }
         c = counts.get(first, {})
         rows.append(

@@ -17,7 +17,6 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.db.models.functions import TruncMonth
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +24,7 @@ from django.utils import timezone
 from sanxiang.core import clock
 from sanxiang.core.charts import Series, bar_chart, legend
 from sanxiang.core.errors import DomainError, PermissionDenied
+from sanxiang.core.months import counts_by_month, month_end
 from sanxiang.org.models import Role
 from sanxiang.org.scoping import scope, visible_agencies
 
@@ -47,11 +47,6 @@ def _months(today, n=MONTHS):
     return list(reversed(out))
 
 
-def _month_end(first):
-    nxt = dt.date(first.year + (first.month == 12), first.month % 12 + 1, 1)
-    return nxt - dt.timedelta(days=1)
-
-
 def _url(name, **params):
     params = {k: v for k, v in params.items() if v not in (None, "")}
     return reverse(name) + ("?" + urlencode(params) if params else "")
@@ -61,40 +56,16 @@ def _aware(day):
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def _month_key(value):
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return dt.date(value.year, value.month, 1)
-
-
 def cases_by_month(user, months):
     from sanxiang.cases.models import Case
 
     start = _aware(months[0])
     qs = scope(Case.objects.all(), user)
-    opened = {}
-    for row in (
-        qs.filter(opened_at__gte=start)
-        .annotate(m=TruncMonth("opened_at"))
-        .values("m")
-        .annotate(n=Count("id"))
-    ):
-        key = _month_key(row["m"])
-        opened[key] = opened.get(key, 0) + row["n"]
-    closed = {}
-    for row in (
-        qs.filter(closed_at__gte=start)
-        .annotate(m=TruncMonth("closed_at"))
-        .values("m")
-        .annotate(n=Count("id"))
-    ):
-        key = _month_key(row["m"])
-        closed[key] = closed.get(key, 0) + row["n"]
+    opened = counts_by_month(qs.filter(opened_at__gte=start), "opened_at")
+    closed = counts_by_month(qs.filter(closed_at__gte=start), "closed_at")
     rows = []
     for first in months:
-        last = _month_end(first)
+        last = month_end(first)
         dates = {"date_from": first.isoformat(), "date_to": last.isoformat()}
         rows.append(
             {
