@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+import sanxiang.publicity
 from sanxiang.core.fields import ActType
 from sanxiang.org import services as org
 from sanxiang.publicity import services
@@ -20,14 +21,17 @@ pytestmark = pytest.mark.django_db
 def _model_imports(module):
     import ast
 
-    tree = ast.parse(Path(services.__file__).with_name(module).read_text())
+    tree = ast.parse(Path(sanxiang.publicity.__file__).with_name(module).read_text())
     names = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and (node.module or "").endswith("models"):
             if node.level == 1 or (node.module or "").startswith("sanxiang.publicity"):
                 names |= {a.name for a in node.names}
-        if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module == "services":
-            names.add("services")
+        if isinstance(node, ast.ImportFrom) and (
+            (node.level == 1 and (node.module or "").split(".")[0] == "services")
+            or (node.module or "").startswith("sanxiang.publicity.services")
+        ):
+            names.add("services")  # the services package or one of its modules
         if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module is None:
             names |= {a.name for a in node.names if a.name == "services"}
     return names
