@@ -56,7 +56,7 @@ _HTML = """<!doctype html>
 """
 
 
-def refusal(request, status, message, code="invalid", title="请求未被受理"):
+def refusal(request, status, message, *, code, title="请求未被受理"):
     """An answer for a request refused before any view ran: ``{"code", "detail"}`` JSON
     under /api/ (like the DRF exception handler), a minimal Chinese page elsewhere."""
     message = str(message)

@@ -80,7 +80,7 @@ def problems_in(trees) -> list[str]:
                 code = next((kw.value for kw in node.keywords if kw.arg == "code"), None)
                 if code is None and len(node.args) >= 4:
                     code = node.args[3]
-                if code is None:  # refusal's default is the catch-all "invalid"
+                if code is None:  # refusal() has no default code: a call without one fails
                     found.append(f"{path}:{node.lineno}: refusal() without an explicit code")
                 else:
                     found += _check(path, node, code)
