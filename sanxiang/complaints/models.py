@@ -3,8 +3,7 @@
 * ``Complaint``: one submission with its 受理编号 (``TS`` + date + 5-digit daily serial), the
   agency currently handling it, the complainant's optional name/phone (personal data: shown
   only to the handling agency's staff and supervisors, never written to the ledger in clear),
-  the SHA-256 HMAC of the 查询码, the status and the answer;
-* ``ComplaintSequence``: the gap-free daily counter behind the number (locked row).
+  the SHA-256 HMAC of the 查询码, the status and the answer.
 
 Every write goes through ``services``; a concluded complaint is immutable and no complaint
 is ever deleted (guards in ``services``/signals).
@@ -37,17 +36,6 @@ class ComplaintResult(models.TextChoices):
     PARTLY = "partly", _("部分属实")
     UNFOUNDED = "unfounded", _("不属实")
     CASE = "case", _("已转立案")
-
-
-class ComplaintSequence(models.Model):
-    """Gap-free counter behind 受理编号, one row per calendar day (locked for update)."""
-
-    day = models.DateField(unique=True)
-    last_value = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("受理编号序列")
-        verbose_name_plural = _("受理编号序列")
 
 
 class Complaint(models.Model):

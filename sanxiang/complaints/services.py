@@ -4,7 +4,7 @@ Rules:
 * anyone may submit (public portal): content required, at most 2000 characters; a 投诉
   needs the complainant's name and phone (a reply is owed), a 举报 or 意见建议 may be
   anonymous; a phone must be a mainland mobile or landline number;
-* the 受理编号 is ``TS`` + date + a 5-digit serial, gap-free per day (locked sequence row);
+* the 受理编号 is ``TS`` + date + a 5-digit serial, gap-free per day (``core.numbering``);
   the 查询码 is random, shown once, and only its HMAC-SHA256 is stored;
 * submitted → accepted | rejected (reason required); accepted → concluded (reply and
   result required); transfer (转办) from submitted or accepted restarts the acceptance clock
@@ -40,7 +40,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sanxiang.core import clock
+from sanxiang.core import clock, numbering
 from sanxiang.core.errors import DomainError, ErrorCode, PermissionDenied
 from sanxiang.core.keyfiles import create_file_once
 from sanxiang.ledger.events import EventType
@@ -55,7 +55,6 @@ from .models import (
     Complaint,
     ComplaintKind,
     ComplaintResult,
-    ComplaintSequence,
     ComplaintStatus,
 )
 
@@ -331,14 +330,9 @@ def submission_errors(*, kind, agency, content, name, phone, reference=""):
 
 
 def next_number(day) -> str:
-    """Gap-free 受理编号 of ``day``, e.g. TS2026112300001; call inside the transaction."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("next_number must run inside the submitting transaction")
-    ComplaintSequence.objects.bulk_create([ComplaintSequence(day=day)], ignore_conflicts=True)
-    seq = ComplaintSequence.objects.select_for_update().get(day=day)
-    seq.last_value += 1
-    seq.save(update_fields=["last_value"])
-    return f"TS{day:%Y%m%d}{seq.last_value:05d}"
+    """Gap-free 受理编号 of ``day``, e.g. TS2026112300001; call inside the transaction
+    (``core.numbering``'s daily counter ``complaint:<YYYYMMDD>``)."""
+    return f"TS{day:%Y%m%d}{numbering.next_daily_serial('complaint', day):05d}"
 
 
 def new_code() -> str:

@@ -10,6 +10,10 @@ concurrent callers never get the same serial and a rolled-back caller gives its 
 (no gaps). ``series`` keeps the counters of case numbers (``"case"``) and documents
 (``"document"``) apart even where a document code equals a case kind.
 
+Complaints' 受理编号 (``TS20261123`` + a 5-digit serial) are numbered per calendar day
+across the platform, not per agency: ``next_daily_serial("complaint", day)`` draws from the
+counter ``complaint:<YYYYMMDD>`` with the same locking and the same no-gap guarantee.
+
 The prefix (机关代字) is the same for both: the agency's configured prefix
 (``cases.CasePolicy.number_prefix``), else its short name (``org.Agency.short_name``), else
 its full name — never a truncated name, which could make two agencies' numbers collide.
@@ -22,6 +26,7 @@ from django.db import transaction
 from sequences import get_next_value
 
 SERIES = ("case", "document")
+DAILY_SERIES = ("complaint",)
 
 
 def agency_prefix(agency) -> str:
@@ -55,3 +60,13 @@ def next_number(series: str, agency, code: str, year: int) -> tuple[int, str]:
     """(serial, number) — the number formatted with the agency's prefix."""
     serial = next_serial(series, agency, code, year)
     return serial, format_number(agency_prefix(agency), code, year, serial)
+
+
+def next_daily_serial(series: str, day) -> int:
+    """The next serial (1, 2, …) of the platform-wide ``series`` on ``day``; inside a
+    transaction (the counter ``<series>:<YYYYMMDD>`` stays locked until it ends)."""
+    if series not in DAILY_SERIES:
+        raise ValueError(f"unknown daily numbering series {series!r}")
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("numbering must run inside the transaction that uses the number")
+    return get_next_value(f"{series}:{day:%Y%m%d}")
