@@ -130,7 +130,9 @@ if [ "$#" -eq 0 ]; then
     tests/records/test_ingest.py tests/records/test_upload_integrity.py \
     tests/records/test_lifecycle.py tests/records/test_access_integrity.py \
     tests/records/test_web.py \
-    tests/documents/test_services.py tests/documents/test_fixity.py \
+    tests/documents/test_issuing.py tests/documents/test_issued_documents_never_change.py \
+    tests/documents/test_corrections.py tests/documents/test_drafting.py \
+    tests/documents/test_who_may_draft_and_issue.py tests/documents/test_fixity.py \
     tests/documents/test_seal.py \
     tests/cases/test_archive.py tests/cases/test_archive_proofs.py \
     tests/cases/test_documents_integration.py
