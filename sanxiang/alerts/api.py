@@ -1,47 +1,50 @@
 """REST API of 监督预警 (scoped like the workbench): list + detail with filters ``agency``,
-``rule``, ``status`` (``live`` = open + acknowledged), ``severity``; transitions
+``rule``, ``status`` (``live`` = open + acknowledged), ``severity`` (``AlertFilter``; a
+malformed ``agency`` id answers 400 ``bad_filter``); transitions
 ``POST alerts/{id}/acknowledge|resolve|dismiss/`` with ``{"text": ...}``."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+import django_filters
+from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+
+from sanxiang.core.api_filters import FilterBackend, IdFilter
 
 from . import serializers as s
 from . import services
 from .models import LIVE_STATUSES, Alert
 
-FILTERS = [
-    OpenApiParameter("agency", int, description="机关ID"),
-    OpenApiParameter("rule", str, description="预警模型代码"),
-    OpenApiParameter("status", str, description="状态；live = 待处理和已签收"),
-    OpenApiParameter("severity", str, description="等级 high/medium/low"),
-]
+
+class AlertFilter(django_filters.FilterSet):
+    """The list's query parameters (documented in the schema from here)."""
+
+    agency = IdFilter(field_name="agency", label="机关ID")
+    rule = django_filters.CharFilter(field_name="rule", label="预警模型代码")
+    status = django_filters.CharFilter(method="by_status", label="状态；live = 待处理和已签收")
+    severity = django_filters.CharFilter(field_name="severity", label="等级 high/medium/low")
+
+    class Meta:
+        model = Alert
+        fields = ["agency", "rule", "status", "severity"]
+
+    def by_status(self, queryset, name, value):
+        if value == "live":
+            return queryset.filter(status__in=LIVE_STATUSES)
+        return queryset.filter(status=value)
 
 
-@extend_schema_view(list=extend_schema(parameters=FILTERS))
 class AlertViewSet(viewsets.ReadOnlyModelViewSet):
     """监督预警 of the agencies the user sees (heads, administrators, supervisors)."""
 
     serializer_class = s.SupervisionAlertSerializer
+    filter_backends = [FilterBackend]
+    filterset_class = AlertFilter
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Alert.objects.none()
-        qs = services.visible_alerts(self.request.user)
-        p = self.request.query_params
-        if p.get("agency", "").isdigit():
-            qs = qs.filter(agency_id=int(p["agency"]))
-        if p.get("rule"):
-            qs = qs.filter(rule=p["rule"])
-        if p.get("severity"):
-            qs = qs.filter(severity=p["severity"])
-        status = p.get("status")
-        if status == "live":
-            qs = qs.filter(status__in=LIVE_STATUSES)
-        elif status:
-            qs = qs.filter(status=status)
-        return qs.order_by("-raised_at", "-id")
+        return services.visible_alerts(self.request.user).order_by("-raised_at", "-id")
 
     def _transition(self, request, fn):
         alert = self.get_object()

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from sanxiang.core import clock
 from sanxiang.core.errors import DomainError, ErrorCode, PermissionDenied
 from sanxiang.ledger.events import EventType
+from sanxiang.ledger.personal import digest
 from sanxiang.ledger.services import append_event
 from sanxiang.org.models import Agency, AgencyKind, Role
 from sanxiang.org.permissions import require_agency_access, require_role
@@ -103,7 +104,9 @@ def _digest(text: str) -> str:
 
 
 def _payload(alert, **extra) -> dict:
-    """An alert's ledger payload (subject ``alert.subject``)."""
+    """An alert's ledger payload (subject ``alert.subject``). The text a person typed
+    (签收说明, 整改情况, 排除理由) goes into ``extra`` only as ``personal.digest`` (#11.4):
+    the alert row keeps it, the leaf commits to it."""
     payload = {
         "rule": alert.rule,
         "record_key": alert.record_key,
@@ -281,7 +284,9 @@ def acknowledge(alert, actor, note) -> Alert:
     alert.acknowledged_by = actor
     alert.acknowledge_note = note
     alert.save()
-    append_event(EventType.ALERT_ACKNOWLEDGED, alert.subject, _payload(alert, note=note), actor)
+    append_event(
+        EventType.ALERT_ACKNOWLEDGED, alert.subject, _payload(alert, note=digest(note)), actor
+    )
     return alert
 
 
@@ -322,7 +327,7 @@ def _close(alert, actor, status, reason, event_type):
     alert.closed_by = actor
     alert.close_reason = reason
     alert.save()
-    append_event(event_type, alert.subject, _payload(alert, reason=reason), actor)
+    append_event(event_type, alert.subject, _payload(alert, reason=digest(reason)), actor)
     return alert
 
 

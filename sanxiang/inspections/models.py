@@ -154,7 +154,10 @@ class Task(models.Model):
     target_usci = models.CharField(_("统一社会信用代码"), max_length=18)
     risk_class = models.CharField(_("信用风险分类"), max_length=1, choices=RiskClass.choices)
     officers = models.ManyToManyField(
-        "org.Officer", verbose_name=_("执法人员"), related_name="inspection_tasks"
+        "org.Officer",
+        verbose_name=_("执法人员"),
+        related_name="inspection_tasks",
+        through="TaskOfficer",
     )
     result = models.CharField(_("检查结果"), max_length=16, choices=TaskResult.choices, blank=True)
     note = models.TextField(_("检查情况"), blank=True)
@@ -183,3 +186,24 @@ class Task(models.Model):
     @property
     def is_recorded(self):
         return bool(self.result)
+
+
+class TaskOfficer(models.Model):
+    """An inspector drawn for a task: the many-to-many table ``inspections_task_officers``
+    made explicit so that it is a model of its own with a stated protection. Rows are
+    written once by the draw and refused UPDATE/DELETE by trigger (migration 0003,
+    issue #11 item 10): who inspects whom never changes after the draw. ``CASCADE`` as
+    in the implicit table: deleting a task or an officer reaches these rows and the
+    trigger refuses it."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="+")
+    officer = models.ForeignKey("org.Officer", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        db_table = "inspections_task_officers"
+        verbose_name = _("检查任务的执法人员")
+        verbose_name_plural = _("检查任务的执法人员")
+        unique_together = [("task", "officer")]
+
+    def __str__(self):
+        return f"{self.task_id} · {self.officer_id}"

@@ -31,6 +31,7 @@ from sanxiang.core import draw as draw_rules
 from sanxiang.core.errors import DomainError, ErrorCode, PermissionDenied
 from sanxiang.core.ids import usci_error
 from sanxiang.ledger.events import EventType
+from sanxiang.ledger.personal import digest
 from sanxiang.ledger.services import append, canonical_sha256
 from sanxiang.org.models import CertificateStatus, Officer, Role
 from sanxiang.org.permissions import require_role, require_same_agency
@@ -550,7 +551,7 @@ def record_result(task, actor, *, result, note=""):
             "task": task.pk,
             "target_usci": task.target_usci,
             "result": result,
-            "note": note,
+            "note": digest(note),  # the inspector's text: a keyed digest only (#11.4)
         },
         actor,
     )

@@ -11,6 +11,7 @@ from sanxiang.alerts import services
 from sanxiang.alerts.models import Alert, AlertStatus
 from sanxiang.core.errors import DomainError, ErrorCode, PermissionDenied
 from sanxiang.ledger.models import Leaf
+from sanxiang.ledger.personal import PREFIX, matches
 from sanxiang.publicity.models import Publication
 
 from .conftest import at, live, publication, run
@@ -142,8 +143,25 @@ def test_acknowledge_then_resolve_by_head(alert_a, head_a):
     alert_a.refresh_from_db()
     assert alert_a.status == AlertStatus.RESOLVED and alert_a.closed_by == head_a
     ack, res = leaves("alerts.acknowledged")[0], leaves("alerts.resolved")[0]
-    assert ack.actor_id == head_a.pk and ack.payload["note"] == "已知悉，立即公示"
-    assert res.payload["reason"] == "已公示" and res.payload["status"] == "resolved"
+    assert ack.actor_id == head_a.pk and matches("已知悉，立即公示", ack.payload["note"])
+    assert matches("已公示", res.payload["reason"]) and res.payload["status"] == "resolved"
+
+
+def test_typed_text_is_in_the_row_and_only_a_digest_in_the_leaf(alert_a, head_a, supervisor):
+    """Issue #11 item 4: 签收说明, 整改情况 and 排除理由 are text a person typed (it may name
+    anyone); the leaf commits to it by keyed digest, the alert row keeps it."""
+    note, reason = "已约谈科员赵小红，手机13800138000", "经核实，当事人钱多多已补正材料"
+    services.acknowledge(alert_a, head_a, note)
+    services.dismiss(alert_a, supervisor, reason)
+    alert_a.refresh_from_db()
+    assert alert_a.acknowledge_note == note and alert_a.close_reason == reason
+    ack, dismissed = leaves("alerts.acknowledged")[0], leaves("alerts.dismissed")[0]
+    assert ack.payload["note"].startswith(PREFIX) and matches(note, ack.payload["note"])
+    assert matches(alert_a.close_reason, dismissed.payload["reason"])
+    assert dismissed.payload["status"] == "dismissed" and dismissed.payload["rule"] == alert_a.rule
+    for leaf in Leaf.objects.all():
+        for text in ("赵小红", "13800138000", "钱多多", "补正材料"):
+            assert text not in leaf.content, text
 
 
 def test_illegal_transitions_refused(alert_a, head_a, supervisor):

@@ -43,3 +43,23 @@ def test_drawn_plan_seed_is_frozen(drawn_plan):
 def test_draft_plan_still_changes(plan_a):
     Plan.objects.filter(pk=plan_a.pk).update(title="改名后的草稿计划")
     assert Plan.objects.get(pk=plan_a.pk).title == "改名后的草稿计划"
+
+
+def test_drawn_inspectors_cannot_be_swapped_or_removed(drawn_plan):
+    """Who inspects whom is fixed by the draw: a raw UPDATE or DELETE of
+    ``inspections_task_officers`` (another client, no services) is refused."""
+    task = drawn_plan.tasks.order_by("order").first()
+    drawn = sorted(task.officers.values_list("id", flat=True))
+    other = next(o for o in drawn_plan.officer_candidates if o not in drawn)  # 3 for 2 places
+    with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE inspections_task_officers SET officer_id = %s WHERE task_id = %s",
+                [other, task.pk],
+            )
+    with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM inspections_task_officers WHERE task_id = %s", [task.pk])
+    with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
+        task.officers.clear()  # the ORM path ends in the same DELETE
+    assert sorted(task.officers.values_list("id", flat=True)) == drawn

@@ -23,9 +23,9 @@ from ._base import (  # noqa: F401
     proposed_penalty,
     workdays_between,
 )
+from .coverage import *  # noqa: F403
 from .gate import *  # noqa: F403
 from .oversight import *  # noqa: F403
 from .oversight import _text_diff  # noqa: F401
-from .scope import *  # noqa: F403
 from .submission import *  # noqa: F403
 from .workflow import *  # noqa: F403

@@ -24,7 +24,7 @@ from ._base import (
     _is_penalty,
     draft_hash,
 )
-from .scope import evaluate_scope, latest_scope
+from .coverage import evaluate_scope, latest_scope
 from .workflow import _outcome_stands
 
 # --------------------------------------------------------------------------- the gate

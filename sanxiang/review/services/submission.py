@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from sanxiang.core.errors import DomainError, ErrorCode
 from sanxiang.ledger.events import EventType
+from sanxiang.ledger.personal import digest
 from sanxiang.ledger.services import append_event
 from sanxiang.notifications import events as notify_events
 
@@ -32,7 +33,7 @@ from ._base import (
     draft_hash,
     proposed_penalty,
 )
-from .scope import latest_scope
+from .coverage import latest_scope
 
 # --------------------------------------------------------------------------- submission
 
@@ -301,5 +302,7 @@ def withdraw(review, actor, *, reason) -> Review:
         raise DomainError(_("撤回须说明理由。"), code=ErrorCode.REASON_REQUIRED)
     review.status = ReviewStatus.WITHDRAWN
     review.save()
-    append_event(EventType.REVIEW_WITHDRAWN, review, {"review": review.pk, "reason": reason}, actor)
+    append_event(
+        EventType.REVIEW_WITHDRAWN, review, {"review": review.pk, "reason": digest(reason)}, actor
+    )
     return review

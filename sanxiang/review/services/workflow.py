@@ -1,4 +1,8 @@
-"""Review services: reviewers, clock, findings / opinion, dispute, transfer / refusal."""
+"""Review services: reviewers, clock, findings / opinion, dispute, transfer / refusal.
+
+Every leaf commits to the text a person typed (reasons, notes, the participants of a
+collective discussion, the transfer's authority and materials) by ``personal.digest``
+only (issue #11 item 4); the rows keep the text."""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from django.utils.translation import gettext as _
 from sanxiang.core import clock
 from sanxiang.core.errors import DomainError, ErrorCode, PermissionDenied
 from sanxiang.ledger.events import EventType
+from sanxiang.ledger.personal import digest
 from sanxiang.ledger.services import append_event
 from sanxiang.notifications import events as notify_events
 from sanxiang.org.models import Role, User
@@ -116,7 +121,7 @@ def assign_reviewer(review, reviewer, actor, reason="") -> Review:
             )
         if not reason:
             raise DomainError(_("改派审核人员须说明理由。"), code=ErrorCode.REASON_REQUIRED)
-    ReviewAssignment.objects.create(
+    assignment = ReviewAssignment.objects.create(
         review=review,
         reviewer=reviewer,
         reviewer_name=_name(reviewer),
@@ -136,7 +141,7 @@ def assign_reviewer(review, reviewer, actor, reason="") -> Review:
             "review": review.pk,
             "reviewer": reviewer.pk,
             "previous_reviewer": previous.pk if previous else None,
-            "reason": reason,
+            "reason": digest(assignment.reason),  # the text as kept (#11.4)
         },
         actor,
     )
@@ -211,7 +216,12 @@ def request_extension(review, actor, *, new_deadline, reason, today=None) -> Dea
     append_event(
         EventType.REVIEW_EXTENSION_REQUESTED,
         review,
-        {"review": review.pk, "extension": ext.pk, "new_deadline": new_deadline, "reason": reason},
+        {
+            "review": review.pk,
+            "extension": ext.pk,
+            "new_deadline": new_deadline,
+            "reason": digest(reason),
+        },
         actor,
     )
     return ext
@@ -242,7 +252,12 @@ def decide_extension(extension, actor, *, approve, note="") -> DeadlineExtension
     append_event(
         EventType.REVIEW_EXTENDED if approve else EventType.REVIEW_EXTENSION_REJECTED,
         review,
-        {"review": review.pk, "extension": ext.pk, "new_deadline": ext.new_deadline, "note": note},
+        {
+            "review": review.pk,
+            "extension": ext.pk,
+            "new_deadline": ext.new_deadline,
+            "note": digest(ext.decision_note),  # the text as kept (#11.4)
+        },
         actor,
     )
     return ext
@@ -521,7 +536,7 @@ def dispute_opinion(review, actor, *, reason) -> Dispute:
     append_event(
         EventType.REVIEW_DISPUTED,
         review,
-        {"review": review.pk, "dispute": dispute.pk, "reason": reason},
+        {"review": review.pk, "dispute": dispute.pk, "reason": digest(reason)},
         actor,
     )
     return dispute
@@ -598,7 +613,7 @@ def record_collective_discussion(
             "dispute": dispute.pk,
             "discussion": discussion.pk,
             "conclusion": conclusion,
-            "participants": names,
+            "participants": [digest(name) for name in names],
             "draft_hash": review.draft_hash,
         },
         actor,
@@ -680,9 +695,9 @@ def record_transfer(
         {
             "review": review.pk,
             "transfer": transfer.pk,
-            "receiving_authority": receiving_authority,
+            "receiving_authority": digest(receiving_authority),
             "transferred_on": transferred_on,
-            "materials": items,
+            "materials": [digest(item) for item in items],
         },
         actor,
     )

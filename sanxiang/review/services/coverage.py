@@ -1,4 +1,10 @@
-"""Review services: scope."""
+"""Review services: coverage — does a proposed decision fall under legal review (审核范围)?
+
+The catalogue of major decisions, the statutory criteria and the agency's own policy decide
+whether a case's decision must be reviewed before it is made (``evaluate_scope``); the
+handler's assessment is recorded as a ``ReviewScope`` (``assess_scope``). Named
+``coverage`` so it is not mistaken for ``org.scoping.scope`` (which rows a user may see).
+"""
 
 from __future__ import annotations
 
@@ -25,7 +31,7 @@ from ._base import (
     proposed_penalty,
 )
 
-# --------------------------------------------------------------------------- scope
+# --------------------------------------------------------------------------- coverage
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""Workbench pages and the REST API of 监督预警."""
+"""Handling 监督预警 online: the workbench list, detail and overview pages and the REST API
+(scoped lists and filters, the acknowledge / resolve / dismiss transitions)."""
 
 import pytest
 
@@ -97,6 +98,29 @@ def test_api_list_detail_scoped(alert_a, api_for, head_a, head_b, supervisor):
     assert rows[0]["rule_title"] == "行政执法决定逾期未公示"
     assert api_for(head_b).get(f"/api/alerts/alerts/{alert_a.pk}/").status_code == 404
     assert api_for(supervisor).get(f"/api/alerts/alerts/{alert_a.pk}/").status_code == 200
+
+
+def test_api_list_filters(alert_a, api_for, supervisor, agency_a, agency_b):
+    """The list's query parameters (AlertFilter, which also documents them in the schema):
+    agency, rule, severity, status (live = open + acknowledged); a malformed agency id is a
+    400 bad_filter instead of an unfiltered list."""
+    api = api_for(supervisor)
+
+    def ids(query):
+        response = api.get("/api/alerts/alerts/?" + query)
+        assert response.status_code == 200, response.content
+        data = response.json()
+        return [r["id"] for r in (data["results"] if isinstance(data, dict) else data)]
+
+    assert ids(f"agency={agency_a.pk}") == [alert_a.pk]
+    assert ids(f"agency={agency_b.pk}") == []
+    assert ids("rule=publication_overdue") == [alert_a.pk] and ids("rule=other") == []
+    assert ids(f"severity={alert_a.severity}") == [alert_a.pk] and ids("severity=none") == []
+    assert ids("status=live") == ids("status=open") == [alert_a.pk]
+    assert ids("status=resolved") == []
+    for bad in ("agency=abc", "agency=%C2%B2", "agency=99999999999999999999"):
+        response = api.get("/api/alerts/alerts/?" + bad)
+        assert response.status_code == 400 and response.json()["code"] == "bad_filter", bad
 
 
 def test_api_transitions(alert_a, api_for, head_a, handler_a, supervisor):
