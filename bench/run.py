@@ -9,6 +9,7 @@ these noisy machines. Timings are never asserted in tests.
 
     make bench                       # default sizes (minutes)
     make bench BENCH_ARGS="--size 1000000 --only ledger"
+    make bench BENCH_ARGS="--only province --province-scale 1e6"   # only when asked for
 """
 
 import argparse
@@ -70,6 +71,15 @@ def main(argv=None):
         "--upload-mb", type=int, default=2048, help="size of the upload benchmark file"
     )
     parser.add_argument("--quick", action="store_true", help="smallest sizes only (smoke run)")
+    parser.add_argument(
+        "--province-scale",
+        default="1e5",
+        help="province bench (run only with --only province): cases at scale, 10x ledger "
+        "leaves (default 1e5; the issue #16 figure is 1e6)",
+    )
+    parser.add_argument(
+        "--province-repeat", type=int, default=40, help="province bench: runs per p95"
+    )
     args = parser.parse_args(argv)
     only = [p for p in args.only.split(",") if p]
     rows, failed = [], []

@@ -6,7 +6,10 @@ Each delivery is a POST of a JSON body with headers
 * ``X-Sanxiang-Delivery``: the delivery id (the receiver de-duplicates on it)
 * ``X-Sanxiang-Signature``: ``sha256=<hex HMAC-SHA256 of the raw body with the endpoint secret>``
 
-A delivery is attempted right after the commit that created it; failures are retried by
+A delivery is attempted right after the commit that created it, outside the request: the
+``jobs`` app's ``deliver_webhook`` task, sent to the Celery worker when a broker is
+configured and to the in-process background thread in the embedded default
+(``sanxiang.jobs.dispatch``), so publishing never waits for a receiver. Failures are retried by
 the periodic job with exponential backoff (1, 2, 4 … minutes, capped at 6 hours) up to
 ``MAX_ATTEMPTS``; the log keeps every attempt's outcome and an operator can re-deliver
 any entry (a new delivery pointing to the old one).
@@ -78,10 +81,16 @@ def enqueue(event: str, snap) -> list[WebhookDelivery]:
                 next_attempt_at=clock.now(),
             )
         )
-    if created:
-        ids = [d.pk for d in created]
-        transaction.on_commit(lambda: [attempt(i) for i in ids])
+    for delivery in created:
+        _deliver_after_commit(delivery.pk)
     return created
+
+
+def _deliver_after_commit(delivery_id: int) -> None:
+    from sanxiang.jobs.dispatch import after_commit
+    from sanxiang.jobs.tasks import deliver_webhook
+
+    after_commit(deliver_webhook, delivery_id)
 
 
 def attempt(delivery_id: int) -> WebhookDelivery:
@@ -169,5 +178,5 @@ def redeliver(delivery, actor) -> WebhookDelivery:
         redelivery_of=delivery,
         next_attempt_at=clock.now(),
     )
-    transaction.on_commit(lambda: attempt(new.pk))
+    _deliver_after_commit(new.pk)
     return new
