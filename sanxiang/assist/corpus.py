@@ -197,17 +197,27 @@ _CHAIN = re.compile(
 )
 
 
-def parse_citations(text: str, default_law: str = "") -> list[tuple[str, str]]:
+# A bare title (no 《》) counts only where a citation can start: at the beginning, after
+# punctuation or a space, or after a word that introduces a citation — so 环境保护法第六条
+# inside 海洋环境保护法第六条 is not taken for the 环境保护法.
+_BARE_BEFORE = re.compile(
+    r"(?:^|[\s　，,。；;：:、（(“\"》）)]|依据|根据|违反|依照|按照|参照|适用|即|及|和|与|或|并|了)$"
+)
+
+
+def parse_citations(text: str, default_law: str = "", known_titles=()) -> list[tuple[str, str]]:
     """[(law title without 《》, 第X条)] in order of appearance, without duplicates.
 
     Every 第X条 chained right after a 《title》 belongs to it (第三十一条第一款、第二款,
     第二十一条四十六条, 第46条). With ``default_law``, a leading 第X条 without a title is
-    that law's.
+    that law's. ``known_titles`` (the corpus's law titles) are recognised without 《》 too,
+    with or without the 中华人民共和国 prefix (依据中华人民共和国行政处罚法第二十八条,
+    行政处罚法第二十八条第一款); such a citation is returned under the known title.
     """
-    out: list[tuple[str, str]] = []
+    found: list[tuple[int, str, str]] = []  # (position, law, number)
     text = text or ""
 
-    def chain(law, pos):
+    def chain(law, pos, start):
         rest = text[pos:]
         m = _AFTER.match(rest)
         rest = rest[m.end() :] if m else rest
@@ -219,15 +229,56 @@ def parse_citations(text: str, default_law: str = "") -> list[tuple[str, str]]:
                 number = article_label(cn_to_int(cm.group(1)), cm.group(2) or "")
             except ValueError:
                 break
-            if (law, number) not in out:
-                out.append((law, number))
+            found.append((start, law, number))
             rest = rest[cm.end() :]
 
     if default_law:
         first = _TITLE.search(text)
         lead = text[: first.start()] if first else text
         if re.match(rf"^[\s　]*第{NUM}条", lead):
-            chain(default_law.strip("《》"), 0)
+            chain(default_law.strip("《》"), 0, -1)
+    quoted = []
     for m in _TITLE.finditer(text):
-        chain(m.group(1).strip(), m.end())
+        quoted.append((m.start(), m.end()))
+        chain(m.group(1).strip(), m.end(), m.start())
+    bare = _bare_pattern(known_titles)
+    if bare is not None:
+        titles = bare_titles(known_titles)
+        for m in bare.finditer(text):
+            if any(s <= m.start() < e for s, e in quoted):
+                continue
+            if not _BARE_BEFORE.search(text[max(0, m.start() - 2) : m.start()]):
+                continue
+            chain(titles[law_key(m.group("law"))], m.end(), m.start())
+    out: list[tuple[str, str]] = []
+    for _pos, law, number in sorted(found, key=lambda f: f[0]):
+        if (law, number) not in out:
+            out.append((law, number))
     return out
+
+
+def bare_titles(known_titles) -> dict[str, str]:
+    """law key → the title to report, for the known titles."""
+    return {law_key(t): t.strip("《》") for t in known_titles}
+
+
+_bare_cache: dict = {}
+
+
+def _bare_pattern(known_titles):
+    """A regex of the known titles' keys (longest first), 中华人民共和国 optional, followed by
+    an optional （…修订） and 第X条."""
+    keys = tuple(sorted({law_key(t) for t in known_titles if law_key(t)}, key=len, reverse=True))
+    if not keys:
+        return None
+    pattern = _bare_cache.get(keys)
+    if pattern is None:
+        alternatives = "|".join(re.escape(k) for k in keys)
+        pattern = re.compile(
+            rf"(?P<law>(?:中华人民共和国)?(?:{alternatives}))"
+            rf"(?=(?:[（(][^）)]{{0,20}}[）)])?[\s　]*第{NUM}条)"
+        )
+        if len(_bare_cache) > 16:
+            _bare_cache.clear()
+        _bare_cache[keys] = pattern
+    return pattern

@@ -31,9 +31,10 @@ from . import corpus
 from .index import BM25, ArticleDoc, ArticleIndex, Precedent, tokens
 from .models import AcceptedArticle, Article, CatalogArticleLink, CorpusGeneration, Law
 
-_cache_lock = threading.Lock()
+_cache_lock = threading.RLock()
 _article_cache: dict = {}
 _decision_cache: dict = {}
+_titles_cache: dict = {}
 # query terms in more than this share of the decisions are skipped (near-zero idf, most cost)
 DECISION_MAX_DF = 0.2
 
@@ -59,6 +60,7 @@ def clear_caches() -> None:
     with _cache_lock:
         _article_cache.clear()
         _decision_cache.clear()
+        _titles_cache.clear()
 
 
 def _expand(paths) -> list[Path]:
@@ -120,7 +122,51 @@ def import_laws(paths, actor=None) -> dict:
         if counts["created"] or counts["updated"]:
             build_catalog_links()
             bump_generation()
+            changed = {corpus.law_key(law.title) for _p, law, _d in parsed}
+            invalidate_public_pages(changed)
     return counts
+
+
+def invalidate_public_pages(law_keys) -> int:
+    """Drop the cached public decision pages (/gs/jd/<id>/) that may show the text of these
+    laws' articles (the page renders every article its decision text cites, from the corpus):
+    every publication with a snapshot whose text names one of the laws (the key — the title
+    without 《》 and 中华人民共和国 — is part of every way of writing the title). Read in
+    Python (the JSON text is stored escaped on SQLite); an import is a rare admin step.
+    Returns the number of publications."""
+    import json
+
+    from sanxiang.publicity import services as publicity
+    from sanxiang.publicity.models import Snapshot
+
+    keys = [k for k in law_keys if k]
+    ids = set()
+    if keys:
+        rows = Snapshot.objects.values_list("publication_id", "full_text")
+        for publication_id, full_text in rows.iterator(chunk_size=2000):
+            if publication_id in ids:
+                continue
+            text = json.dumps(full_text, ensure_ascii=False)
+            if any(key in text for key in keys):
+                ids.add(publication_id)
+    for pk in sorted(ids):
+        publicity.invalidate_page(pk)
+    return len(ids)
+
+
+def known_titles() -> tuple[str, ...]:
+    """The titles of the laws in the corpus (cached per corpus generation)."""
+    gen = generation()
+    with _cache_lock:
+        if _titles_cache.get("gen") != gen:
+            titles = tuple(sorted(set(Law.objects.values_list("title", flat=True))))
+            _titles_cache.update(gen=gen, titles=titles)
+        return _titles_cache["titles"]
+
+
+def citations(text: str, default_law: str = "") -> list[tuple[str, str]]:
+    """``corpus.parse_citations`` that also knows the corpus's titles without 《》."""
+    return corpus.parse_citations(text, default_law=default_law, known_titles=known_titles())
 
 
 def latest_laws():
@@ -150,6 +196,7 @@ def build_catalog_links(agency=None) -> int:
         (a.law.key, a.number): a
         for a in Article.objects.select_related("law").order_by("law__revision_date")
     }
+    titles = tuple(set(Law.objects.values_list("title", flat=True)))
     rows = []
     for kind, model in (
         (CatalogArticleLink.ItemKind.POWER, Power),
@@ -160,7 +207,9 @@ def build_catalog_links(agency=None) -> int:
             qs = qs.filter(agency=agency)
         for item in qs.only("id", "agency_id", "legal_basis"):
             default = getattr(item, "law_title", "")
-            for title, number in corpus.parse_citations(item.legal_basis, default_law=default):
+            for title, number in corpus.parse_citations(
+                item.legal_basis, default_law=default, known_titles=titles
+            ):
                 key = corpus.law_key(title)
                 rows.append(
                     CatalogArticleLink(
@@ -232,14 +281,22 @@ def _case_citations(case) -> list[tuple[str, str]]:
             case.decision_summary or "",
         ]
     )
-    return [(corpus.law_key(t), n) for t, n in corpus.parse_citations(basis)]
+    return [(corpus.law_key(t), n) for t, n in citations(basis)]
 
 
 def _decision_index():
     """Index of every decided case and published snapshot (visibility is checked per query)."""
     cases = _decided_cases().aggregate(n=Count("id"), t=Max("updated_at"), i=Max("id"))
     snaps = _published_snapshots().aggregate(n=Count("id"), t=Max("updated_at"), i=Max("id"))
-    fingerprint = (cases["n"], cases["t"], cases["i"], snaps["n"], snaps["t"], snaps["i"])
+    fingerprint = (
+        cases["n"],
+        cases["t"],
+        cases["i"],
+        snaps["n"],
+        snaps["t"],
+        snaps["i"],
+        known_titles(),  # the corpus's titles decide which citations are recognised
+    )
     with _cache_lock:
         if _decision_cache.get("fp") != fingerprint:
             meta, docs = [], []
@@ -260,9 +317,7 @@ def _decision_index():
                 .only("id", "agency_id", "title", "details", "publication__case_id")
             ):
                 d = s.details or {}
-                cites = [
-                    (corpus.law_key(t), n) for t, n in corpus.parse_citations(d.get("basis", ""))
-                ]
+                cites = [(corpus.law_key(t), n) for t, n in citations(d.get("basis", ""))]
                 meta.append(("snapshot", s.pk, s.agency_id, s.publication.case_id, cites))
                 docs.append(tokens(f"{s.title} {d.get('violation_type', '')} {d.get('facts', '')}"))
             _decision_cache.update(fp=fingerprint, meta=meta, bm25=BM25(docs))

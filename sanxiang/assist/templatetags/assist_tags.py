@@ -133,11 +133,11 @@ def _texts(value):
 def cited(*values, limit=30, only_found=False) -> list[dict]:
     """[{law, article, found}] for every citation in ``values`` (first appearance order);
     ``found`` is the corpus article (``services.article_text``) or None."""
-    from ..corpus import law_key, parse_citations
+    from ..corpus import law_key
 
     out, seen = [], set()
     for text in _texts(list(values)):
-        for law, number in parse_citations(text):
+        for law, number in services.citations(text):
             key = (law_key(law), number)
             if key in seen:
                 continue
