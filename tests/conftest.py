@@ -25,7 +25,13 @@ REGION = "测试市测试县"
 
 
 @pytest.fixture
-def chromium():
+def chromium_launch_args():
+    """Extra command-line switches for the ``chromium`` fixture (tests/walk adds Chinese)."""
+    return []
+
+
+@pytest.fixture
+def chromium(chromium_launch_args):
     """Debian's headless Chromium driven by Playwright (skipped where it is missing)."""
     sync_api = pytest.importorskip("playwright.sync_api")
     if not os.path.exists("/usr/bin/chromium"):
@@ -46,6 +52,7 @@ def chromium():
                 "--disable-gpu",
                 "--disable-background-networking",
                 "--no-first-run",
+                *chromium_launch_args,
             ],
         )
         yield browser

@@ -299,7 +299,7 @@ def supervision_charts(sup):
                 title="各预警模型的预警数",
                 link=lambda si, ci: rules[ci]["url" if si == 0 else "live_url"],
                 horizontal=True,
-                width=560,
+                width=400,
             ),
             "legend": legend(rule_series),
         },

@@ -34,6 +34,57 @@ def test_bar_chart_is_accessible_svg_with_links_and_escaped_labels():
     assert 'class="swatch s1"' in legend([Series("a", []), Series("b", [])])
 
 
+def _label_lines(svg):
+    """[(full name, [lines])] of the category labels."""
+    import re
+
+    return [
+        (full, re.findall(r"<tspan[^>]*>([^<]*)</tspan>", spans))
+        for full, spans in re.findall(
+            r'<text class="cat"[^>]*><title>([^<]*)</title>(.*?)</text>', svg
+        )
+    ]
+
+
+def test_long_names_wrap_instead_of_being_cut_to_stubs():
+    """Role walk (#13): names were cut to 7 characters (「1. 行政执法…」)."""
+    names = ["县市场监管局", "青禾县综合行政执法局城关执法中队"]
+    svg = bar_chart(names, [Series("同意", [2, 3])], title="t", horizontal=True)
+    (short, [one]), (full, lines) = _label_lines(svg)
+    assert (short, one) == ("县市场监管局", "县市场监管局")
+    assert full == names[1] and len(lines) == 2 and "".join(lines) == names[1]
+    assert "…" not in svg
+
+
+def test_names_too_long_to_sit_beside_the_bars_go_above_them_whole():
+    rule = "15. 已公示的执法决定被撤销、确认违法或责令重作（被纠错）"
+    svg = bar_chart([rule], [Series("新增", [2])], title="t", horizontal=True, width=400)
+    [(full, lines)] = _label_lines(svg)
+    assert full == rule and "".join(lines) == rule
+    assert 'text-anchor="start"' in svg  # written above the bars, from the left edge
+
+
+def test_only_what_two_full_lines_cannot_hold_is_elided_with_the_name_as_tooltip():
+    name = "很长的名称" * 30
+    svg = bar_chart([name], [Series("a", [1])], title="t", horizontal=True, width=400)
+    [(full, lines)] = _label_lines(svg)
+    assert full == name and len(lines) == 2 and lines[1].endswith("…")
+    assert len("".join(lines)) > 40  # two full lines, not a stub
+
+
+def test_vertical_chart_has_a_legible_horizontal_twin_for_phones():
+    months = [f"{m}月" for m in range(1, 13)]
+    svg = bar_chart(
+        months, [Series("立案", list(range(12)))], title="t", link=lambda s, c: f"/c/?m={c}"
+    )
+    assert svg.count("<svg") == 2
+    assert 'class="chart vbar has-twin"' in svg and 'class="chart hbar twin"' in svg
+    wide, twin = svg.split("</svg>")[:2]
+    assert [f for f, _l in _label_lines(wide)] == months == [f for f, _l in _label_lines(twin)]
+    assert 'href="/c/?m=11"' in wide and 'href="/c/?m=11"' in twin
+    assert 'width="360"' in twin  # drawn for a 390 px phone, not shrunk from 640
+
+
 def test_bar_chart_without_data_draws_empty_axes():
     svg = bar_chart([], [], title="空")
     assert svg.startswith("<svg") and "空" in svg
@@ -64,7 +115,8 @@ def test_dashboard_shows_charts_tables_and_drill_down(figures, client_for, super
         response = client_for(supervisor).get("/workbench/dashboard/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert html.count("<svg") == 10  # 5 + the 5 supervision charts (issue #15)
+    # 5 + the 5 supervision charts (issue #15); the 5 vertical ones have a phone twin
+    assert html.count('<svg class="chart ') == 15 and html.count("chart vbar has-twin") == 5
     ctx = response.context
     march = next(m for m in ctx["by_month"] if m["label"] == "2026年3月")
     may = next(m for m in ctx["by_month"] if m["label"] == "2026年5月")

@@ -8,8 +8,7 @@ from django.urls import reverse
 
 from sanxiang.evaluation import services as evaluation
 from sanxiang.publicity.models import PublicationStatus
-from tests.evaluation.conftest import closed_cases, make_round
-from tests.evaluation.test_views import sheet_post
+from tests.evaluation.conftest import closed_cases, make_round, sheet_post
 from tests.publicity.conftest import published
 
 pytestmark = pytest.mark.django_db

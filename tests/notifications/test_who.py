@@ -46,3 +46,13 @@ def test_checklist_crime_answer_reads_right(steps, client_for, head_a):
     assert "需要移送司法机关：<strong>未发现涉嫌犯罪，无需移送</strong>" in page
     assert "需要移送司法机关：<strong>符合" not in page
     assert "是否合法充分：<strong>符合</strong>" in page
+
+
+def test_catalogue_version_names_its_publisher_with_role_and_account(
+    client_for, agency_a, head_a, handler_a
+):
+    from tests.review.conftest import publish_powers
+
+    version = publish_powers(agency_a, head_a).version
+    page = client_for(handler_a).get(reverse("catalog:version", args=[version.pk])).content
+    assert f"{head_a.full_name}（机关负责人，账号 {head_a.username}）" in page.decode()

@@ -13,6 +13,17 @@ WALK_AT = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours
 
 
 @pytest.fixture
+def chromium_launch_args():
+    """The browser of a Chinese officer: date and time fields read 「2026/11/23 09:30」, not
+    「11/23/2026, 09:30 AM」. Chromium draws <input type=date> in its own UI language, and
+    Debian's package ships only en-US (the zh-CN one is in chromium-l10n), so --lang alone
+    changes nothing; LangAttributeAwareFormControlUI makes the fields follow the page's
+    lang (zh-hans on every page) as Chrome with a Chinese UI does. The walk's contexts also
+    use locale zh-CN (walker.py)."""
+    return ["--lang=zh-CN", "--enable-blink-features=LangAttributeAwareFormControlUI"]
+
+
+@pytest.fixture
 def frozen_day():
     import time_machine
 

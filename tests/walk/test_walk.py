@@ -14,6 +14,7 @@ error, leaked internal code, or (phone) a page wider than the screen; see walker
 ``SANXIANG_WALK_SHOTS=<dir>`` writes one PNG per step (``make screenshots``)."""
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -100,10 +101,12 @@ def walk(w, org, tmp_path):
     page.fill("#f-proves", "现场检查全过程，过期食品12袋")
     page.select_option("#f-kind", "video")
     page.set_input_files("#f-file", str(video))
+    w.check("upload-filled")  # the times read 「2026/11/23 09:00」 in a Chinese browser
     page.click("#f-submit")
     page.locator("#f-status.ok").wait_for(timeout=60000)
-    w.check("uploaded")
-    w.follow("销售超过保质期的食品")  # the upload page links to the case's A/V records
+    # once the file is in, the upload page goes on to the case's A/V records by itself
+    # (upload.js, after 1.5 s): wait for it rather than race it
+    page.wait_for_url(re.compile(r"/records/case/\d+/$"), timeout=60000)
     w.check("case-records")
     w.follow("销售超过保质期的食品")  # and those to the case
     w.check("case-after-upload")

@@ -1,6 +1,7 @@
 """The walk's checks fail where they should (walker.py), on pages served by the test itself:
 a leaked internal code, an ISO timestamp, an ASCII colon after Chinese, a console error, a
-4xx response and a page wider than the phone. No database, no live server."""
+4xx response, a date field without a Chinese label or page language, and a page wider than
+the phone. No database, no live server."""
 
 import os
 
@@ -18,7 +19,7 @@ pytestmark = [
 BASE = "http://walk.test"
 
 
-def _page(chromium, viewport, body, status=200):
+def _page(chromium, viewport, body, status=200, lang="zh-hans"):
     w = Walker(chromium, BASE, viewport)
     page = w.new_session("handler")
     page.route(
@@ -26,7 +27,7 @@ def _page(chromium, viewport, body, status=200):
         lambda route: route.fulfill(
             status=status,
             content_type="text/html; charset=utf-8",
-            body=f"<!doctype html><html><body><main>{body}</main></body></html>",
+            body=f'<!doctype html><html lang="{lang}"><body><main>{body}</main></body></html>',
         ),
     )
     page.goto(f"{BASE}/p/")
@@ -84,3 +85,34 @@ def test_clean_page_passes_and_hashes_are_allowed(chromium, tmp_path):
     finally:
         w.close()
     assert (tmp_path / "phone-01-handler-clean.png").exists()
+
+
+@pytest.mark.parametrize(
+    "lang, body, expected",
+    [
+        ("zh-hans", '<input type="date" name="d">', "d: no Chinese label"),
+        ("zh-hans", '<label for="t">Time</label><input type="datetime-local" id="t">', "t: no"),
+        ("en", '<label>日期<input type="date" name="d"></label>', "d: lang 「en」"),
+    ],
+)
+def test_check_fails_on_a_date_field_not_in_chinese(chromium, lang, body, expected):
+    w = _page(chromium, "desktop", body, lang=lang)
+    try:
+        with pytest.raises(WalkFailure, match=expected):
+            w.check("step")
+    finally:
+        w.close()
+
+
+def test_labelled_date_fields_pass(chromium):
+    body = (
+        '<label for="a">决定日期</label><input type="date" id="a" value="2026-11-23">'
+        '<label>开始时间<input type="datetime-local" name="b"></label>'
+        '<span id="c-l">截止日期</span><input type="date" aria-labelledby="c-l">'
+        '<input type="date" aria-label="起始日期">'
+    )
+    w = _page(chromium, "desktop", body)
+    try:
+        w.check("step")
+    finally:
+        w.close()

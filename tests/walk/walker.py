@@ -2,8 +2,8 @@
 
 After each step: no response of 400 or more, no console error, no internal code or ISO
 timestamp in the visible text (the patterns of tests/notifications/crawl.py, plus the ASCII
-colon after Chinese), no horizontal page scroll on a phone; a full-page PNG per step when a
-screenshot directory is given."""
+colon after Chinese), every date/time field in a zh page with a Chinese label, no horizontal
+page scroll on a phone; a full-page PNG per step when a screenshot directory is given."""
 
 from __future__ import annotations
 
@@ -14,6 +14,26 @@ from tests.conftest import PASSWORD
 from tests.notifications.crawl import LEAKS, WARNINGS, leaks_in
 
 PATTERNS = {**LEAKS, **WARNINGS}
+# date and time fields: each inside a Chinese page (the browser formats them by the lang;
+# see conftest.chromium_launch_args) and named by a Chinese label
+DATE_FIELDS_JS = """() => {
+  const han = /[\\u4e00-\\u9fff]/;
+  const sel = "input[type=date],input[type=datetime-local],input[type=time],input[type=month]";
+  return [...document.querySelectorAll(sel)].map(i => {
+    const holder = i.closest("[lang]");
+    const lang = holder ? holder.lang : "";
+    const ids = (i.getAttribute("aria-labelledby") || "").split(/\\s+/).filter(Boolean);
+    const label = [
+      ...[...(i.labels || [])].map(l => l.textContent),
+      ...ids.map(id => (document.getElementById(id) || {}).textContent || ""),
+      i.getAttribute("aria-label") || "",
+    ].join(" ");
+    const name = i.name || i.id || i.type;
+    if (!lang.toLowerCase().startsWith("zh")) return `${name}: lang 「${lang}」`;
+    if (!han.test(label)) return `${name}: no Chinese label`;
+    return "";
+  }).filter(Boolean);
+}"""
 VIEWPORTS = {"desktop": (1366, 768), "phone": (390, 844)}
 
 
@@ -176,6 +196,9 @@ class Walker:
         if self.problems:
             problems, self.problems = self.problems, []
             self.fail(f"{step}: " + "; ".join(problems))
+        fields = page.evaluate(DATE_FIELDS_JS)
+        if fields:
+            self.fail(f"{step}: date fields not in Chinese: " + "; ".join(fields))
         found, _links = leaks_in(page.content(), PATTERNS)
         if found:
             self.fail(f"{step}: leaked " + "; ".join(f"{k}: {e!r}" for k, e in found[:5]))

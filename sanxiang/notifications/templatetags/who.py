@@ -2,7 +2,8 @@
 「姓名（角色，账号 username）」 so two people of the same name are never confused; when the
 account is gone (or the act was the system's) it falls back to the name recorded then.
 
-``{{ value|party_type_label }}`` words a party type code (当事人类别) in Chinese."""
+``{{ value|party_type_label }}`` words a party type code (当事人类别) in Chinese;
+``{{ value|stamp }}`` shows a time stored as ISO text as local 「2026-11-21 10:35」."""
 
 from django import template
 from django.utils.translation import gettext as _
@@ -76,3 +77,23 @@ def finding_answer(point, result):
     """The wording of answer ``result`` to checklist question ``point``."""
     text = _ANSWERS.get(str(point), _DEFAULT_ANSWERS).get(str(result))
     return _(text) if text else ""
+
+
+@register.filter
+def stamp(value):
+    """A time stored as ISO text (JSON fields) as people read it: local 「2026-11-21 10:35」,
+    never 「2026-11-21T02:35:00+00:00」. Text that is not a time is shown as it is."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if not isinstance(value, dt.datetime):
+        return value if value is not None else ""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.strftime("%Y-%m-%d %H:%M")
