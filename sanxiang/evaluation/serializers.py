@@ -3,46 +3,27 @@ to avoid enum-name clashes in the schema)."""
 
 from rest_framework import serializers
 
-from sanxiang.core import clock
-from sanxiang.workdays.serializers import ProvisionalFlag
-
 from .models import Rectification, Round, Sheet
+from .shared import serializers as shared
 
 
-class RoundSerializer(serializers.ModelSerializer):
-    status = serializers.CharField(read_only=True, help_text="draft、sampled、scoring、concluded")
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
-    agencies = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-
+class RoundSerializer(shared.RoundBase):
     class Meta:
         model = Round
         fields = [
-            "id",
-            "agency",
-            "title",
+            *shared.ROUND_FIELDS,
             "period_start",
             "period_end",
             "agencies",
             "ratio",
             "min_per_agency",
-            "checklist_version",
-            "status",
-            "status_display",
-            "seed",
-            "candidates_sha256",
-            "sample_result",
-            "sampled_at",
+            *shared.ROUND_STATE_FIELDS,
             "summary_sha256",
             "concluded_at",
         ]
 
 
-class SheetSerializer(serializers.ModelSerializer):
-    grade = serializers.CharField(
-        read_only=True, help_text="空（待评分）或 excellent、pass、basic、fail"
-    )
-    grade_display = serializers.CharField(source="get_grade_display", read_only=True)
-
+class SheetSerializer(shared.ScoredBase):
     class Meta:
         model = Sheet
         fields = [
@@ -53,18 +34,12 @@ class SheetSerializer(serializers.ModelSerializer):
             "order",
             "case_number",
             "case_title",
-            "deductions",
-            "comment",
-            "score",
-            "grade",
-            "grade_display",
-            "submitted_at",
+            *shared.SCORE_FIELDS,
         ]
 
 
-class DeductionInputSerializer(serializers.Serializer):
-    deduction = serializers.IntegerField(min_value=0)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+class DeductionInputSerializer(shared.DeductionInput):
+    pass
 
 
 class SheetInputSerializer(serializers.Serializer):
@@ -72,40 +47,14 @@ class SheetInputSerializer(serializers.Serializer):
         child=DeductionInputSerializer(),
         help_text="评查项目代码 → {deduction, note}；未列出的项目按0分扣分",
     )
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = shared.comment_input()
 
 
-class RectificationSerializer(serializers.ModelSerializer):
-    status = serializers.CharField(read_only=True, help_text="issued、reported、returned、closed")
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
-    overdue = serializers.SerializerMethodField()
-    deadline_provisional = ProvisionalFlag("deadline")
-
+class RectificationSerializer(shared.NoticeBase):
     class Meta:
         model = Rectification
-        fields = [
-            "id",
-            "sheet",
-            "round",
-            "agency",
-            "requirements",
-            "workdays",
-            "deadline",
-            "deadline_provisional",
-            "status",
-            "status_display",
-            "overdue",
-            "issued_at",
-            "report",
-            "reported_at",
-            "return_reason",
-            "returned_count",
-            "closed_at",
-        ]
-
-    def get_overdue(self, obj) -> bool:
-        return obj.is_overdue(clock.today())
+        fields = ["id", "sheet", "round", "agency", *shared.NOTICE_FIELDS]
 
 
-class ReportInputSerializer(serializers.Serializer):
-    report = serializers.CharField()
+class ReportInputSerializer(shared.ReportInput):
+    pass

@@ -16,89 +16,66 @@ Rules:
 * rectification (整改): issued → reported → closed, or reported → returned (once) → reported;
   the agency's handler or head reports; the deadline is N working days after issue (default 20);
 * a round is concluded when every sheet is submitted; the summary's SHA-256 goes to the ledger.
+
+What 网上巡查 shares (permissions, scoring, the notice's state machine, conclusion) is written
+once in ``shared.services``; this module plugs 案卷评查 into it (``SCHEME``). Leaves hold
+what a user typed (title, notes, comment, 整改要求, return reason) by keyed digest (#11.4).
 """
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import io
-
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from sanxiang.cases.models import Case, Stage
-from sanxiang.core import clock, draw
-from sanxiang.core.errors import DomainError, ErrorCode, PermissionDenied
+from sanxiang.core import draw
+from sanxiang.core.errors import DomainError, ErrorCode
+from sanxiang.ledger import personal
 from sanxiang.ledger.events import EventType
-from sanxiang.ledger.services import append, canonical_sha256
-from sanxiang.org.models import Agency, AgencyKind, Role
-from sanxiang.org.permissions import require_role, require_same_agency
-from sanxiang.workdays import calendar, deadlines
+from sanxiang.ledger.services import append_event
+from sanxiang.workdays import deadlines
 
 from . import checklist
-from .models import Rectification, RectificationStatus, Round, RoundStatus, Sheet
+from .models import Rectification, Round, RoundStatus, Sheet
+from .shared import services as shared
+from .shared.services import (  # noqa: F401  (the app's surface)
+    AWAITING_REPORT,
+    DEFAULT_RECTIFY_WORKDAYS,
+    MAX_RETURNS,
+    REPORTER_ROLES,
+    can_report,
+    can_return,
+    evaluable_agencies,
+    require_reporter,
+)
 
-DEFAULT_RECTIFY_WORKDAYS = 20
 ALGORITHM = "HMAC-SHA256 rank per agency, max(ceil(ratio*count/100), minimum) (v1)"
-REPORTER_ROLES = (Role.HANDLER, Role.HEAD)
 CLOSED_STAGES = (Stage.CLOSING, Stage.ARCHIVED)
+
+SCHEME = shared.Scheme(
+    app="evaluation",
+    key="rectification",
+    name=_lazy("案卷评查"),
+    noun=_lazy("评查"),
+    models=(Round, Rectification),
+    entries="sheets",
+    texts={
+        "not_sampled": _lazy("该评查批次尚未抽取案卷。"),
+        "snapshot_changed": _lazy("候选案卷与抽取时记录的哈希不一致。"),
+        "immutable": _lazy("评分表已提交，不可更改。"),
+        "not_scoring": _lazy("该评查批次不在评查阶段，不能提交评分表。"),
+        "open_entries": _lazy("还有%(n)s份评分表未提交，不能办结。"),
+    },
+)
 
 
 # --------------------------------------------------------------------------- permissions
 
-
-def is_evaluator(user, agency):
-    """May ``user`` run evaluation rounds of the supervisor ``agency``?"""
-    return bool(
-        user
-        and user.is_authenticated
-        and user.is_active
-        and user.role == Role.SUPERVISOR
-        and user.agency_id == agency.pk
-        and agency.kind == AgencyKind.SUPERVISOR
-    )
-
-
-def require_evaluator(user, agency):
-    require_role(user, Role.SUPERVISOR, message=_("只有司法行政部门的监督人员可以开展案卷评查。"))
-    require_same_agency(user, agency.pk, message=_("您只能办理本机关组织的案卷评查。"))
-    if agency.kind != AgencyKind.SUPERVISOR:
-        raise PermissionDenied(_("只有司法行政部门（执法监督）可以组织案卷评查。"))
-
-
-AWAITING_REPORT = (RectificationStatus.ISSUED, RectificationStatus.RETURNED)
-
-
-def can_report(user, rectification):
-    """May ``user`` report on ``rectification`` now (its agency's handler or head, awaiting)?"""
-    return bool(
-        user
-        and user.is_authenticated
-        and user.is_active
-        and user.agency_id == rectification.agency_id
-        and user.role in REPORTER_ROLES
-        and rectification.status in AWAITING_REPORT
-    )
-
-
-def require_reporter(user, rectification):
-    require_role(user, *REPORTER_ROLES, message=_("只有承办人或机关负责人可以报送整改报告。"))
-    require_same_agency(user, rectification.agency_id, message=_("您只能报送本机关的整改报告。"))
-
-
-def evaluable_agencies(agency):
-    """Enforcement agencies under the supervisor ``agency``."""
-    return (
-        Agency.objects.subtree_of(agency)
-        .exclude(pk=agency.pk)
-        .filter(kind=AgencyKind.ENFORCEMENT)
-        .order_by("path")
-    )
-
-
-def _transition(message):
-    return DomainError(message, ErrorCode.ILLEGAL_TRANSITION)
+is_evaluator = SCHEME.is_organiser
+require_evaluator = SCHEME.require_organiser
+can_decide = SCHEME.can_decide
+_transition = shared.transition
 
 
 # --------------------------------------------------------------------------- rounds
@@ -122,13 +99,8 @@ def create_round(
     if not isinstance(min_per_agency, int) or not 0 <= min_per_agency <= 50:
         errors.append(_("每个机关至少抽取件数应为0至50之间的整数"))
     agencies = list(agencies or [])
-    allowed = set(evaluable_agencies(agency).values_list("pk", flat=True))
-    if not agencies:
-        errors.append(_("请至少选择一个被评查机关"))
-    elif any(a.pk not in allowed for a in agencies):
-        errors.append(_("被评查机关须为本机关监督范围内的行政执法机关"))
-    if errors:
-        raise DomainError("；".join(str(e) for e in errors) + "。", code=ErrorCode.VALIDATION_ERROR)
+    errors += shared.check_agencies(agency, agencies, noun=SCHEME.noun)
+    shared.refuse(errors)
     rnd = Round.objects.create(
         agency=agency,
         title=title,
@@ -139,13 +111,13 @@ def create_round(
         created_by=actor,
     )
     rnd.agencies.set(agencies)
-    append(
+    append_event(
         EventType.EVALUATION_ROUND_CREATED,
         f"evaluation_round:{rnd.pk}",
         {
             "round": rnd.pk,
             "agency": agency.pk,
-            "title": title,
+            "title": personal.digest(title),
             "period": [period_start.isoformat(), period_end.isoformat()],
             "agencies": sorted(a.pk for a in agencies),
             "ratio": ratio,
@@ -157,8 +129,7 @@ def create_round(
     return rnd
 
 
-def _locked(rnd):
-    return Round.objects.select_for_update().get(pk=rnd.pk)
+_locked = SCHEME.locked
 
 
 def eligible_cases(rnd):
@@ -187,17 +158,13 @@ def compute_sample(seed_hex, candidates, ratio, min_per_agency):
     """The deterministic draw over the stored snapshot ``[{"agency", "case", "number"}]``.
 
     Returns ``[{"agency", "case", "number"}, ...]`` (agencies by id, then by rank)."""
-    seed = bytes.fromhex(seed_hex)
-    result = []
-    for agency_id in sorted({c["agency"] for c in candidates}):
-        members = [c for c in candidates if c["agency"] == agency_id]
-        members = draw.ranked(members, seed, _label, lambda c: c["case"])
-        take = sample_size(ratio, len(members), min_per_agency)
-        result.extend(
-            {"agency": c["agency"], "case": c["case"], "number": c["number"]}
-            for c in members[:take]
-        )
-    return result
+    return shared.draw_per_agency(
+        seed_hex,
+        candidates,
+        key="case",
+        label=_label,
+        take=lambda count: sample_size(ratio, count, min_per_agency),
+    )
 
 
 @transaction.atomic
@@ -221,14 +188,7 @@ def sample(rnd, actor, *, seed_hex=None):
             _("按当前抽取比例未抽中任何案卷，请调整抽取比例。"), code=ErrorCode.EMPTY_SAMPLE
         )
     titles = {c["id"]: c["title"] for c in cases}
-    rnd.seed = seed_hex
-    rnd.candidates = candidates
-    rnd.candidates_sha256 = canonical_sha256(candidates)
-    rnd.sample_result = result
-    rnd.status = RoundStatus.SAMPLED
-    rnd.sampled_at = clock.now()
-    rnd.sampled_by = actor
-    rnd.save()
+    SCHEME.record_draw(rnd, actor, seed_hex=seed_hex, candidates=candidates, result=result)
     for order, row in enumerate(result, start=1):
         Sheet.objects.create(
             round=rnd,
@@ -238,20 +198,13 @@ def sample(rnd, actor, *, seed_hex=None):
             case_number=row["number"],
             case_title=titles[row["case"]][:255],
         )
-    append(
+    append_event(
         EventType.EVALUATION_SAMPLED,
         f"evaluation_round:{rnd.pk}",
         {
-            "round": rnd.pk,
-            "algorithm": ALGORITHM,
-            "seed": seed_hex,
+            **shared.draw_leaf(rnd, ALGORITHM),
             "ratio": rnd.ratio,
             "min_per_agency": rnd.min_per_agency,
-            "period": [rnd.period_start.isoformat(), rnd.period_end.isoformat()],
-            "candidates_count": len(candidates),
-            "candidates_sha256": rnd.candidates_sha256,
-            "result": result,
-            "result_sha256": canonical_sha256(result),
         },
         actor,
     )
@@ -260,11 +213,9 @@ def sample(rnd, actor, *, seed_hex=None):
 
 def replay_sample(rnd):
     """Recompute the draw from the stored seed and snapshot (raises if the snapshot changed)."""
-    if not rnd.seed:
-        raise _transition(_("该评查批次尚未抽取案卷。"))
-    if canonical_sha256(rnd.candidates) != rnd.candidates_sha256:
-        raise DomainError(_("候选案卷与抽取时记录的哈希不一致。"), ErrorCode.CONFLICT)
-    return compute_sample(rnd.seed, rnd.candidates, rnd.ratio, rnd.min_per_agency)
+    return SCHEME.replay(
+        rnd, lambda r: compute_sample(r.seed, r.candidates, r.ratio, r.min_per_agency)
+    )
 
 
 # --------------------------------------------------------------------------- score sheets
@@ -301,69 +252,26 @@ def clean_deductions(version, raw):
     """``raw``: {code: (deduction, note)} → stored {code: {"deduction", "note"}}; raises with
     every problem."""
     items = checklist.items(version)
-    errors, cleaned = [], {}
-    for item in items:
-        value, note = raw.get(item.code, (0, ""))
-        note = (note or "").strip()
-        try:
-            value = int(value if value not in (None, "") else 0)
-        except (TypeError, ValueError):
-            value = -1
-        if not 0 <= value <= item.points:
-            errors.append(
-                _("“%(l)s”扣分应为0至%(p)s之间的整数") % {"l": item.label, "p": item.points}
-            )
-        elif value > 0 and not note:
-            errors.append(_("“%(l)s”有扣分，须写明扣分理由") % {"l": item.label})
-        cleaned[item.code] = {"deduction": max(value, 0), "note": note}
-    unknown = set(raw) - {i.code for i in items}
-    if unknown:
-        errors.append(_("未知评查项目：%(c)s") % {"c": "、".join(sorted(unknown))})
-    if errors:
-        raise DomainError("；".join(str(e) for e in errors) + "。", code=ErrorCode.VALIDATION_ERROR)
+    errors, cleaned = shared.check_deductions(items, raw, known=items, noun=SCHEME.noun)
+    shared.refuse(errors)
     return cleaned
 
 
-@transaction.atomic
 def submit_sheet(sheet, actor, *, deductions, comment=""):
     """Fix a sheet's score (once). ``deductions``: {code: (points, note)}."""
-    rnd = sheet.round
-    require_evaluator(actor, rnd.agency)
-    rnd = _locked(rnd)
-    sheet = Sheet.objects.select_for_update().get(pk=sheet.pk)
-    if sheet.submitted_at:
-        raise DomainError(_("评分表已提交，不可更改。"), ErrorCode.IMMUTABLE)
-    if rnd.status not in (RoundStatus.SAMPLED, RoundStatus.SCORING):
-        raise _transition(_("该评查批次不在评查阶段，不能提交评分表。"))
-    cleaned = clean_deductions(rnd.checklist_version, deductions)
-    score = 100 - sum(v["deduction"] for v in cleaned.values())
-    sheet.deductions = cleaned
-    sheet.comment = (comment or "").strip()
-    sheet.score = score
-    sheet.grade = checklist.grade_for(score)
-    sheet.evaluator = actor
-    sheet.submitted_at = clock.now()
-    sheet.save()
-    if rnd.status == RoundStatus.SAMPLED:
-        rnd.status = RoundStatus.SCORING
-        rnd.save(update_fields=["status"])
-    append(
-        EventType.EVALUATION_SHEET_SUBMITTED,
-        f"evaluation_sheet:{sheet.pk}",
-        {
-            "round": rnd.pk,
-            "sheet": sheet.pk,
-            "case": sheet.case_id,
-            "case_number": sheet.case_number,
-            "checklist_version": rnd.checklist_version,
-            "deductions": cleaned,
-            "score": score,
-            "grade": sheet.grade,
-            "comment": sheet.comment,
-        },
+    return SCHEME.submit_score(
+        sheet,
         actor,
+        clean=lambda version: clean_deductions(version, deductions),
+        comment=comment,
+        event=EventType.EVALUATION_SHEET_SUBMITTED,
+        leaf=lambda s: {
+            "sheet": s.pk,
+            "case": s.case_id,
+            "case_number": s.case_number,
+            "comment": personal.digest(s.comment),
+        },
     )
-    return sheet
 
 
 # --------------------------------------------------------------------------- rectification
@@ -398,130 +306,26 @@ def issue_rectification(sheet, actor, *, requirements, workdays=DEFAULT_RECTIFY_
         raise _transition(_("该案卷已发出整改通知。"))
     if not has_deductions(sheet):
         raise DomainError(_("该案卷没有扣分项，无须整改。"), code=ErrorCode.WRONG_STATE)
-    requirements = (requirements or "").strip()
-    if not requirements:
-        raise DomainError(_("请填写整改要求。"), code=ErrorCode.REQUIRED)
-    if not isinstance(workdays, int) or not 1 <= workdays <= 120:
-        raise DomainError(_("整改期限应为1至120个工作日。"), ErrorCode.DEADLINE)
-    now = clock.now()
-    computed = calendar.deadline(clock.local_date(now), workdays)
-    deadline = computed.date
+    requirements, workdays = shared.clean_notice(requirements, workdays)
+    now, computed = shared.notice_deadline(workdays)
     rect = Rectification.objects.create(
         sheet=sheet,
         round=sheet.round,
         agency=sheet.agency,
         requirements=requirements,
         workdays=workdays,
-        deadline=deadline,
+        deadline=computed.date,
         issued_by=actor,
         issued_at=now,
     )
     deadlines.track("evaluation.rectification", rect, computed)
-    append(
-        EventType.EVALUATION_RECTIFICATION_ISSUED,
-        f"evaluation_rectification:{rect.pk}",
-        {
-            "rectification": rect.pk,
-            "sheet": sheet.pk,
-            "agency": sheet.agency_id,
-            "requirements": requirements,
-            "workdays": workdays,
-            "deadline": deadline.isoformat(),
-        },
-        actor,
-    )
+    SCHEME.ledger_issued(rect, actor, sheet=sheet.pk)
     return rect
 
 
-def _locked_rect(rect):
-    return Rectification.objects.select_for_update().get(pk=rect.pk)
-
-
-@transaction.atomic
-def submit_report(rect, actor, *, report):
-    """整改报告 by the agency's handler or head (after the notice, or after a return)."""
-    require_reporter(actor, rect)
-    rect = _locked_rect(rect)
-    if rect.status not in AWAITING_REPORT:
-        raise _transition(_("当前状态不能报送整改报告。"))
-    report = (report or "").strip()
-    if not report:
-        raise DomainError(_("请填写整改报告。"), code=ErrorCode.REQUIRED)
-    rect.report = report
-    rect.reported_by = actor
-    rect.reported_at = clock.now()
-    rect.status = RectificationStatus.REPORTED
-    rect.save()
-    append(
-        EventType.EVALUATION_RECTIFICATION_REPORTED,
-        f"evaluation_rectification:{rect.pk}",
-        {
-            "rectification": rect.pk,
-            "report_sha256": hashlib.sha256(report.encode("utf-8")).hexdigest(),
-            "late": rect.reported_at.date() > rect.deadline,
-        },
-        actor,
-    )
-    return rect
-
-
-@transaction.atomic
-def accept_report(rect, actor):
-    require_evaluator(actor, rect.round.agency)
-    rect = _locked_rect(rect)
-    if rect.status != RectificationStatus.REPORTED:
-        raise _transition(_("整改报告报送后才能审核销号。"))
-    rect.status = RectificationStatus.CLOSED
-    rect.closed_by = actor
-    rect.closed_at = clock.now()
-    rect.save()
-    append(
-        EventType.EVALUATION_RECTIFICATION_CLOSED,
-        f"evaluation_rectification:{rect.pk}",
-        {"rectification": rect.pk},
-        actor,
-    )
-    return rect
-
-
-MAX_RETURNS = 1
-
-
-def can_decide(user, rectification):
-    """May ``user`` accept or return ``rectification`` now (a report awaits the evaluator)?"""
-    return (
-        is_evaluator(user, rectification.round.agency)
-        and rectification.status == RectificationStatus.REPORTED
-    )
-
-
-def can_return(rectification):
-    return rectification.returned_count < MAX_RETURNS
-
-
-@transaction.atomic
-def return_report(rect, actor, *, reason):
-    """退回 once, with a reason; a second report must then be accepted."""
-    require_evaluator(actor, rect.round.agency)
-    rect = _locked_rect(rect)
-    if rect.status != RectificationStatus.REPORTED:
-        raise _transition(_("整改报告报送后才能退回。"))
-    if not can_return(rect):
-        raise _transition(_("整改报告已退回过一次，不能再次退回。"))
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError(_("请填写退回理由。"), code=ErrorCode.REASON_REQUIRED)
-    rect.status = RectificationStatus.RETURNED
-    rect.return_reason = reason
-    rect.returned_count += 1
-    rect.save()
-    append(
-        EventType.EVALUATION_RECTIFICATION_RETURNED,
-        f"evaluation_rectification:{rect.pk}",
-        {"rectification": rect.pk, "reason": reason},
-        actor,
-    )
-    return rect
+submit_report = SCHEME.submit_report
+accept_report = SCHEME.accept_report
+return_report = SCHEME.return_report
 
 
 # --------------------------------------------------------------------------- conclusion
@@ -538,17 +342,13 @@ def build_summary(rnd):
     for sheet in sheets:
         by_agency.setdefault(sheet.agency, []).append(sheet)
     for agency, items in by_agency.items():
-        scores = [s.score for s in items if s.score is not None]
         rows.append(
             {
                 "agency": agency.pk,
                 "agency_name": agency.name,
                 "files": len(items),
-                "average": round(sum(scores) / len(scores), 1) if scores else None,
-                "grades": {
-                    code: sum(1 for s in items if s.grade == code)
-                    for code, _l, _m in checklist.GRADES
-                },
+                "average": shared.average([s.score for s in items if s.score is not None]),
+                "grades": shared.grade_counts(items),
                 "rectifications_open": open_by_agency.get(agency.pk, 0),
             }
         )
@@ -563,42 +363,18 @@ def build_summary(rnd):
 
 def summary_csv(summary):
     """UTF-8 with BOM (Excel opens it as Chinese text)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(
+    return shared.csv_text(
         [_("被评查机关"), _("抽查案卷数"), _("平均分")]
         + [label for _c, label, _m in checklist.GRADES]
-        + [_("未销号整改")]
-    )
-    for row in summary.get("agencies", []):
-        writer.writerow(
+        + [_("未销号整改")],
+        (
             [row["agency_name"], row["files"], "" if row["average"] is None else row["average"]]
             + [row["grades"][code] for code, _l, _m in checklist.GRADES]
             + [row["rectifications_open"]]
-        )
-    return "\ufeff" + out.getvalue()
-
-
-@transaction.atomic
-def conclude(rnd, actor):
-    require_evaluator(actor, rnd.agency)
-    rnd = _locked(rnd)
-    if rnd.status not in (RoundStatus.SAMPLED, RoundStatus.SCORING):
-        raise _transition(_("只有评查中的批次可以办结。"))
-    open_sheets = rnd.sheets.filter(submitted_at__isnull=True).count()
-    if open_sheets:
-        raise _transition(_("还有%(n)s份评分表未提交，不能办结。") % {"n": open_sheets})
-    summary = build_summary(rnd)
-    rnd.summary = summary
-    rnd.summary_sha256 = canonical_sha256(summary)
-    rnd.status = RoundStatus.CONCLUDED
-    rnd.concluded_at = clock.now()
-    rnd.concluded_by = actor
-    rnd.save()
-    append(
-        EventType.EVALUATION_CONCLUDED,
-        f"evaluation_round:{rnd.pk}",
-        {"round": rnd.pk, "summary_sha256": rnd.summary_sha256, "sheets": rnd.sheets.count()},
-        actor,
+            for row in summary.get("agencies", [])
+        ),
     )
-    return rnd
+
+
+def conclude(rnd, actor):
+    return SCHEME.conclude(rnd, actor, build_summary)

@@ -4,42 +4,40 @@ Supervisors of the organising 司法局 run rounds; an enforcement agency sees o
 sheets (read-only) and rectification notices, and answers them.
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from sanxiang.core import clock
-from sanxiang.core.errors import DomainError, ErrorCode, PermissionDenied
+from sanxiang.core.errors import DomainError, PermissionDenied
 from sanxiang.core.lists import Column, agency_name, filter_list
 from sanxiang.org.models import Role
 from sanxiang.org.scoping import scope
 
 from . import checklist, services
-from .forms import RectificationForm, ReportForm, ReturnForm, RoundForm, SheetForm
-from .models import Rectification, RectificationStatus, Round, RoundStatus, Sheet
-
-
-def _raise_if_permission(exc):
-    if exc.code == ErrorCode.PERMISSION_DENIED:
-        raise exc
+from .forms import RectificationForm, RoundForm, SheetForm
+from .models import Rectification, Round, RoundStatus, Sheet
+from .shared import views as shared
+from .shared.views import raise_if_permission as _raise_if_permission
 
 
 def _round_for(user, pk):
-    return get_object_or_404(scope(Round.objects.select_related("agency"), user), pk=pk)
+    return shared.scoped_get(user, Round.objects.select_related("agency"), pk)
 
 
 def _sheet_for(user, pk):
     qs = Sheet.objects.select_related("round", "round__agency", "agency", "case")
-    return get_object_or_404(scope(qs, user), pk=pk)
+    return shared.scoped_get(user, qs, pk)
 
 
 def _rect_for(user, pk):
     qs = Rectification.objects.select_related("sheet", "round", "round__agency", "agency")
-    return get_object_or_404(scope(qs, user), pk=pk)
+    return shared.scoped_get(user, qs, pk)
 
 
 def _is_supervisor(user):
@@ -47,23 +45,7 @@ def _is_supervisor(user):
 
 
 def evaluation_panel(request):
-    user = request.user
-    if not user.is_authenticated or user.agency_id is None:
-        return None
-    if _is_supervisor(user):
-        rounds = scope(Round.objects.exclude(status=RoundStatus.CONCLUDED), user)
-        reported = scope(
-            Rectification.objects.filter(status=RectificationStatus.REPORTED), user
-        ).count()
-        ctx = {"supervisor": True, "rounds": list(rounds.order_by("-id")[:5]), "reported": reported}
-    elif user.role in services.REPORTER_ROLES:
-        open_rects = scope(
-            Rectification.objects.exclude(status=RectificationStatus.CLOSED), user
-        ).select_related("sheet")
-        ctx = {"rects": list(open_rects.order_by("deadline")[:5]), "today": clock.today()}
-    else:
-        return None
-    return {"title": _("案卷评查"), "template": "evaluation/panel.html", "context": ctx}
+    return shared.panel(request, services.SCHEME, "rects", "sheet")
 
 
 @login_required
@@ -124,12 +106,6 @@ def round_create(request):
 def round_detail(request, pk):
     rnd = _round_for(request.user, pk)
     sheets = list(rnd.sheets.select_related("agency", "rectification").order_by("order"))
-    replay_ok = None
-    if rnd.seed:
-        try:
-            replay_ok = services.replay_sample(rnd) == rnd.sample_result
-        except DomainError:
-            replay_ok = False
     can_act = services.is_evaluator(request.user, rnd.agency)
     return render(
         request,
@@ -141,37 +117,22 @@ def round_detail(request, pk):
             "sheets": sheets,
             "done": sum(1 for s in sheets if s.submitted_at),
             "can_act": can_act,
-            "replay_ok": replay_ok,
+            "replay_ok": shared.replay_ok(rnd, services.replay_sample),
             "grades": dict(checklist.GRADE_LABELS),
         },
     )
 
 
-def _round_action(request, pk, action, success):
-    rnd = _round_for(request.user, pk)
-    try:
-        action(rnd, request.user)
-        messages.success(request, success)
-    except DomainError as exc:
-        _raise_if_permission(exc)
-        messages.error(request, str(exc))
-    return redirect("evaluation:round", pk=rnd.pk)
-
-
-@login_required
-@require_POST
-def round_sample(request, pk):
-    return _round_action(request, pk, services.sample, _("已随机抽取案卷，生成评分表。"))
-
-
-@login_required
-@require_POST
-def round_conclude(request, pk):
-    return _round_action(request, pk, services.conclude, _("评查批次已办结。"))
+round_sample = shared.round_action_view(
+    _round_for, services.sample, _lazy("已随机抽取案卷，生成评分表。"), "evaluation:round"
+)
+round_conclude = shared.round_action_view(
+    _round_for, services.conclude, _lazy("评查批次已办结。"), "evaluation:round"
+)
 
 
 def _summary_of(rnd):
-    return rnd.summary if rnd.status == RoundStatus.CONCLUDED else services.build_summary(rnd)
+    return shared.summary_of(rnd, services.build_summary)
 
 
 @login_required
@@ -197,9 +158,7 @@ def round_summary(request, pk):
 def round_summary_csv(request, pk):
     rnd = _round_for(request.user, pk)
     body = services.summary_csv(_summary_of(rnd))
-    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="evaluation-{rnd.pk}-summary.csv"'
-    return response
+    return shared.summary_csv_response(body, f"evaluation-{rnd.pk}-summary.csv")
 
 
 def _ask_submit(request, sheet):
@@ -230,19 +189,11 @@ def sheet_detail(request, pk):
         form = SheetForm(request.POST, version=rnd.checklist_version)
         if form.is_valid() and (page := _ask_submit(request, sheet)):
             return page
-        if form.is_valid():
-            try:
-                services.submit_sheet(
-                    sheet,
-                    request.user,
-                    deductions=form.deductions(),
-                    comment=form.cleaned_data["comment"],
-                )
-                messages.success(request, _("评分表已提交。"))
-                return redirect("evaluation:sheet", pk=sheet.pk)
-            except DomainError as exc:
-                _raise_if_permission(exc)
-                form.add_error(None, str(exc))
+        submit = partial(services.submit_sheet, sheet, request.user)
+        if shared.submit_score(
+            request, form, lambda d, c: submit(deductions=d, comment=c), _("评分表已提交。")
+        ):
+            return redirect("evaluation:sheet", pk=sheet.pk)
         status = 400
     items = [
         (item, sheet.deductions.get(item.code, {}))
@@ -275,18 +226,12 @@ def sheet_detail(request, pk):
 def sheet_rectify(request, pk):
     sheet = _sheet_for(request.user, pk)
     services.require_evaluator(request.user, sheet.round.agency)
-    form = RectificationForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("请填写整改要求和整改期限（工作日）。"))
-        return redirect("evaluation:sheet", pk=sheet.pk)
-    try:
-        rect = services.issue_rectification(sheet, request.user, **form.cleaned_data)
-    except DomainError as exc:
-        _raise_if_permission(exc)
-        messages.error(request, str(exc))
-        return redirect("evaluation:sheet", pk=sheet.pk)
-    messages.success(request, _("整改通知已发出。"))
-    return redirect("evaluation:rectification", pk=rect.pk)
+    return shared.issue_notice(
+        request,
+        partial(services.issue_rectification, sheet, request.user),
+        redirect("evaluation:sheet", pk=sheet.pk),
+        "evaluation:rectification",
+    )
 
 
 @login_required
@@ -305,55 +250,25 @@ def rectifications(request):
     )
 
 
-def _rect_page(request, rect, report_form=None, return_form=None, status=200):
-    user = request.user
-    return render(
-        request,
-        "evaluation/rectification.html",
-        {
-            "rect": rect,
-            "sheet": rect.sheet,
-            "today": clock.today(),
-            "overdue": rect.is_overdue(clock.today()),
-            "can_report": services.can_report(user, rect),
-            "can_decide": services.can_decide(user, rect),
-            "can_return": services.can_return(rect),
-            "report_form": report_form or ReportForm(),
-            "return_form": return_form or ReturnForm(),
-        },
-        status=status,
-    )
+NOTICE_PAGES = shared.NoticePages(
+    scheme=services.SCHEME,
+    services=services,
+    template="evaluation/rectification.html",
+    url_name="evaluation:rectification",
+    name="rect",
+    context=lambda request, rect: {
+        "sheet": rect.sheet,
+        "act_url": "evaluation:rect_act",
+    },
+)
 
 
 @login_required
 def rectification_detail(request, pk):
-    return _rect_page(request, _rect_for(request.user, pk))
+    return NOTICE_PAGES.page(request, _rect_for(request.user, pk))
 
 
 @login_required
 @require_POST
 def rectification_act(request, pk, action):
-    rect = _rect_for(request.user, pk)
-    user = request.user
-    try:
-        if action == "report":
-            form = ReportForm(request.POST)
-            if not form.is_valid():
-                return _rect_page(request, rect, report_form=form, status=400)
-            services.submit_report(rect, user, report=form.cleaned_data["report"])
-            messages.success(request, _("整改报告已报送。"))
-        elif action == "accept":
-            services.accept_report(rect, user)
-            messages.success(request, _("整改已销号。"))
-        elif action == "return":
-            form = ReturnForm(request.POST)
-            if not form.is_valid():
-                return _rect_page(request, rect, return_form=form, status=400)
-            services.return_report(rect, user, reason=form.cleaned_data["reason"])
-            messages.success(request, _("整改报告已退回。"))
-        else:
-            raise DomainError(_("未知操作。"), ErrorCode.NOT_FOUND)
-    except DomainError as exc:
-        _raise_if_permission(exc)
-        messages.error(request, str(exc))
-    return redirect("evaluation:rectification", pk=rect.pk)
+    return NOTICE_PAGES.act(request, _rect_for(request.user, pk), action)

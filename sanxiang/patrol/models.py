@@ -13,18 +13,18 @@ Every write goes through ``services``.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .checklist import CURRENT_VERSION, GRADES
+from sanxiang.evaluation.shared.models import (
+    Grade,
+    RectificationNotice,
+    SampledRound,
+    ScoredEntry,
+    user_fk,
+)
+from sanxiang.evaluation.shared.models import RectificationStatus as NoticeStatus
 
+from .checklist import CURRENT_VERSION
 
-def _user_fk(label):
-    return models.ForeignKey(
-        "org.User",
-        verbose_name=label,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+__all__ = ["Grade", "NoticeStatus", "PatrolItem", "PatrolNotice", "PatrolRound", "RoundStatus"]
 
 
 class RoundStatus(models.TextChoices):
@@ -34,10 +34,7 @@ class RoundStatus(models.TextChoices):
     CONCLUDED = "concluded", _("已办结")
 
 
-class PatrolRound(models.Model):
-    agency = models.ForeignKey(
-        "org.Agency", verbose_name=_("组织机关"), on_delete=models.PROTECT, related_name="+"
-    )
+class PatrolRound(SampledRound):
     title = models.CharField(_("巡查批次名称"), max_length=200)
     year = models.PositiveSmallIntegerField(_("年度"))
     quarter = models.PositiveSmallIntegerField(_("季度"))
@@ -51,18 +48,9 @@ class PatrolRound(models.Model):
     status = models.CharField(
         _("状态"), max_length=12, choices=RoundStatus.choices, default=RoundStatus.DRAFT
     )
-    seed = models.CharField(_("抽取种子"), max_length=64, blank=True)
     candidates = models.JSONField(_("候选公示信息"), default=list, blank=True)
     candidates_sha256 = models.CharField(_("候选公示信息哈希"), max_length=64, blank=True)
-    sample_result = models.JSONField(_("抽取结果"), default=list, blank=True)
-    sampled_at = models.DateTimeField(_("抽取时间"), null=True, blank=True)
-    sampled_by = _user_fk(_("抽取人"))
     summary = models.JSONField(_("巡查结果汇总"), default=dict, blank=True)
-    summary_sha256 = models.CharField(_("汇总哈希"), max_length=64, blank=True)
-    concluded_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
-    concluded_by = _user_fk(_("办结人"))
-    created_by = _user_fk(_("创建人"))
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("巡查批次")
@@ -74,18 +62,8 @@ class PatrolRound(models.Model):
             )
         ]
 
-    def __str__(self):
-        return self.title
 
-
-class Grade(models.TextChoices):
-    EXCELLENT = GRADES[0][0], _("优秀")
-    PASS = GRADES[1][0], _("合格")
-    BASIC = GRADES[2][0], _("基本合格")
-    FAIL = GRADES[3][0], _("不合格")
-
-
-class PatrolItem(models.Model):
+class PatrolItem(ScoredEntry):
     """One sampled publication. ``submitted_at`` set → immutable."""
 
     round = models.ForeignKey(
@@ -100,17 +78,13 @@ class PatrolItem(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    order = models.PositiveIntegerField(_("序号"))
     document_number = models.CharField(_("决定文书号"), max_length=80, blank=True)
     title = models.CharField(_("标题"), max_length=300, blank=True)
     checks = models.JSONField(_("自动检查结果"), default=list, blank=True)
     checked_at = models.DateTimeField(_("自动检查时间"), null=True, blank=True)
     deductions = models.JSONField(_("人工扣分"), default=dict, blank=True)
     comment = models.TextField(_("巡查意见"), blank=True)
-    score = models.PositiveSmallIntegerField(_("得分"), null=True, blank=True)
-    grade = models.CharField(_("等次"), max_length=12, choices=Grade.choices, blank=True)
-    evaluator = _user_fk(_("巡查人"))
-    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    evaluator = user_fk(_("巡查人"))
 
     class Meta:
         verbose_name = _("巡查条目")
@@ -133,38 +107,13 @@ class PatrolItem(models.Model):
         return [c for c in self.checks or [] if not c.get("ok", True)]
 
 
-class NoticeStatus(models.TextChoices):
-    ISSUED = "issued", _("待整改")
-    REPORTED = "reported", _("已报送整改报告")
-    RETURNED = "returned", _("退回重报")
-    CLOSED = "closed", _("已整改销号")
-
-
-class PatrolNotice(models.Model):
+class PatrolNotice(RectificationNotice):
     """整改通知 to one patrolled agency, answered by its 整改报告."""
 
     round = models.ForeignKey(
         PatrolRound, verbose_name=_("巡查批次"), on_delete=models.PROTECT, related_name="notices"
     )
-    agency = models.ForeignKey(
-        "org.Agency", verbose_name=_("整改机关"), on_delete=models.PROTECT, related_name="+"
-    )
     item_ids = models.JSONField(_("涉及巡查条目"), default=list, blank=True)
-    requirements = models.TextField(_("整改要求"))
-    workdays = models.PositiveSmallIntegerField(_("整改期限（工作日）"), default=20)
-    deadline = models.DateField(_("整改期限"))
-    status = models.CharField(
-        _("状态"), max_length=12, choices=NoticeStatus.choices, default=NoticeStatus.ISSUED
-    )
-    issued_by = _user_fk(_("发出人"))
-    issued_at = models.DateTimeField(_("发出时间"))
-    report = models.TextField(_("整改报告"), blank=True)
-    reported_by = _user_fk(_("报告人"))
-    reported_at = models.DateTimeField(_("报告时间"), null=True, blank=True)
-    return_reason = models.TextField(_("退回理由"), blank=True)
-    returned_count = models.PositiveSmallIntegerField(_("退回次数"), default=0)
-    closed_by = _user_fk(_("销号人"))
-    closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("巡查整改通知")
@@ -176,11 +125,3 @@ class PatrolNotice(models.Model):
 
     def __str__(self):
         return f"{self.round} · {self.agency} · {self.get_status_display()}"
-
-    @property
-    def is_open(self):
-        return self.status != NoticeStatus.CLOSED
-
-    def is_overdue(self, today):
-        """Awaiting the agency (issued or returned) past the deadline."""
-        return self.status in (NoticeStatus.ISSUED, NoticeStatus.RETURNED) and today > self.deadline

@@ -2,47 +2,30 @@
 
 from rest_framework import serializers
 
-from sanxiang.core import clock
-from sanxiang.workdays.serializers import ProvisionalFlag
+from sanxiang.evaluation.shared import serializers as shared
 
 from .models import PatrolItem, PatrolNotice, PatrolRound
 
 
-class PatrolRoundSerializer(serializers.ModelSerializer):
-    status = serializers.CharField(read_only=True, help_text="draft、sampled、scoring、concluded")
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
-    agencies = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-
+class PatrolRoundSerializer(shared.RoundBase):
     class Meta:
         model = PatrolRound
         fields = [
-            "id",
-            "agency",
-            "title",
+            *shared.ROUND_FIELDS,
             "year",
             "quarter",
             "period_start",
             "period_end",
             "agencies",
             "sample_size",
-            "checklist_version",
-            "status",
-            "status_display",
-            "seed",
-            "candidates_sha256",
-            "sample_result",
-            "sampled_at",
+            *shared.ROUND_STATE_FIELDS,
             "summary",
             "summary_sha256",
             "concluded_at",
         ]
 
 
-class PatrolItemSerializer(serializers.ModelSerializer):
-    grade = serializers.CharField(
-        read_only=True, help_text="空（待评分）或 excellent、pass、basic、fail"
-    )
-    grade_display = serializers.CharField(source="get_grade_display", read_only=True)
+class PatrolItemSerializer(shared.ScoredBase):
     auto_deduction = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -58,18 +41,12 @@ class PatrolItemSerializer(serializers.ModelSerializer):
             "checks",
             "checked_at",
             "auto_deduction",
-            "deductions",
-            "comment",
-            "score",
-            "grade",
-            "grade_display",
-            "submitted_at",
+            *shared.SCORE_FIELDS,
         ]
 
 
-class PatrolDeductionInputSerializer(serializers.Serializer):
-    deduction = serializers.IntegerField(min_value=0)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+class PatrolDeductionInputSerializer(shared.DeductionInput):
+    pass
 
 
 class PatrolItemInputSerializer(serializers.Serializer):
@@ -78,40 +55,14 @@ class PatrolItemInputSerializer(serializers.Serializer):
         help_text="人工巡查项目代码（accuracy、standard、privacy）→ {deduction, note}；"
         "未列出的按0分扣分",
     )
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = shared.comment_input()
 
 
-class PatrolNoticeSerializer(serializers.ModelSerializer):
-    status = serializers.CharField(read_only=True, help_text="issued、reported、returned、closed")
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
-    overdue = serializers.SerializerMethodField()
-    deadline_provisional = ProvisionalFlag("deadline")
-
+class PatrolNoticeSerializer(shared.NoticeBase):
     class Meta:
         model = PatrolNotice
-        fields = [
-            "id",
-            "round",
-            "agency",
-            "item_ids",
-            "requirements",
-            "workdays",
-            "deadline",
-            "deadline_provisional",
-            "status",
-            "status_display",
-            "overdue",
-            "issued_at",
-            "report",
-            "reported_at",
-            "return_reason",
-            "returned_count",
-            "closed_at",
-        ]
-
-    def get_overdue(self, obj) -> bool:
-        return obj.is_overdue(clock.today())
+        fields = ["id", "round", "agency", "item_ids", *shared.NOTICE_FIELDS]
 
 
-class PatrolReportInputSerializer(serializers.Serializer):
-    report = serializers.CharField()
+class PatrolReportInputSerializer(shared.ReportInput):
+    pass

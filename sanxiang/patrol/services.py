@@ -18,40 +18,48 @@ Rules:
   items; issued → reported → closed, or reported → returned (once) → reported; the agency's
   handler or head reports; deadline N working days after issue (default 20, 1–120);
 * a round is concluded when every item is submitted; the summary's SHA-256 is ledgered.
+
+The rules shared with 案卷评查 are written once in ``sanxiang.evaluation.shared.services``;
+this module plugs 网上巡查 into it (``SCHEME``). Leaves hold what a user typed (title, notes,
+整改要求, return reason) by keyed digest (#11.4).
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import hashlib
-import io
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from sanxiang.core import clock, draw
-from sanxiang.core.errors import DomainError, ErrorCode, PermissionDenied
-from sanxiang.evaluation.services import evaluable_agencies
+from sanxiang.core.errors import DomainError, ErrorCode
+from sanxiang.evaluation.shared import services as shared
+from sanxiang.evaluation.shared.services import (  # noqa: F401  (the app's surface)
+    AWAITING_REPORT,
+    DEFAULT_RECTIFY_WORKDAYS,
+    MAX_RETURNS,
+    REPORTER_ROLES,
+    can_report,
+    can_return,
+    evaluable_agencies,
+    require_reporter,
+)
+from sanxiang.ledger import personal
 from sanxiang.ledger.events import EventType
-from sanxiang.ledger.services import append, canonical_sha256
-from sanxiang.org.models import AgencyKind, Role
-from sanxiang.org.permissions import require_role, require_same_agency
+from sanxiang.ledger.services import append_event, canonical_sha256
+from sanxiang.org.models import Role
 from sanxiang.publicity.models import Publication
-from sanxiang.workdays import calendar, deadlines
+from sanxiang.workdays import deadlines
 
 from . import checklist, checks
 from .models import NoticeStatus, PatrolItem, PatrolNotice, PatrolRound, RoundStatus
 
 __all__ = ["evaluable_agencies"]
 
-DEFAULT_RECTIFY_WORKDAYS = 20
 MAX_SAMPLE = 50
-MAX_RETURNS = 1
 ALGORITHM = "HMAC-SHA256 rank per agency of publication:<id>, first sample_size (v1)"
-REPORTER_ROLES = (Role.HANDLER, Role.HEAD)
-AWAITING_REPORT = (NoticeStatus.ISSUED, NoticeStatus.RETURNED)
 FINDING_KINDS = ("fields", "timeliness", "redaction", "portal", "manual")
 FINDING_LABELS = {
     "fields": "公示要素缺失",
@@ -61,55 +69,32 @@ FINDING_LABELS = {
     "manual": "人工巡查扣分",
 }
 
+SCHEME = shared.Scheme(
+    app="patrol",
+    key="notice",
+    name=_lazy("网上巡查"),
+    noun=_lazy("巡查"),
+    models=(PatrolRound, PatrolNotice),
+    entries="items",
+    texts={
+        "not_sampled": _lazy("该巡查批次尚未抽取。"),
+        "snapshot_changed": _lazy("候选公示信息与抽取时记录的哈希不一致。"),
+        "immutable": _lazy("巡查结果已提交，不可更改。"),
+        "not_scoring": _lazy("该巡查批次不在巡查阶段，不能提交巡查结果。"),
+        "open_entries": _lazy("还有%(n)s条巡查结果未提交，不能办结。"),
+    },
+    notice_related=("round", "agency"),
+)
+
 
 # --------------------------------------------------------------------------- permissions
 
 
-def is_patroller(user, agency):
-    """May ``user`` run patrol rounds of the supervisor ``agency``?"""
-    return bool(
-        user
-        and user.is_authenticated
-        and user.is_active
-        and user.role == Role.SUPERVISOR
-        and user.agency_id == agency.pk
-        and agency.kind == AgencyKind.SUPERVISOR
-    )
-
-
-def require_patroller(user, agency):
-    require_role(user, Role.SUPERVISOR, message=_("只有司法行政部门的监督人员可以开展网上巡查。"))
-    require_same_agency(user, agency.pk, message=_("您只能办理本机关组织的网上巡查。"))
-    if agency.kind != AgencyKind.SUPERVISOR:
-        raise PermissionDenied(_("只有司法行政部门（执法监督）可以组织网上巡查。"))
-
-
-def can_report(user, notice):
-    return bool(
-        user
-        and user.is_authenticated
-        and user.is_active
-        and user.agency_id == notice.agency_id
-        and user.role in REPORTER_ROLES
-        and notice.status in AWAITING_REPORT
-    )
-
-
-def require_reporter(user, notice):
-    require_role(user, *REPORTER_ROLES, message=_("只有承办人或机关负责人可以报送整改报告。"))
-    require_same_agency(user, notice.agency_id, message=_("您只能报送本机关的整改报告。"))
-
-
-def can_decide(user, notice):
-    return is_patroller(user, notice.round.agency) and notice.status == NoticeStatus.REPORTED
-
-
-def can_return(notice):
-    return notice.returned_count < MAX_RETURNS
-
-
-def _transition(message):
-    return DomainError(message, ErrorCode.ILLEGAL_TRANSITION)
+is_patroller = SCHEME.is_organiser
+require_patroller = SCHEME.require_organiser
+can_decide = SCHEME.can_decide
+_transition = shared.transition
+_is_int = shared.is_int
 
 
 # --------------------------------------------------------------------------- rounds
@@ -126,10 +111,6 @@ def quarter_period(year, quarter):
     return start, end
 
 
-def _is_int(value):
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 @transaction.atomic
 def create_round(agency, actor, *, year, quarter, agencies, sample_size=5, title=""):
     require_patroller(actor, agency)
@@ -141,13 +122,8 @@ def create_round(agency, actor, *, year, quarter, agencies, sample_size=5, title
     if not _is_int(sample_size) or not 1 <= sample_size <= MAX_SAMPLE:
         errors.append(_("每个机关抽取条数应为1至%(n)s之间的整数") % {"n": MAX_SAMPLE})
     agencies = list(agencies or [])
-    allowed = set(evaluable_agencies(agency).values_list("pk", flat=True))
-    if not agencies:
-        errors.append(_("请至少选择一个被巡查机关"))
-    elif any(a.pk not in allowed for a in agencies):
-        errors.append(_("被巡查机关须为本机关监督范围内的行政执法机关"))
-    if errors:
-        raise DomainError("；".join(str(e) for e in errors) + "。", code=ErrorCode.VALIDATION_ERROR)
+    errors += shared.check_agencies(agency, agencies, noun=SCHEME.noun)
+    shared.refuse(errors)
     start, end = quarter_period(year, quarter)
     if start > clock.today():
         raise DomainError(_("该季度尚未开始，不能开展巡查。"), code=ErrorCode.WRONG_STATE)
@@ -175,13 +151,13 @@ def create_round(agency, actor, *, year, quarter, agencies, sample_size=5, title
     except IntegrityError as exc:
         raise DomainError(_("该季度的网上巡查已创建。"), ErrorCode.CONFLICT) from exc
     rnd.agencies.set(agencies)
-    append(
+    append_event(
         EventType.PATROL_ROUND_CREATED,
         f"patrol_round:{rnd.pk}",
         {
             "round": rnd.pk,
             "agency": agency.pk,
-            "title": rnd.title,
+            "title": personal.digest(rnd.title),
             "year": year,
             "quarter": quarter,
             "period": [start.isoformat(), end.isoformat()],
@@ -194,8 +170,7 @@ def create_round(agency, actor, *, year, quarter, agencies, sample_size=5, title
     return rnd
 
 
-def _locked(rnd):
-    return PatrolRound.objects.select_for_update().get(pk=rnd.pk)
+_locked = SCHEME.locked
 
 
 def eligible_publications(rnd):
@@ -223,16 +198,9 @@ def _label(candidate):
 def compute_sample(seed_hex, candidates, sample_size):
     """The deterministic draw over ``[{"agency", "publication", "number"}]``: per agency (by
     id) the first ``sample_size`` by HMAC rank. Returns the chosen candidates in that order."""
-    seed = bytes.fromhex(seed_hex)
-    result = []
-    for agency_id in sorted({c["agency"] for c in candidates}):
-        members = [c for c in candidates if c["agency"] == agency_id]
-        members = draw.ranked(members, seed, _label, lambda c: c["publication"])
-        result.extend(
-            {"agency": c["agency"], "publication": c["publication"], "number": c["number"]}
-            for c in members[:sample_size]
-        )
-    return result
+    return shared.draw_per_agency(
+        seed_hex, candidates, key="publication", label=_label, take=lambda count: sample_size
+    )
 
 
 @transaction.atomic
@@ -254,15 +222,7 @@ def sample(rnd, actor, *, seed_hex=None):
     ]
     seed_hex = seed_hex or draw.new_seed()
     result = compute_sample(seed_hex, candidates, rnd.sample_size)
-    now = clock.now()
-    rnd.seed = seed_hex
-    rnd.candidates = candidates
-    rnd.candidates_sha256 = canonical_sha256(candidates)
-    rnd.sample_result = result
-    rnd.status = RoundStatus.SAMPLED
-    rnd.sampled_at = now
-    rnd.sampled_by = actor
-    rnd.save()
+    SCHEME.record_draw(rnd, actor, seed_hex=seed_hex, candidates=candidates, result=result)
     checked = []
     for order, row in enumerate(result, start=1):
         pub = pubs[row["publication"]]
@@ -275,22 +235,15 @@ def sample(rnd, actor, *, seed_hex=None):
             document_number=pub.document_number,
             title=((pub.source or {}).get("title") or "")[:300],
             checks=results,
-            checked_at=now,
+            checked_at=rnd.sampled_at,
         )
         checked.append({"item": item.pk, "publication": pub.pk, "checks_sha256": _digest(results)})
-    append(
+    append_event(
         EventType.PATROL_SAMPLED,
         f"patrol_round:{rnd.pk}",
         {
-            "round": rnd.pk,
-            "algorithm": ALGORITHM,
-            "seed": seed_hex,
+            **shared.draw_leaf(rnd, ALGORITHM),
             "sample_size": rnd.sample_size,
-            "period": [rnd.period_start.isoformat(), rnd.period_end.isoformat()],
-            "candidates_count": len(candidates),
-            "candidates_sha256": rnd.candidates_sha256,
-            "result": result,
-            "result_sha256": canonical_sha256(result),
             "checks": checked,
         },
         actor,
@@ -304,11 +257,7 @@ def _digest(results):
 
 def replay_sample(rnd):
     """Recompute the draw from the stored seed and snapshot (raises if the snapshot changed)."""
-    if not rnd.seed:
-        raise _transition(_("该巡查批次尚未抽取。"))
-    if canonical_sha256(rnd.candidates) != rnd.candidates_sha256:
-        raise DomainError(_("候选公示信息与抽取时记录的哈希不一致。"), ErrorCode.CONFLICT)
-    return compute_sample(rnd.seed, rnd.candidates, rnd.sample_size)
+    return SCHEME.replay(rnd, lambda r: compute_sample(r.seed, r.candidates, r.sample_size))
 
 
 @transaction.atomic
@@ -322,7 +271,7 @@ def recheck(item, actor):
     item.checks = results
     item.checked_at = clock.now()
     item.save(update_fields=["checks", "checked_at"])
-    append(
+    append_event(
         EventType.PATROL_RECHECKED,
         f"patrol_item:{item.pk}",
         {"item": item.pk, "publication": item.publication_id, "checks": results},
@@ -337,74 +286,35 @@ def recheck(item, actor):
 def clean_deductions(version, raw):
     """``raw``: {code: (deduction, note)} for the manual items → {code: {deduction, note}};
     raises with every problem (automatic items cannot be scored by hand)."""
-    manual = checklist.manual_items(version)
-    errors, cleaned = [], {}
-    for entry in manual:
-        value, note = raw.get(entry.code, (0, ""))
-        note = (note or "").strip()
-        try:
-            value = int(value if value not in (None, "") else 0)
-        except (TypeError, ValueError):
-            value = -1
-        if not 0 <= value <= entry.points:
-            errors.append(
-                _("“%(l)s”扣分应为0至%(p)s之间的整数") % {"l": entry.label, "p": entry.points}
-            )
-        elif value > 0 and not note:
-            errors.append(_("“%(l)s”有扣分，须写明扣分理由") % {"l": entry.label})
-        cleaned[entry.code] = {"deduction": max(value, 0), "note": note[:1000]}
-    auto = {i.code for i in checklist.auto_items(version)}
-    if set(raw) & auto:
+    errors, cleaned = shared.check_deductions(
+        checklist.manual_items(version),
+        raw,
+        known=checklist.items(version),
+        noun=SCHEME.noun,
+        note_max=1000,
+    )
+    if set(raw) & {i.code for i in checklist.auto_items(version)}:
         errors.append(_("自动检查项目由系统评分，不能人工扣分"))
-    unknown = set(raw) - {i.code for i in checklist.items(version)}
-    if unknown:
-        errors.append(_("未知巡查项目：%(c)s") % {"c": "、".join(sorted(unknown))})
-    if errors:
-        raise DomainError("；".join(str(e) for e in errors) + "。", code=ErrorCode.VALIDATION_ERROR)
+    shared.refuse(errors)
     return cleaned
 
 
-@transaction.atomic
 def submit_item(item, actor, *, deductions, comment=""):
     """Fix an item's score (once). ``deductions``: {manual code: (points, note)}."""
-    rnd = item.round
-    require_patroller(actor, rnd.agency)
-    rnd = _locked(rnd)
-    item = PatrolItem.objects.select_for_update().get(pk=item.pk)
-    if item.submitted_at:
-        raise DomainError(_("巡查结果已提交，不可更改。"), ErrorCode.IMMUTABLE)
-    if rnd.status not in (RoundStatus.SAMPLED, RoundStatus.SCORING):
-        raise _transition(_("该巡查批次不在巡查阶段，不能提交巡查结果。"))
-    cleaned = clean_deductions(rnd.checklist_version, deductions)
-    score = max(0, 100 - item.auto_deduction - sum(v["deduction"] for v in cleaned.values()))
-    item.deductions = cleaned
-    item.comment = (comment or "").strip()
-    item.score = score
-    item.grade = checklist.grade_for(score)
-    item.evaluator = actor
-    item.submitted_at = clock.now()
-    item.save()
-    if rnd.status == RoundStatus.SAMPLED:
-        rnd.status = RoundStatus.SCORING
-        rnd.save(update_fields=["status"])
-    append(
-        EventType.PATROL_ITEM_SCORED,
-        f"patrol_item:{item.pk}",
-        {
-            "round": rnd.pk,
-            "item": item.pk,
-            "publication": item.publication_id,
-            "checklist_version": rnd.checklist_version,
-            "checks_sha256": _digest(item.checks),
-            "auto_deduction": item.auto_deduction,
-            "deductions": cleaned,
-            "score": score,
-            "grade": item.grade,
-            "findings": finding_kinds(item),
-        },
+    return SCHEME.submit_score(
+        item,
         actor,
+        clean=lambda version: clean_deductions(version, deductions),
+        comment=comment,
+        event=EventType.PATROL_ITEM_SCORED,
+        leaf=lambda i: {
+            "item": i.pk,
+            "publication": i.publication_id,
+            "checks_sha256": _digest(i.checks),
+            "auto_deduction": i.auto_deduction,
+            "findings": finding_kinds(i),
+        },
     )
-    return item
 
 
 def finding_kinds(item):
@@ -450,13 +360,8 @@ def issue_notice(rnd, agency, actor, *, requirements, workdays=DEFAULT_RECTIFY_W
         raise DomainError(
             _("该机关已提交的巡查结果中没有问题，无须整改。"), code=ErrorCode.WRONG_STATE
         )
-    requirements = (requirements or "").strip()
-    if not requirements:
-        raise DomainError(_("请填写整改要求。"), code=ErrorCode.REQUIRED)
-    if not _is_int(workdays) or not 1 <= workdays <= 120:
-        raise DomainError(_("整改期限应为1至120个工作日。"), ErrorCode.DEADLINE)
-    now = clock.now()
-    computed = calendar.deadline(clock.local_date(now), workdays)
+    requirements, workdays = shared.clean_notice(requirements, workdays)
+    now, computed = shared.notice_deadline(workdays)
     notice = PatrolNotice.objects.create(
         round=rnd,
         agency=agency,
@@ -468,20 +373,7 @@ def issue_notice(rnd, agency, actor, *, requirements, workdays=DEFAULT_RECTIFY_W
         issued_at=now,
     )
     deadlines.track("patrol.rectification", notice, computed)
-    append(
-        EventType.PATROL_NOTICE_ISSUED,
-        f"patrol_notice:{notice.pk}",
-        {
-            "notice": notice.pk,
-            "round": rnd.pk,
-            "agency": agency.pk,
-            "items": notice.item_ids,
-            "requirements": requirements,
-            "workdays": workdays,
-            "deadline": computed.date.isoformat(),
-        },
-        actor,
-    )
+    SCHEME.ledger_issued(notice, actor, round=rnd.pk, items=notice.item_ids)
     from sanxiang.notifications.services import notify
     from sanxiang.org.models import User
 
@@ -494,36 +386,10 @@ def issue_notice(rnd, agency, actor, *, requirements, workdays=DEFAULT_RECTIFY_W
     return notice
 
 
-def _locked_notice(notice):
-    return (
-        PatrolNotice.objects.select_for_update().select_related("round", "agency").get(pk=notice.pk)
-    )
-
-
 @transaction.atomic
 def submit_report(notice, actor, *, report):
-    require_reporter(actor, notice)
-    notice = _locked_notice(notice)
-    if notice.status not in AWAITING_REPORT:
-        raise _transition(_("当前状态不能报送整改报告。"))
-    report = (report or "").strip()
-    if not report:
-        raise DomainError(_("请填写整改报告。"), code=ErrorCode.REQUIRED)
-    notice.report = report
-    notice.reported_by = actor
-    notice.reported_at = clock.now()
-    notice.status = NoticeStatus.REPORTED
-    notice.save()
-    append(
-        EventType.PATROL_NOTICE_REPORTED,
-        f"patrol_notice:{notice.pk}",
-        {
-            "notice": notice.pk,
-            "report_sha256": hashlib.sha256(report.encode("utf-8")).hexdigest(),
-            "late": clock.local_date(notice.reported_at) > notice.deadline,
-        },
-        actor,
-    )
+    """整改报告 by the agency's handler or head; the issuer is told."""
+    notice = SCHEME.submit_report(notice, actor, report=report)
     if notice.issued_by_id:
         from sanxiang.notifications.services import notify
 
@@ -536,48 +402,8 @@ def submit_report(notice, actor, *, report):
     return notice
 
 
-@transaction.atomic
-def accept_report(notice, actor):
-    require_patroller(actor, notice.round.agency)
-    notice = _locked_notice(notice)
-    if notice.status != NoticeStatus.REPORTED:
-        raise _transition(_("整改报告报送后才能审核销号。"))
-    notice.status = NoticeStatus.CLOSED
-    notice.closed_by = actor
-    notice.closed_at = clock.now()
-    notice.save()
-    append(
-        EventType.PATROL_NOTICE_CLOSED,
-        f"patrol_notice:{notice.pk}",
-        {"notice": notice.pk},
-        actor,
-    )
-    return notice
-
-
-@transaction.atomic
-def return_report(notice, actor, *, reason):
-    """退回 once, with a reason."""
-    require_patroller(actor, notice.round.agency)
-    notice = _locked_notice(notice)
-    if notice.status != NoticeStatus.REPORTED:
-        raise _transition(_("整改报告报送后才能退回。"))
-    if not can_return(notice):
-        raise _transition(_("整改报告已退回过一次，不能再次退回。"))
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError(_("请填写退回理由。"), code=ErrorCode.REASON_REQUIRED)
-    notice.status = NoticeStatus.RETURNED
-    notice.return_reason = reason
-    notice.returned_count += 1
-    notice.save()
-    append(
-        EventType.PATROL_NOTICE_RETURNED,
-        f"patrol_notice:{notice.pk}",
-        {"notice": notice.pk, "reason": reason},
-        actor,
-    )
-    return notice
+accept_report = SCHEME.accept_report
+return_report = SCHEME.return_report
 
 
 # --------------------------------------------------------------------------- summary
@@ -607,11 +433,8 @@ def build_summary(rnd):
                 "items": len(group),
                 "scored": len(scores),
                 "score_sum": sum(scores),
-                "average": round(sum(scores) / len(scores), 1) if scores else None,
-                "grades": {
-                    code: sum(1 for i in group if i.grade == code)
-                    for code, _l, _m in checklist.GRADES
-                },
+                "average": shared.average(scores),
+                "grades": shared.grade_counts(group),
                 "findings": findings,
                 "notice": notice.pk if notice else None,
                 "notice_status": notice.status if notice else "",
@@ -629,51 +452,22 @@ def build_summary(rnd):
 
 def summary_csv(summary):
     """UTF-8 with BOM (Excel opens it as Chinese text)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(
+    labels = dict(NoticeStatus.choices)
+    return shared.csv_text(
         [_("被巡查机关"), _("巡查条数"), _("已评分"), _("平均分")]
         + [label for _c, label, _m in checklist.GRADES]
         + [FINDING_LABELS[k] for k in FINDING_KINDS]
-        + [_("整改通知")]
-    )
-    labels = dict(NoticeStatus.choices)
-    for row in summary.get("agencies", []):
-        writer.writerow(
+        + [_("整改通知")],
+        (
             [row["agency_name"], row["items"], row["scored"]]
             + ["" if row["average"] is None else row["average"]]
             + [row["grades"].get(code, 0) for code, _l, _m in checklist.GRADES]
             + [row["findings"].get(k, 0) for k in FINDING_KINDS]
             + [str(labels.get(row["notice_status"], "")) or "—"]
-        )
-    return "\ufeff" + out.getvalue()
-
-
-@transaction.atomic
-def conclude(rnd, actor):
-    require_patroller(actor, rnd.agency)
-    rnd = _locked(rnd)
-    if rnd.status not in (RoundStatus.SAMPLED, RoundStatus.SCORING):
-        raise _transition(_("只有巡查中的批次可以办结。"))
-    open_items = rnd.items.filter(submitted_at__isnull=True).count()
-    if open_items:
-        raise _transition(_("还有%(n)s条巡查结果未提交，不能办结。") % {"n": open_items})
-    summary = build_summary(rnd)
-    rnd.summary = summary
-    rnd.summary_sha256 = canonical_sha256(summary)
-    rnd.status = RoundStatus.CONCLUDED
-    rnd.concluded_at = clock.now()
-    rnd.concluded_by = actor
-    rnd.save()
-    append(
-        EventType.PATROL_CONCLUDED,
-        f"patrol_round:{rnd.pk}",
-        {
-            "round": rnd.pk,
-            "summary": summary,
-            "summary_sha256": rnd.summary_sha256,
-            "items": rnd.items.count(),
-        },
-        actor,
+            for row in summary.get("agencies", [])
+        ),
     )
-    return rnd
+
+
+def conclude(rnd, actor):
+    return SCHEME.conclude(rnd, actor, build_summary, summary_in_leaf=True)

@@ -5,42 +5,40 @@ Supervisors of the organising 司法局 run rounds (a higher 司法局 reads tho
 enforcement agency sees only its own items (read-only) and notices, and answers them.
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from sanxiang.core import clock
-from sanxiang.core.errors import DomainError, ErrorCode, PermissionDenied
+from sanxiang.core.errors import DomainError, PermissionDenied
 from sanxiang.core.lists import Column, agency_name, filter_list
+from sanxiang.evaluation.shared import views as shared
+from sanxiang.evaluation.shared.views import raise_if_permission as _raise_if_permission
 from sanxiang.org.models import Role
 from sanxiang.org.scoping import scope
 
 from . import checklist, services
-from .forms import ItemForm, NoticeForm, ReportForm, ReturnForm, RoundForm
+from .forms import ItemForm, NoticeForm, RoundForm
 from .models import NoticeStatus, PatrolItem, PatrolNotice, PatrolRound, RoundStatus
 
 
-def _raise_if_permission(exc):
-    if exc.code == ErrorCode.PERMISSION_DENIED:
-        raise exc
-
-
 def _round_for(user, pk):
-    return get_object_or_404(scope(PatrolRound.objects.select_related("agency"), user), pk=pk)
+    return shared.scoped_get(user, PatrolRound.objects.select_related("agency"), pk)
 
 
 def _item_for(user, pk):
     qs = PatrolItem.objects.select_related("round", "round__agency", "agency", "publication")
-    return get_object_or_404(scope(qs, user), pk=pk)
+    return shared.scoped_get(user, qs, pk)
 
 
 def _notice_for(user, pk):
     qs = PatrolNotice.objects.select_related("round", "round__agency", "agency")
-    return get_object_or_404(scope(qs, user), pk=pk)
+    return shared.scoped_get(user, qs, pk)
 
 
 def _is_supervisor(user):
@@ -53,22 +51,7 @@ def _sees_rounds(user):
 
 
 def patrol_panel(request):
-    user = request.user
-    if not user.is_authenticated or user.agency_id is None:
-        return None
-    if _is_supervisor(user):
-        rounds = scope(PatrolRound.objects.exclude(status=RoundStatus.CONCLUDED), user)
-        reported = scope(PatrolNotice.objects.filter(status=NoticeStatus.REPORTED), user).count()
-        ctx = {"supervisor": True, "rounds": list(rounds.order_by("-id")[:5]), "reported": reported}
-    elif user.role in services.REPORTER_ROLES:
-        notices = scope(PatrolNotice.objects.exclude(status=NoticeStatus.CLOSED), user)
-        ctx = {
-            "notices": list(notices.select_related("round").order_by("deadline")[:5]),
-            "today": clock.today(),
-        }
-    else:
-        return None
-    return {"title": _("网上巡查"), "template": "patrol/panel.html", "context": ctx}
+    return shared.panel(request, services.SCHEME, "notices", "round")
 
 
 @login_required
@@ -117,7 +100,7 @@ def round_create(request):
 
 
 def _summary_of(rnd):
-    return rnd.summary if rnd.status == RoundStatus.CONCLUDED else services.build_summary(rnd)
+    return shared.summary_of(rnd, services.build_summary)
 
 
 def _summary_rows(summary):
@@ -140,12 +123,6 @@ def round_detail(request, pk):
     items = list(rnd.items.select_related("agency").order_by("order"))
     agency_filter = request.GET.get("agency", "")
     shown = [i for i in items if str(i.agency_id) == agency_filter] if agency_filter else items
-    replay_ok = None
-    if rnd.seed:
-        try:
-            replay_ok = services.replay_sample(rnd) == rnd.sample_result
-        except DomainError:
-            replay_ok = False
     can_act = services.is_patroller(user, rnd.agency)
     rows = _summary_rows(_summary_of(rnd))
     for row in rows:
@@ -167,7 +144,7 @@ def round_detail(request, pk):
             "agency_filter": agency_filter,
             "done": sum(1 for i in items if i.submitted_at),
             "can_act": can_act,
-            "replay_ok": replay_ok,
+            "replay_ok": shared.replay_ok(rnd, services.replay_sample),
             "rows": rows,
             "grades": checklist.GRADES,
             "finding_labels": [services.FINDING_LABELS[k] for k in services.FINDING_KINDS],
@@ -176,27 +153,12 @@ def round_detail(request, pk):
     )
 
 
-def _round_action(request, pk, action, success):
-    rnd = _round_for(request.user, pk)
-    try:
-        action(rnd, request.user)
-        messages.success(request, success)
-    except DomainError as exc:
-        _raise_if_permission(exc)
-        messages.error(request, str(exc))
-    return redirect("patrol:round", pk=rnd.pk)
-
-
-@login_required
-@require_POST
-def round_sample(request, pk):
-    return _round_action(request, pk, services.sample, _("已随机抽取公示信息并完成自动检查。"))
-
-
-@login_required
-@require_POST
-def round_conclude(request, pk):
-    return _round_action(request, pk, services.conclude, _("巡查批次已办结。"))
+round_sample = shared.round_action_view(
+    _round_for, services.sample, _lazy("已随机抽取公示信息并完成自动检查。"), "patrol:round"
+)
+round_conclude = shared.round_action_view(
+    _round_for, services.conclude, _lazy("巡查批次已办结。"), "patrol:round"
+)
 
 
 @login_required
@@ -205,28 +167,19 @@ def round_notice(request, pk, agency_id):
     rnd = _round_for(request.user, pk)
     services.require_patroller(request.user, rnd.agency)
     agency = get_object_or_404(rnd.agencies.all(), pk=agency_id)
-    form = NoticeForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("请填写整改要求和整改期限（1至120个工作日）。"))
-        return redirect("patrol:round", pk=rnd.pk)
-    try:
-        notice = services.issue_notice(rnd, agency, request.user, **form.cleaned_data)
-    except DomainError as exc:
-        _raise_if_permission(exc)
-        messages.error(request, str(exc))
-        return redirect("patrol:round", pk=rnd.pk)
-    messages.success(request, _("整改通知已发出。"))
-    return redirect("patrol:notice", pk=notice.pk)
+    return shared.issue_notice(
+        request,
+        partial(services.issue_notice, rnd, agency, request.user),
+        redirect("patrol:round", pk=rnd.pk),
+        "patrol:notice",
+    )
 
 
 @login_required
 def round_summary_csv(request, pk):
     rnd = _round_for(request.user, pk)
-    response = HttpResponse(
-        services.summary_csv(_summary_of(rnd)), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="patrol-{rnd.pk}-summary.csv"'
-    return response
+    body = services.summary_csv(_summary_of(rnd))
+    return shared.summary_csv_response(body, f"patrol-{rnd.pk}-summary.csv")
 
 
 @login_required
@@ -240,16 +193,11 @@ def item_detail(request, pk):
     if request.method == "POST":
         services.require_patroller(user, rnd.agency)
         form = ItemForm(request.POST, version=rnd.checklist_version)
-        if form.is_valid():
-            try:
-                services.submit_item(
-                    item, user, deductions=form.deductions(), comment=form.cleaned_data["comment"]
-                )
-                messages.success(request, _("巡查结果已提交。"))
-                return redirect("patrol:item", pk=item.pk)
-            except DomainError as exc:
-                _raise_if_permission(exc)
-                form.add_error(None, str(exc))
+        submit = partial(services.submit_item, item, user)
+        if shared.submit_score(
+            request, form, lambda d, c: submit(deductions=d, comment=c), _("巡查结果已提交。")
+        ):
+            return redirect("patrol:item", pk=item.pk)
         status = 400
     manual = [
         (entry, item.deductions.get(entry.code, {}))
@@ -337,56 +285,32 @@ def notices(request):
     )
 
 
-def _notice_page(request, notice, report_form=None, return_form=None, status=200):
-    user = request.user
-    items = list(scope(PatrolItem.objects.filter(pk__in=notice.item_ids), user).order_by("order"))
-    return render(
-        request,
-        "patrol/notice.html",
-        {
-            "notice": notice,
-            "items": items,
-            "overdue": notice.is_overdue(clock.today()),
-            "can_report": services.can_report(user, notice),
-            "can_decide": services.can_decide(user, notice),
-            "can_return": services.can_return(notice),
-            "report_form": report_form or ReportForm(),
-            "return_form": return_form or ReturnForm(),
-            "sees_round": _sees_rounds(user),
-        },
-        status=status,
-    )
+def _notice_context(request, notice):
+    items = PatrolItem.objects.filter(pk__in=notice.item_ids)
+    return {
+        "items": list(scope(items, request.user).order_by("order")),
+        "sees_round": _sees_rounds(request.user),
+        "act_url": "patrol:notice_act",
+        "accept_confirm": _("销号后不能撤回，确定整改到位吗？"),
+    }
+
+
+NOTICE_PAGES = shared.NoticePages(
+    scheme=services.SCHEME,
+    services=services,
+    template="patrol/notice.html",
+    url_name="patrol:notice",
+    name="notice",
+    context=_notice_context,
+)
 
 
 @login_required
 def notice_detail(request, pk):
-    return _notice_page(request, _notice_for(request.user, pk))
+    return NOTICE_PAGES.page(request, _notice_for(request.user, pk))
 
 
 @login_required
 @require_POST
 def notice_act(request, pk, action):
-    notice = _notice_for(request.user, pk)
-    user = request.user
-    try:
-        if action == "report":
-            form = ReportForm(request.POST)
-            if not form.is_valid():
-                return _notice_page(request, notice, report_form=form, status=400)
-            services.submit_report(notice, user, report=form.cleaned_data["report"])
-            messages.success(request, _("整改报告已报送。"))
-        elif action == "accept":
-            services.accept_report(notice, user)
-            messages.success(request, _("整改已销号。"))
-        elif action == "return":
-            form = ReturnForm(request.POST)
-            if not form.is_valid():
-                return _notice_page(request, notice, return_form=form, status=400)
-            services.return_report(notice, user, reason=form.cleaned_data["reason"])
-            messages.success(request, _("整改报告已退回。"))
-        else:
-            raise DomainError(_("未知操作。"), ErrorCode.NOT_FOUND)
-    except DomainError as exc:
-        _raise_if_permission(exc)
-        messages.error(request, str(exc))
-    return redirect("patrol:notice", pk=notice.pk)
+    return NOTICE_PAGES.act(request, _notice_for(request.user, pk), action)

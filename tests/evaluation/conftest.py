@@ -76,3 +76,27 @@ def sampled(round_ab, supervisor, agency_a, agency_b):
 def full(**over):
     """Deductions dict with notes for every deduction."""
     return {code: (value, f"{code}扣分理由") for code, value in over.items()}
+
+
+def first_sheet(rnd):
+    return rnd.sheets.order_by("order").first()
+
+
+def sheet_post(**over):
+    """The scoring form's fields, nothing deducted, confirmed (提交评分 asks first)."""
+    data = {f"d_{i.code}": "0" for i in services.checklist.items()}
+    data.update({f"n_{i.code}": "" for i in services.checklist.items()})
+    data["confirm"] = "1"
+    data.update(over)
+    return data
+
+
+@pytest.fixture
+def rect(sampled, supervisor, agency_a):
+    """A 整改通知 for agency A's first sheet (70 分, 基本合格)."""
+    sheet = sampled.sheets.filter(agency=agency_a).order_by("order").first()
+    sheet = services.submit_sheet(
+        sheet, supervisor, deductions=full(facts=15, procedure=15), comment="问题较多"
+    )
+    assert sheet.grade == "basic"
+    return services.issue_rectification(sheet, supervisor, requirements="补正送达回证。")

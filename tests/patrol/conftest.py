@@ -148,3 +148,15 @@ def publish_leaky_version(publication, conclusion):
     new.ledger_index = None
     new.save()
     return new
+
+
+def first(rnd, agency=None):
+    """The round's first item (of ``agency``)."""
+    qs = rnd.items.order_by("order")
+    return (qs.filter(agency=agency) if agency else qs).first()
+
+
+def with_finding(sampled, supervisor, agency):
+    """Score ``agency``'s first item with a manual deduction (a finding)."""
+    item = first(sampled, agency)
+    return services.submit_item(item, supervisor, deductions={"standard": (4, "标题不明确")})
