@@ -67,49 +67,55 @@ def load(ctx):
         }
         litigated = next((c for c in cases if c.pk in published), cases[-1])
         reconsidered = next(c for c in cases if c.pk != litigated.pk)
-        # 1. 行政复议, 维持
-        decided = clock.local_date(reconsidered.decision_at)
-        applied, accepted, done = _steps(decided, today, [12, 3, 45])
-        appeal = services.record_appeal(
-            reconsidered,
-            handler,
-            kind="reconsideration",
-            body="云州市人民政府",
-            reference=f"云政复字〔{applied.year}〕{len(made) + 21}号",
-            applicant="当事人",
-            applied_on=applied,
+        stories = (
+            # 1. 行政复议, 维持
+            (
+                reconsidered,
+                "reconsideration",
+                "云州市人民政府",
+                "云政复字〔{year}〕{n}号",
+                21,
+                [12, 3, 45],
+                handler,
+                "upheld",
+                "行政复议决定书.pdf",
+                "复议机关认为原决定认定事实清楚、证据确凿、适用依据正确、程序合法、内容适当，决定维持。",
+            ),
+            # 2. 行政诉讼, 撤销 (the publication is taken down)
+            (
+                litigated,
+                "litigation",
+                "云州市某某区人民法院",
+                "（{year}）云0102行初{n}号",
+                37,
+                [20, 7, 60],
+                head,
+                "revoked",
+                "行政判决书.pdf",
+                "法院认为原决定主要证据不足，判决撤销。",
+            ),
         )
-        services.accept(appeal, handler, accepted_on=accepted)
-        appeal = services.record_outcome(
-            appeal,
-            handler,
-            outcome="upheld",
-            decided_on=done,
-            document=("行政复议决定书.pdf", PDF),
-            note="复议机关认为原决定认定事实清楚、证据确凿、适用依据正确、程序合法、内容适当，决定维持。",
-        )
-        made.append(appeal)
-        # 2. 行政诉讼, 撤销 (the publication is taken down)
-        decided = clock.local_date(litigated.decision_at)
-        applied, accepted, done = _steps(decided, today, [20, 7, 60])
-        suit = services.record_appeal(
-            litigated,
-            handler,
-            kind="litigation",
-            body="云州市某某区人民法院",
-            reference=f"（{applied.year}）云0102行初{len(made) + 37}号",
-            applicant="当事人",
-            applied_on=applied,
-        )
-        services.accept(suit, handler, accepted_on=accepted)
-        suit = services.record_outcome(
-            suit,
-            head,
-            outcome="revoked",
-            decided_on=done,
-            document=("行政判决书.pdf", PDF),
-            note="法院认为原决定主要证据不足，判决撤销。",
-        )
-        made.append(suit)
+        for case, kind, body, reference, first, days, decider, outcome, name, note in stories:
+            decided = clock.local_date(case.decision_at)
+            applied, accepted, done = _steps(decided, today, days)
+            appeal = services.record_appeal(
+                case,
+                handler,
+                kind=kind,
+                body=body,
+                reference=reference.format(year=applied.year, n=len(made) + first),
+                applicant="当事人",
+                applied_on=applied,
+            )
+            services.accept(appeal, handler, accepted_on=accepted)
+            appeal = services.record_outcome(
+                appeal,
+                decider,
+                outcome=outcome,
+                decided_on=done,
+                document=(name, PDF),
+                note=note,
+            )
+            made.append(appeal)
         break
     ctx["appeals"] = made

@@ -39,6 +39,21 @@ CORRECTED_OUTCOMES = (
 WITHDRAWING_OUTCOMES = (Outcome.REVOKED, Outcome.CONFIRMED_ILLEGAL)
 
 
+def recorded_fields():
+    """``recorded_by, created_at, updated_at`` (登记人, 登记时间, 更新时间) of a row of
+    复议/诉讼 or 移送 (``transfers.models`` uses it too)."""
+    return (
+        models.ForeignKey(
+            settings.AUTH_USER_MODEL,
+            verbose_name=_("登记人"),
+            on_delete=models.PROTECT,
+            related_name="+",
+        ),
+        models.DateTimeField(_("登记时间"), auto_now_add=True),
+        models.DateTimeField(_("更新时间"), auto_now=True),
+    )
+
+
 class Appeal(models.Model):
     """One 行政复议 application or 行政诉讼 filing against the decision of ``case``."""
 
@@ -80,14 +95,7 @@ class Appeal(models.Model):
     decided_late = models.BooleanField(_("超过决定/裁判期限"), default=False)
     outcome_note = models.TextField(_("结果说明"), blank=True)
     changed_conclusion = models.TextField(_("变更后的处理结果"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("登记人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    recorded_by, created_at, updated_at = recorded_fields()
 
     class Meta:
         verbose_name = _("行政复议/行政诉讼")

@@ -1,10 +1,12 @@
 """行政复议 / 行政诉讼 against a decision: record, accept, extend, outcome, figures.
 
-Every change is ledgered (subject ``case:<id>``). An outcome that revokes or confirms the
-decision illegal withdraws it through ``cases.services.withdraw_decision`` (whose signal
-makes publicity take the publication down); for an archived case, whose record can no longer
-change, the publication is withdrawn through ``publicity.services.withdraw_for_case``. A
-变更 outcome corrects the live publication through ``publicity.services.correct_publication``.
+Every change is ledgered (subject ``case:<id>``) through ``leaves.record``: the notes and
+outcome texts a user typed only as keyed digests (issue #11 item 4). An outcome that
+revokes or confirms the decision illegal withdraws it through
+``cases.services.withdraw_decision`` (whose signal makes publicity take the publication
+down); for an archived case, whose record can no longer change, the publication is withdrawn
+through ``publicity.services.withdraw_for_case``. A 变更 outcome corrects the live
+publication through ``publicity.services.correct_publication``.
 """
 
 from __future__ import annotations
@@ -18,11 +20,10 @@ from django.utils.translation import gettext as _
 from sanxiang.core import clock
 from sanxiang.core.errors import DomainError, ErrorCode
 from sanxiang.ledger.events import EventType
-from sanxiang.ledger.services import append_event
 from sanxiang.org.models import Role
 from sanxiang.org.permissions import require_role, require_same_agency
 
-from . import limits, storage
+from . import leaves, limits, storage
 from .models import (
     CORRECTED_OUTCOMES,
     Appeal,
@@ -39,9 +40,17 @@ NOT_COUNTED_OUTCOMES = ("transfer", "revoke")
 # --------------------------------------------------------------------------- helpers
 
 
-def _require_recorder(actor, agency_id, *roles):
+def require_recorder(actor, agency_id, roles=(), message=None):
+    """``actor`` holds one of ``roles`` (default ``RECORDER_ROLES``) in the agency that
+    answers for the row (the 被申请人/被告 of an appeal, the agency of a transfer)."""
     require_role(actor, *(roles or RECORDER_ROLES))
-    require_same_agency(actor, agency_id, _("您只能登记本机关作为被申请人/被告的复议、诉讼。"))
+    require_same_agency(
+        actor, agency_id, message or _("您只能登记本机关作为被申请人/被告的复议、诉讼。")
+    )
+
+
+def _require_recorder(actor, agency_id, *roles):
+    require_recorder(actor, agency_id, roles)
 
 
 def _date(value, label, required=True):
@@ -73,6 +82,16 @@ def _not_before(day, earlier, label, earlier_label):
             % {"f": label, "d": day, "e": earlier_label, "x": earlier},
             ErrorCode.DEADLINE,
         )
+
+
+def past_date(value, label, *earlier):
+    """``value`` (required) as the date of a step taken: not in the future and not before
+    any of ``earlier``, ``(day, label)`` pairs (a ``None`` day is not checked)."""
+    day = _date(value, label)
+    _not_future(day, label)
+    for before, before_label in earlier:
+        _not_before(day, before, label, before_label)
+    return day
 
 
 def decision_date(case):
@@ -222,7 +241,7 @@ def record_appeal(
     )
     appeal.acceptance_deadline = acceptance_deadline_for(appeal)
     appeal.save(update_fields=["acceptance_deadline"])
-    append_event(
+    leaves.record(
         EventType.APPEAL_RECORDED,
         appeal,
         {
@@ -249,14 +268,14 @@ def accept(appeal, actor, *, accepted_on) -> Appeal:
     _require_recorder(actor, appeal.agency_id)
     if appeal.status != AppealStatus.PENDING:
         raise DomainError(_("该复议/诉讼已受理。"), ErrorCode.ILLEGAL_TRANSITION)
-    accepted_on = _date(accepted_on, _("受理/立案日期"))
-    _not_future(accepted_on, _("受理/立案日期"))
-    _not_before(accepted_on, appeal.applied_on, _("受理/立案日期"), _("申请/起诉日期"))
+    accepted_on = past_date(
+        accepted_on, _("受理/立案日期"), (appeal.applied_on, _("申请/起诉日期"))
+    )
     appeal.accepted_on = accepted_on
     appeal.status = AppealStatus.ACCEPTED
     appeal.decision_deadline = decision_deadline_for(appeal)
     appeal.save()
-    append_event(
+    leaves.record(
         EventType.APPEAL_ACCEPTED,
         appeal,
         {"accepted_on": accepted_on, "decision_deadline": appeal.decision_deadline},
@@ -303,7 +322,7 @@ def extend(appeal, actor, *, days, note) -> Appeal:
     appeal.extension_note = note[:500]
     appeal.decision_deadline = decision_deadline_for(appeal)
     appeal.save()
-    append_event(
+    leaves.record(
         EventType.APPEAL_EXTENDED,
         appeal,
         {
@@ -314,6 +333,7 @@ def extend(appeal, actor, *, days, note) -> Appeal:
         },
         actor,
         key="appeal",
+        typed=("note",),
     )
     return appeal
 
@@ -383,10 +403,12 @@ def record_outcome(
             _("尚未受理/立案，不能登记结果；请先登记受理日期（申请人撤回的除外）。"),
             ErrorCode.ILLEGAL_TRANSITION,
         )
-    decided_on = _date(decided_on, _("决定/裁判日期"))
-    _not_future(decided_on, _("决定/裁判日期"))
-    _not_before(decided_on, appeal.applied_on, _("决定/裁判日期"), _("申请/起诉日期"))
-    _not_before(decided_on, appeal.accepted_on, _("决定/裁判日期"), _("受理/立案日期"))
+    decided_on = past_date(
+        decided_on,
+        _("决定/裁判日期"),
+        (appeal.applied_on, _("申请/起诉日期")),
+        (appeal.accepted_on, _("受理/立案日期")),
+    )
     note = (note or "").strip()
     changed_conclusion = (changed_conclusion or "").strip()
     if outcome == Outcome.CHANGED and not changed_conclusion:
@@ -445,7 +467,7 @@ def record_outcome(
             _("%(l)s：%(b)s变更原决定。") % {"l": label, "b": appeal.body},
         )
         effect = f"corrected:{count}"
-    append_event(
+    leaves.record(
         EventType.APPEAL_DECIDED,
         appeal,
         {
@@ -461,6 +483,7 @@ def record_outcome(
         },
         actor,
         key="appeal",
+        typed=("note", "changed_conclusion"),
     )
     return appeal
 

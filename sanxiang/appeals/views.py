@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from sanxiang.core import clock
-from sanxiang.core.errors import DomainError, ErrorCode
+from sanxiang.core.errors import DomainError
 from sanxiang.core.lists import Column, agency_name, export_max_rows, filter_list
 from sanxiang.org.models import AgencyKind, Role
 from sanxiang.org.scoping import scope, visible_agencies
 
-from . import services, storage
+from . import pages, services, storage
 from .forms import AcceptForm, AppealForm, ExtendForm, OutcomeForm
 from .models import Appeal, AppealDocument, AppealKind, AppealStatus, Outcome
 from .trends import GROUPS
@@ -26,29 +24,13 @@ from .trends import GROUPS
 OUTCOME_GROUPS = {g: (label, members) for g, label, members in GROUPS if g not in Outcome.values}
 
 
-def _raise_if_permission(exc):
-    if exc.code == ErrorCode.PERMISSION_DENIED:
-        raise exc
-
-
-def _case_for(user, pk):
-    from sanxiang.cases.models import Case
-
-    return get_object_or_404(scope(Case.objects.select_related("agency"), user), pk=pk)
-
-
 def _appeal_for(user, pk):
     qs = Appeal.objects.select_related("case", "agency", "prior")
     return get_object_or_404(scope(qs, user), pk=pk)
 
 
 def nav(request):
-    user = request.user
-    if not user.is_authenticated or user.agency_id is None:
-        return []
-    if user.role not in (Role.SUPERVISOR, Role.HANDLER, Role.REVIEWER, Role.HEAD):
-        return []
-    return [(str(_("复议诉讼")), reverse("appeals:index"))]
+    return pages.nav_entry(request, _("复议诉讼"), "appeals:index")
 
 
 def _year(request):
@@ -133,27 +115,25 @@ def index(request):
 
 @login_required
 def create(request, case_id):
-    case = _case_for(request.user, case_id)
+    case = pages.case_for(request.user, case_id)
     priors = Appeal.objects.filter(case=case, kind=AppealKind.RECONSIDERATION)
-    form = AppealForm(request.POST or None, priors=priors)
-    if request.method == "POST" and form.is_valid():
-        try:
-            appeal = services.record_appeal(case, request.user, **form.cleaned_data)
-        except DomainError as exc:
-            _raise_if_permission(exc)
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("已登记。"))
-            return redirect("appeals:detail", appeal.pk)
-    return render(request, "appeals/form.html", {"form": form, "case": case})
+    return pages.record_page(
+        request,
+        case,
+        AppealForm(request.POST or None, priors=priors),
+        services.record_appeal,
+        done=_("已登记。"),
+        detail="appeals:detail",
+        template="appeals/form.html",
+    )
 
 
 ACTIONS = {
-    "accept": (AcceptForm, lambda a, u, d, f: services.accept(a, u, **d)),
-    "extend": (ExtendForm, lambda a, u, d, f: services.extend(a, u, **d)),
+    "accept": (AcceptForm, lambda a, u, d: services.accept(a, u, **d)),
+    "extend": (ExtendForm, lambda a, u, d: services.extend(a, u, **d)),
     "outcome": (
         OutcomeForm,
-        lambda a, u, d, f: services.record_outcome(
+        lambda a, u, d: services.record_outcome(
             a,
             u,
             outcome=d["outcome"],
@@ -170,23 +150,9 @@ ACTIONS = {
 @login_required
 def detail(request, pk):
     appeal = _appeal_for(request.user, pk)
-    forms = {name: cls(prefix=name) for name, (cls, _fn) in ACTIONS.items()}
-    if request.method == "POST":
-        action = request.POST.get("action")
-        if action not in ACTIONS:
-            return redirect("appeals:detail", pk)
-        cls, fn = ACTIONS[action]
-        form = cls(request.POST, request.FILES, prefix=action)
-        forms[action] = form
-        if form.is_valid():
-            try:
-                fn(appeal, request.user, form.cleaned_data, request.FILES)
-            except DomainError as exc:
-                _raise_if_permission(exc)
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("已保存。"))
-                return redirect("appeals:detail", pk)
+    forms, done = pages.step_forms(request, appeal, ACTIONS, detail="appeals:detail")
+    if done is not None:
+        return done
     user = request.user
     may_act = user.agency_id == appeal.agency_id and user.role in services.RECORDER_ROLES
     return render(
@@ -222,9 +188,7 @@ def panel(request):
     from sanxiang.transfers.models import PoliceTransfer, TransferStatus
 
     user = request.user
-    if not user.is_authenticated or user.agency_id is None:
-        return None
-    if user.role not in (Role.SUPERVISOR, Role.HANDLER, Role.REVIEWER, Role.HEAD):
+    if not pages.may_see(user):
         return None
     today = clock.today()
     appeals = scope(

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sanxiang.appeals.models import recorded_fields
+
 
 class TransferStatus(models.TextChoices):
     TRANSFERRED = "transferred", _("已移送，待公安机关决定")
@@ -87,14 +89,7 @@ class PoliceTransfer(models.Model):
     handover_late = models.BooleanField(_("移交超期"), default=False)
     returned_on = models.DateField(_("退回日期"), null=True, blank=True)
     return_note = models.TextField(_("退回后的处理"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("登记人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    recorded_by, created_at, updated_at = recorded_fields()
 
     class Meta:
         verbose_name = _("涉嫌犯罪案件移送")

@@ -4,7 +4,9 @@ Time limits (``sanxiang.appeals.limits``): the regulation counts calendar days (
 "24小时"), not working days; a period whose last day is a holiday ends on the next working
 day. The agency's own limits (approval, transfer, hand-over) and the police's (decision,
 复议) are recorded as findings; the agency's right to ask the police for 复议 lapses after
-its 3 days (第九条) and is then refused.
+its 3 days (第九条) and is then refused. Every step is ledgered through
+``appeals.leaves.record``: the police's reasons and the notes a user typed only as keyed
+digests (issue #11 item 4).
 """
 
 from __future__ import annotations
@@ -14,18 +16,22 @@ import datetime as dt
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from sanxiang.appeals import limits
-from sanxiang.appeals.services import _date, _not_before, _not_future
+from sanxiang.appeals import leaves, limits
+from sanxiang.appeals.services import (
+    RECORDER_ROLES,
+    _date,
+    _not_before,
+    _not_future,
+    past_date,
+    require_recorder,
+)
 from sanxiang.core import clock
 from sanxiang.core.errors import DomainError, ErrorCode
 from sanxiang.ledger.events import EventType
-from sanxiang.ledger.services import append_event
 from sanxiang.org.models import Role
-from sanxiang.org.permissions import require_role, require_same_agency
 
 from .models import PoliceDecision, PoliceTransfer, TransferStatus
 
-RECORDER_ROLES = (Role.HANDLER, Role.REVIEWER, Role.HEAD)
 REQUIRED_MATERIALS = (("涉嫌犯罪案件移送书", "移送书"), ("涉嫌犯罪案件情况的调查报告", "调查报告"))
 MATERIALS = [
     "涉嫌犯罪案件移送书",
@@ -44,8 +50,7 @@ OPEN_STATUSES = (
 
 
 def _require(actor, agency_id, *roles):
-    require_role(actor, *(roles or RECORDER_ROLES))
-    require_same_agency(actor, agency_id, _("您只能办理本机关移送的案件。"))
+    require_recorder(actor, agency_id, roles or RECORDER_ROLES, _("您只能办理本机关移送的案件。"))
 
 
 def _lock(transfer):
@@ -61,10 +66,64 @@ def _require_status(transfer, *statuses, action):
         )
 
 
-def _decision(value):
-    if value not in PoliceDecision.values:
+def _police_notice(transfer, actor, decision, notified_on, reasons, *, reconsidered):
+    """The police's notice (第八条; ``reconsidered``: its 复议 decision, 第九条第二款):
+    立案 or 不予立案 (with reasons), received on ``notified_on``. A 立案 starts the 3 days of
+    the hand-over (第十二条); a 不予立案 leaves the transfer open for 复议 (3 days after
+    the first notice), 立案监督 or 退回. Saved and ledgered (the reasons by digest)."""
+    transfer = _lock(transfer)
+    _require(actor, transfer.agency_id)
+    if reconsidered:
+        _require_status(transfer, TransferStatus.RECONSIDERATION, action=_("登记复议决定"))
+    else:
+        _require_status(transfer, TransferStatus.TRANSFERRED, action=_("登记公安机关的决定"))
+    if decision not in PoliceDecision.values:
         raise DomainError(_("请选择公安机关的决定：立案或不予立案。"), code=ErrorCode.REQUIRED)
-    return value
+    if reconsidered:
+        prefix, event_type = "reconsideration_", EventType.TRANSFER_RECONSIDERED
+        label = _("收到复议决定通知书日期")
+        after = (transfer.reconsideration_requested_on, _("提请复议日期"))
+        no_reasons = _("请填写公安机关维持不予立案的理由。")
+    else:
+        prefix, event_type = "", EventType.TRANSFER_REPLIED
+        label = _("收到通知书日期")
+        after = (transfer.received_on, _("公安机关接受日期"))
+        no_reasons = _("不予立案的，公安机关应当说明理由（第八条），请填写不予立案理由。")
+    notified_on = past_date(notified_on, label, after)
+    reasons = (reasons or "").strip()
+    if decision == PoliceDecision.NOT_FILED and not reasons:
+        raise DomainError(no_reasons, code=ErrorCode.REASON_REQUIRED)
+    if reconsidered:
+        deadline = limits.days_limit(after[0], limits.POLICE_RECONSIDERATION_DAYS)
+    else:
+        deadline = transfer.police_deadline
+    late = notified_on > deadline
+    for field, value in (
+        ("decision", decision),
+        ("notified_on", notified_on),
+        ("reasons", reasons),
+        ("police_late", late),
+    ):
+        setattr(transfer, prefix + field, value)
+    if decision == PoliceDecision.FILED:
+        transfer.status = TransferStatus.FILED
+        transfer.handover_deadline = limits.days_limit(notified_on, limits.HANDOVER_DAYS)
+    else:
+        transfer.status = TransferStatus.NOT_FILED
+        if not reconsidered:
+            transfer.reconsideration_deadline = limits.days_limit(
+                notified_on, limits.RECONSIDERATION_REQUEST_DAYS
+            )
+    transfer.save()
+    leaves.record(
+        event_type,
+        transfer,
+        {"decision": decision, "notified_on": notified_on, "reasons": reasons, "police_late": late},
+        actor,
+        key="transfer",
+        typed=("reasons",),
+    )
+    return transfer
 
 
 @transaction.atomic
@@ -152,7 +211,7 @@ def record_transfer(
         police_deadline=limits.days_limit(received_on, limits.POLICE_DECISION_DAYS),
         recorded_by=actor,
     )
-    append_event(
+    leaves.record(
         EventType.TRANSFER_RECORDED,
         transfer,
         {
@@ -175,45 +234,7 @@ def record_transfer(
 @transaction.atomic
 def record_reply(transfer, actor, *, decision, notified_on, reasons="") -> PoliceTransfer:
     """第八条: the police's 立案 / 不予立案 (with reasons) notice."""
-    transfer = _lock(transfer)
-    _require(actor, transfer.agency_id)
-    _require_status(transfer, TransferStatus.TRANSFERRED, action=_("登记公安机关的决定"))
-    decision = _decision(decision)
-    notified_on = _date(notified_on, _("收到通知书日期"))
-    _not_future(notified_on, _("收到通知书日期"))
-    _not_before(notified_on, transfer.received_on, _("收到通知书日期"), _("公安机关接受日期"))
-    reasons = (reasons or "").strip()
-    if decision == PoliceDecision.NOT_FILED and not reasons:
-        raise DomainError(
-            _("不予立案的，公安机关应当说明理由（第八条），请填写不予立案理由。"),
-            code=ErrorCode.REASON_REQUIRED,
-        )
-    transfer.decision = decision
-    transfer.notified_on = notified_on
-    transfer.reasons = reasons
-    transfer.police_late = notified_on > transfer.police_deadline
-    if decision == PoliceDecision.FILED:
-        transfer.status = TransferStatus.FILED
-        transfer.handover_deadline = limits.days_limit(notified_on, limits.HANDOVER_DAYS)
-    else:
-        transfer.status = TransferStatus.NOT_FILED
-        transfer.reconsideration_deadline = limits.days_limit(
-            notified_on, limits.RECONSIDERATION_REQUEST_DAYS
-        )
-    transfer.save()
-    append_event(
-        EventType.TRANSFER_REPLIED,
-        transfer,
-        {
-            "decision": decision,
-            "notified_on": notified_on,
-            "reasons": reasons,
-            "police_late": transfer.police_late,
-        },
-        actor,
-        key="transfer",
-    )
-    return transfer
+    return _police_notice(transfer, actor, decision, notified_on, reasons, reconsidered=False)
 
 
 @transaction.atomic
@@ -227,9 +248,9 @@ def request_reconsideration(transfer, actor, *, requested_on) -> PoliceTransfer:
             _("已提请过复议；对复议决定仍有异议的，可以建议人民检察院立案监督（第九条）。"),
             ErrorCode.ILLEGAL_TRANSITION,
         )
-    requested_on = _date(requested_on, _("提请复议日期"))
-    _not_future(requested_on, _("提请复议日期"))
-    _not_before(requested_on, transfer.notified_on, _("提请复议日期"), _("收到不予立案通知书日期"))
+    requested_on = past_date(
+        requested_on, _("提请复议日期"), (transfer.notified_on, _("收到不予立案通知书日期"))
+    )
     if requested_on > transfer.reconsideration_deadline:
         raise DomainError(
             _(
@@ -242,7 +263,7 @@ def request_reconsideration(transfer, actor, *, requested_on) -> PoliceTransfer:
     transfer.reconsideration_requested_on = requested_on
     transfer.status = TransferStatus.RECONSIDERATION
     transfer.save()
-    append_event(
+    leaves.record(
         EventType.TRANSFER_RECONSIDERATION,
         transfer,
         {
@@ -258,46 +279,7 @@ def request_reconsideration(transfer, actor, *, requested_on) -> PoliceTransfer:
 @transaction.atomic
 def record_reconsideration(transfer, actor, *, decision, notified_on, reasons="") -> PoliceTransfer:
     """第九条第二款: the police's 复议 decision (3 days)."""
-    transfer = _lock(transfer)
-    _require(actor, transfer.agency_id)
-    _require_status(transfer, TransferStatus.RECONSIDERATION, action=_("登记复议决定"))
-    decision = _decision(decision)
-    notified_on = _date(notified_on, _("收到复议决定通知书日期"))
-    _not_future(notified_on, _("收到复议决定通知书日期"))
-    _not_before(
-        notified_on,
-        transfer.reconsideration_requested_on,
-        _("收到复议决定通知书日期"),
-        _("提请复议日期"),
-    )
-    reasons = (reasons or "").strip()
-    if decision == PoliceDecision.NOT_FILED and not reasons:
-        raise DomainError(_("请填写公安机关维持不予立案的理由。"), code=ErrorCode.REASON_REQUIRED)
-    transfer.reconsideration_decision = decision
-    transfer.reconsideration_notified_on = notified_on
-    transfer.reconsideration_reasons = reasons
-    transfer.reconsideration_police_late = notified_on > limits.days_limit(
-        transfer.reconsideration_requested_on, limits.POLICE_RECONSIDERATION_DAYS
-    )
-    if decision == PoliceDecision.FILED:
-        transfer.status = TransferStatus.FILED
-        transfer.handover_deadline = limits.days_limit(notified_on, limits.HANDOVER_DAYS)
-    else:
-        transfer.status = TransferStatus.NOT_FILED
-    transfer.save()
-    append_event(
-        EventType.TRANSFER_RECONSIDERED,
-        transfer,
-        {
-            "decision": decision,
-            "notified_on": notified_on,
-            "reasons": reasons,
-            "police_late": transfer.reconsideration_police_late,
-        },
-        actor,
-        key="transfer",
-    )
-    return transfer
+    return _police_notice(transfer, actor, decision, notified_on, reasons, reconsidered=True)
 
 
 def procuratorate_deadline(transfer) -> dt.date | None:
@@ -316,9 +298,9 @@ def suggest_procuratorate(transfer, actor, *, suggested_on, note="") -> PoliceTr
     _require_status(transfer, TransferStatus.NOT_FILED, action=_("建议立案监督"))
     if transfer.procuratorate_on is not None:
         raise DomainError(_("已建议人民检察院立案监督。"), ErrorCode.CONFLICT)
-    suggested_on = _date(suggested_on, _("建议日期"))
-    _not_future(suggested_on, _("建议日期"))
-    _not_before(suggested_on, transfer.notified_on, _("建议日期"), _("收到不予立案通知书日期"))
+    suggested_on = past_date(
+        suggested_on, _("建议日期"), (transfer.notified_on, _("收到不予立案通知书日期"))
+    )
     deadline = procuratorate_deadline(transfer)
     if deadline is not None and suggested_on > deadline:
         raise DomainError(
@@ -331,12 +313,13 @@ def suggest_procuratorate(transfer, actor, *, suggested_on, note="") -> PoliceTr
     transfer.procuratorate_on = suggested_on
     transfer.procuratorate_note = (note or "").strip()[:500]
     transfer.save()
-    append_event(
+    leaves.record(
         EventType.TRANSFER_PROCURATORATE,
         transfer,
         {"on": suggested_on, "note": transfer.procuratorate_note},
         actor,
         key="transfer",
+        typed=("note",),
     )
     return transfer
 
@@ -347,15 +330,13 @@ def hand_over(transfer, actor, *, handed_over_on) -> PoliceTransfer:
     transfer = _lock(transfer)
     _require(actor, transfer.agency_id)
     _require_status(transfer, TransferStatus.FILED, action=_("登记移交"))
-    handed_over_on = _date(handed_over_on, _("移交日期"))
-    _not_future(handed_over_on, _("移交日期"))
     notice = transfer.reconsideration_notified_on or transfer.notified_on
-    _not_before(handed_over_on, notice, _("移交日期"), _("收到立案通知书日期"))
+    handed_over_on = past_date(handed_over_on, _("移交日期"), (notice, _("收到立案通知书日期")))
     transfer.handed_over_on = handed_over_on
     transfer.handover_late = handed_over_on > transfer.handover_deadline
     transfer.status = TransferStatus.HANDED_OVER
     transfer.save()
-    append_event(
+    leaves.record(
         EventType.TRANSFER_HANDED_OVER,
         transfer,
         {"on": handed_over_on, "late": transfer.handover_late},
@@ -379,10 +360,8 @@ def return_case(transfer, actor, *, returned_on, note) -> PoliceTransfer:
     transfer = _lock(transfer)
     _require(actor, transfer.agency_id, Role.HEAD)
     _require_status(transfer, TransferStatus.NOT_FILED, action=_("退回依法处理"))
-    returned_on = _date(returned_on, _("退回日期"))
-    _not_future(returned_on, _("退回日期"))
     last = transfer.reconsideration_notified_on or transfer.notified_on
-    _not_before(returned_on, last, _("退回日期"), _("收到不予立案通知书日期"))
+    returned_on = past_date(returned_on, _("退回日期"), (last, _("收到不予立案通知书日期")))
     note = (note or "").strip()
     if not note:
         raise DomainError(
@@ -407,12 +386,13 @@ def return_case(transfer, actor, *, returned_on, note) -> PoliceTransfer:
             actor,
         )
         reopened = True
-    append_event(
+    leaves.record(
         EventType.TRANSFER_RETURNED,
         transfer,
         {"on": returned_on, "note": note, "reopened": reopened},
         actor,
         key="transfer",
+        typed=("note",),
     )
     return transfer
 

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from sanxiang.appeals import pages
 from sanxiang.core import clock
-from sanxiang.core.errors import DomainError, ErrorCode
 from sanxiang.core.lists import Column, agency_name, export_max_rows, filter_list
 from sanxiang.org.models import Role
 from sanxiang.org.scoping import scope
@@ -21,18 +19,8 @@ from .forms import DateOnlyForm, ProcuratorateForm, ReplyForm, ReturnForm, Trans
 from .models import PoliceTransfer, TransferStatus
 
 
-def _raise_if_permission(exc):
-    if exc.code == ErrorCode.PERMISSION_DENIED:
-        raise exc
-
-
 def nav(request):
-    user = request.user
-    if not user.is_authenticated or user.agency_id is None:
-        return []
-    if user.role not in (Role.SUPERVISOR, Role.HANDLER, Role.REVIEWER, Role.HEAD):
-        return []
-    return [(str(_("移送公安")), reverse("transfers:index"))]
+    return pages.nav_entry(request, _("移送公安"), "transfers:index")
 
 
 TRANSFER_COLUMNS = [
@@ -74,20 +62,15 @@ def index(request):
 
 @login_required
 def create(request, case_id):
-    from sanxiang.cases.models import Case
-
-    case = get_object_or_404(scope(Case.objects.select_related("agency"), request.user), pk=case_id)
-    form = TransferForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            t = services.record_transfer(case, request.user, **form.cleaned_data)
-        except DomainError as exc:
-            _raise_if_permission(exc)
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("已登记移送。"))
-            return redirect("transfers:detail", t.pk)
-    return render(request, "transfers/form.html", {"form": form, "case": case})
+    return pages.record_page(
+        request,
+        pages.case_for(request.user, case_id),
+        TransferForm(request.POST or None),
+        services.record_transfer,
+        done=_("已登记移送。"),
+        detail="transfers:detail",
+        template="transfers/form.html",
+    )
 
 
 ACTIONS = {
@@ -113,23 +96,9 @@ ACTIONS = {
 def detail(request, pk):
     qs = PoliceTransfer.objects.select_related("case", "agency", "review_transfer")
     transfer = get_object_or_404(scope(qs, request.user), pk=pk)
-    forms = {name: cls(prefix=name) for name, (cls, _fn) in ACTIONS.items()}
-    if request.method == "POST":
-        action = request.POST.get("action")
-        if action not in ACTIONS:
-            return redirect("transfers:detail", pk)
-        cls, fn = ACTIONS[action]
-        form = cls(request.POST, prefix=action)
-        forms[action] = form
-        if form.is_valid():
-            try:
-                fn(transfer, request.user, form.cleaned_data)
-            except DomainError as exc:
-                _raise_if_permission(exc)
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("已保存。"))
-                return redirect("transfers:detail", pk)
+    forms, done = pages.step_forms(request, transfer, ACTIONS, detail="transfers:detail")
+    if done is not None:
+        return done
     user = request.user
     return render(
         request,

@@ -39,3 +39,31 @@ def _frozen_clock():
     bj = dt.timezone(dt.timedelta(hours=8))
     with time_machine.travel(dt.datetime(2026, 11, 18, 10, 0, tzinfo=bj), tick=False):
         yield
+
+
+def ago(n):
+    import datetime as dt
+
+    from sanxiang.core import clock
+
+    return clock.today() - dt.timedelta(days=n)
+
+
+def recon(case, actor, **kw):
+    """A 行政复议 of ``case`` applied for 5 days ago (``kw`` overrides)."""
+    from sanxiang.appeals import services
+
+    data = {"kind": "reconsideration", "body": "测试县人民政府", "applied_on": ago(5)}
+    data.update(kw)
+    return services.record_appeal(case, actor, **data)
+
+
+def decided_appeal(case, actor, head, outcome="upheld", **kw):
+    """A 行政复议 of ``case`` accepted and decided with ``outcome``."""
+    from sanxiang.appeals import services
+
+    appeal = recon(case, actor)
+    services.accept(appeal, actor, accepted_on=ago(4))
+    return services.record_outcome(
+        appeal, head, outcome=outcome, decided_on=ago(1), document=pdf(), **kw
+    )

@@ -40,3 +40,47 @@ def _frozen_clock():
     bj = dt.timezone(dt.timedelta(hours=8))
     with time_machine.travel(dt.datetime(2026, 11, 18, 10, 0, tzinfo=bj), tick=False):
         yield
+
+
+MATERIALS = ["涉嫌犯罪案件移送书", "涉嫌犯罪案件情况的调查报告", "涉案物品清单"]
+
+
+def ago(n):
+    import datetime as dt
+
+    from sanxiang.core import clock
+
+    return clock.today() - dt.timedelta(days=n)
+
+
+def transfer(case, head, **kw):
+    """``case`` transferred to 测试县公安局 (report 9 days ago; ``kw`` overrides)."""
+    from sanxiang.transfers import services
+
+    data = {
+        "reported_on": ago(9),
+        "approved_on": ago(8),
+        "transferred_on": ago(8),
+        "police_authority": "测试县公安局",
+        "materials": MATERIALS,
+        "case_summary": "销售伪劣产品，货值金额达到追诉标准。",
+    }
+    data.update(kw)
+    return services.record_transfer(case, head, **data)
+
+
+def decided_as_transfer(flow):
+    """A case whose decision was 移送 (dated 9 days ago)."""
+    from sanxiang.cases import services as cases
+    from tests.cases.conftest import days_ago, late
+
+    case = flow.in_decision()
+    cases.decide(
+        case,
+        actor=flow.head,
+        outcome="transfer",
+        decided_at=days_ago(9),
+        late_reason=late(days_ago(9)),
+    )
+    case.refresh_from_db()
+    return case
