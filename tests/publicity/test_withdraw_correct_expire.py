@@ -2,6 +2,7 @@
 window's end, early removal after credit repair."""
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -86,3 +87,30 @@ def test_early_removal_after_credit_repair(agency_a, handler_a, head_a):
     )
     with pytest.raises(DomainError):
         services.remove_early(severe, reason="信用修复", actor=head_a)
+
+
+def test_typed_reasons_reach_the_ledger_only_as_digests(agency_a, handler_a, head_a):
+    """A withdrawal may quote the 复议机关's text, which names persons (#11.4)."""
+    from sanxiang.ledger import personal
+    from sanxiang.ledger.models import Leaf
+
+    first = Leaf.objects.count()
+    withdrawn = published(agency_a, handler_a)
+    services.withdraw_publication(
+        withdrawn, kind="revoked", reason="复议决定撤销，证人孙志强证言不实", actor=head_a
+    )
+    corrected = published(agency_a, handler_a)
+    services.correct_publication(
+        corrected, changes={"conclusion": "罚款人民币40000元"}, note="经办人李明笔误", actor=head_a
+    )
+    removed = published(agency_a, handler_a)
+    services.remove_early(removed, reason="当事人王小红已履行，信用修复", actor=head_a)
+    leaves = list(Leaf.objects.filter(index__gte=first).order_by("index"))
+    text = "".join(json.dumps(leaf.payload, ensure_ascii=False) for leaf in leaves)
+    for typed in ("孙志强", "李明", "王小红"):
+        assert typed not in text
+    by_type = {leaf.event_type: leaf.payload for leaf in leaves}
+    assert personal.matches(
+        "复议决定撤销，证人孙志强证言不实", by_type["publicity.withdrawn"]["reason"]
+    )
+    assert personal.matches("经办人李明笔误", by_type["publicity.corrected"]["note"])

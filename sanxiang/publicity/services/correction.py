@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sanxiang.core import clock
 from sanxiang.core.errors import DomainError, ErrorCode
+from sanxiang.ledger import personal
 from sanxiang.ledger.events import EventType
 from sanxiang.ledger.services import append_event
 
@@ -111,7 +112,7 @@ def correct_publication(
             "previous": old.pk,
             "previous_sha256": old.content_sha256,
             "sha256": snap.content_sha256,
-            "note": note,
+            "note": personal.digest(note),  # typed text: a keyed digest (#11.4)
             "fields": sorted(changes),
         },
         actor,

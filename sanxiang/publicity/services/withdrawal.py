@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from sanxiang.core import clock
 from sanxiang.core.errors import DomainError, ErrorCode
 from sanxiang.core.fields import PenaltyKind
+from sanxiang.ledger import personal
 from sanxiang.ledger.events import EventType
 from sanxiang.ledger.services import append_event
 
@@ -66,7 +67,8 @@ def withdraw_publication(
         publication.subject,
         {
             "kind": kind,
-            "reason": reason,
+            # may quote a court's or 复议机关's text naming persons: a keyed digest (#11.4)
+            "reason": personal.digest(reason),
             "on": on_date,
             "was_public": was_public,
             "snapshot": snap.pk if snap else None,
@@ -134,7 +136,7 @@ def remove_early(publication, *, reason, actor) -> Publication:
     append_event(
         EventType.PUBLICATION_REMOVED_EARLY,
         publication.subject,
-        {"early": True, "reason": reason, "snapshot": snap.pk},
+        {"early": True, "reason": personal.digest(reason), "snapshot": snap.pk},
         actor,
     )
     invalidate_page(publication.pk)
