@@ -98,7 +98,9 @@ def test_trends_shown_with_tables_and_drill_down(supervision, client_for, superv
     response = client.get("/workbench/dashboard/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert html.count("<svg") == 10
+    # ten charts; each of the five vertical ones has its horizontal twin for phones
+    assert html.count("<svg") - html.count('class="chart hbar twin"') == 10
+    assert html.count('class="chart hbar twin"') == html.count('class="chart vbar has-twin"')
     for title in ("各月监督预警新增与整改", "各预警模型的预警数", "各季度网上巡查平均得分"):
         assert title in html
     sup = response.context["supervision"]

@@ -37,7 +37,10 @@ SMALL, LARGE = 3, 12
 
 
 @pytest.fixture(autouse=True)
-def _frozen(settings, tmp_path):
+def _frozen(settings, tmp_path, monkeypatch):
+    # the session's last-activity stamp is rewritten once a minute (core.sessions): on a
+    # loaded machine growing the rows can take that long, and the write is not the list's
+    monkeypatch.setattr("sanxiang.core.sessions.TOUCH_EVERY", 10**9)
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.KEYS_DIR = tmp_path / "keys"
     with time_machine.travel(NOW, tick=False):
