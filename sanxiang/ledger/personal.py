@@ -81,6 +81,7 @@ FREE_TEXT_KEYS = frozenset(
     {
         "facts", "content", "report", "statement", "summary", "description", "reason",
         "title", "place", "evidence", "opinion", "note", "remark", "comment",
+        "minutes", "conclusion",
     }
 )  # fmt: skip
 PERSON_TYPES = frozenset({"natural_person", "individual_business"})

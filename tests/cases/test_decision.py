@@ -255,9 +255,18 @@ def test_collective_discussion_required(flow, handler_a, head_a, reviewer_a):
         held_at=days_ago(2),
         chair="钱局长",
         participants=["钱局长", "孙副局长", "李副局长"],
-        minutes="讨论记录……",
+        minutes="讨论记录：证人孙志强陈述……",
         conclusion="同意罚款五千元。",
     )
+    # the minutes and the conclusion are typed text: in the leaf only as keyed digests (#11.4)
+    from sanxiang.ledger import personal
+    from sanxiang.ledger.models import Leaf
+
+    leaf = Leaf.objects.filter(subject=case.subject).order_by("-index").first()
+    data = leaf.payload["data"]
+    assert "孙志强" not in leaf.content and "五千元" not in leaf.content
+    assert personal.matches("讨论记录：证人孙志强陈述……", data["minutes"])
+    assert personal.matches("同意罚款五千元。", data["conclusion"])
     services.decide(case, actor=head_a, outcome="penalty", penalty_kinds=["fine"], fine="5000")
 
 
