@@ -116,8 +116,40 @@ def _sqlite_trigger_sql(
     ]
 
 
+_SUBQUERY = re.compile(r"\bselect\b", re.IGNORECASE)
+
+
+def _pg_guard_sql(table, mutable_while):
+    """PostgreSQL refuses a subquery in a trigger's WHEN clause (a catalogue item is frozen
+    once its *version* is published): the condition is evaluated in a function of the
+    table's own, ``<table>_append_only_guard()``, which lets the row through while it holds
+    and raises otherwise (every column frozen; no ``allow_update_columns``)."""
+    name = f"{table}_append_only"
+    function = f"{table}_append_only_guard"
+    return [
+        f'DROP TRIGGER IF EXISTS "{name}" ON "{table}"',
+        f'DROP TRIGGER IF EXISTS "{name}_frozen" ON "{table}"',
+        f'''CREATE OR REPLACE FUNCTION "{function}"() RETURNS trigger LANGUAGE plpgsql AS $body$
+BEGIN
+    IF COALESCE(({mutable_while}), false) THEN
+        IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+        RETURN NEW;
+    END IF;
+    RAISE EXCEPTION 'append-only table %: % refused', TG_TABLE_NAME, TG_OP
+        USING ERRCODE = 'restrict_violation';
+END
+$body$''',
+        f'CREATE TRIGGER "{name}" BEFORE UPDATE OR DELETE ON "{table}" '
+        f'FOR EACH ROW EXECUTE FUNCTION "{function}"()',
+    ]
+
+
 def _pg_trigger_sql(table, allow_update_columns, mutable_while=None, allowed_while=None):
     name = f"{table}_append_only"
+    if mutable_while and _SUBQUERY.search(mutable_while):
+        if allow_update_columns or allowed_while:
+            raise ValueError("a mutable_while with a subquery freezes every column")
+        return _pg_guard_sql(table, mutable_while)
     args = ", ".join(f"'{c}'" for c in allow_update_columns or [])
     when = f"WHEN (NOT COALESCE(({mutable_while}), false)) " if mutable_while else ""
     out = [
@@ -146,7 +178,12 @@ def install_sql(
     passes; once it is false the row is append-only (with ``allow_update_columns``).
     ``allowed_while``: a SQL condition on the old row under which the
     ``allow_update_columns`` may still change (``OLD."result" = ''``: a result not yet
-    recorded); once it is false no column changes. Every DELETE is refused."""
+    recorded); once it is false no column changes. Every DELETE is refused.
+
+    ``mutable_while`` may hold a subquery (``NOT EXISTS (SELECT 1 FROM parent WHERE
+    parent.id = OLD."parent_id" AND parent.status = 'published')``: a child row frozen with
+    its parent); on PostgreSQL that needs a per-table function (``_pg_guard_sql``), and
+    every column is then frozen."""
     table = _check_ident(table)
     allowed = [_check_ident(c) for c in allow_update_columns or []]
     if allowed_while and (allow_update_columns is None or mutable_while):
@@ -171,6 +208,7 @@ def uninstall_sql(connection, table):
         return [
             f'DROP TRIGGER IF EXISTS "{table}_append_only" ON "{table}"',
             f'DROP TRIGGER IF EXISTS "{table}_append_only_frozen" ON "{table}"',
+            f'DROP FUNCTION IF EXISTS "{table}_append_only_guard"()',
         ]
     return [
         f'DROP TRIGGER IF EXISTS "{table}_append_only_update"',

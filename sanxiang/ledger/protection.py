@@ -9,10 +9,10 @@ Every concrete model of a ``sanxiang.*`` app is in exactly one of:
     here that is missing or disabled in the database (a SQLite table rebuild drops them).
 ``RECONCILED``
     Rows may change, but every change is ledgered and a reconciliation compares the row
-    with its leaf (issue #11 item 8, ``ledger/reconcile.py``). Still empty: the models
-    reconciled so far (recordings, issued documents, review opinions) are also append-only
-    by trigger and listed there; ``cases.Case`` is reconciled for its decision fields only
-    and stays a known gap for the rest.
+    with the latest leaves about it (issue #11 item 8, ``ledger/reconcile.py`` and
+    ``ledger/reconcile_rules.py``). Recordings, issued documents and review opinions are
+    reconciled too, as a second line behind their triggers, and listed in ``APPEND_ONLY``;
+    ``cases.Case`` refuses DELETE by trigger and is reconciled for its decision fields.
 ``NO_LEGAL_WEIGHT``
     Caches, counters, queues and messages: losing or editing them changes no record.
 ``KNOWN_GAPS``
@@ -58,6 +58,24 @@ COMPLAINT_WORKFLOW = (
     "agency_id", "status", "clock_start", "decided_at", "reject_reason", "concluded_at",
     "result", "reply", "transfers", "history", "code_hash",
 )  # fmt: skip
+
+# a catalogue version is a draft until published; then only the day it stops applying
+# (set when the next version is published) may be filled in
+_CATALOG_DRAFT = """OLD."status" = 'draft'"""
+# a catalogue item (or a discretion tier) changes only while its version is a draft
+_ITEM_OF_DRAFT = (
+    "NOT EXISTS (SELECT 1 FROM catalog_catalogversion v "
+    """WHERE v.id = OLD."version_id" AND v.status <> 'draft')"""
+)
+_TIER_OF_DRAFT = (
+    "NOT EXISTS (SELECT 1 FROM catalog_discretionbenchmark b JOIN catalog_catalogversion v "
+    """ON v.id = b.version_id WHERE b.id = OLD."benchmark_id" AND v.status <> 'draft')"""
+)
+
+
+def _catalog_item(reason):
+    return AppendOnly(f"{reason}：草稿版本内可改可删；版本发布后冻结", mutable_while=_ITEM_OF_DRAFT)
+
 
 APPEND_ONLY: dict[str, AppendOnly] = {
     # the ledger itself (ledger 0002)
@@ -138,6 +156,7 @@ APPEND_ONLY: dict[str, AppendOnly] = {
         allow_update_columns=("result", "note", "recorded_at", "recorded_by_id"),
         allowed_while="""OLD."result" = ''""",
     ),
+    "inspections.TaskOfficer": AppendOnly("抽查任务的检查人员：摇号抽中后不可更换、不可删除"),
     "records.UploadSession": AppendOnly(
         "上传任务：案件、上传人、大小、申报哈希和标注冻结；只有进度和结果可以填写",
         allow_update_columns=(
@@ -154,10 +173,74 @@ APPEND_ONLY: dict[str, AppendOnly] = {
     ),
     # assist (assist 0003): who accepted which suggested article for which case
     "assist.AcceptedArticle": AppendOnly("采纳、撤回推荐条款的记录"),
+    # catalogues (catalog 0002): a published version and its items are frozen; a change
+    # is a new version (the version's leaf holds the content hash of all its items)
+    "catalog.CatalogVersion": AppendOnly(
+        "目录清单版本：草稿可改可删；发布后冻结，只有失效日期（发布下一版时）可以填写",
+        allow_update_columns=("effective_to",),
+        mutable_while=_CATALOG_DRAFT,
+    ),
+    "catalog.Power": _catalog_item("执法事项"),
+    "catalog.DiscretionBenchmark": _catalog_item("裁量基准"),
+    "catalog.DiscretionTier": AppendOnly(
+        "裁量档次：所属基准的版本为草稿时可改可删；版本发布后冻结", mutable_while=_TIER_OF_DRAFT
+    ),
+    "catalog.MajorDecisionRule": _catalog_item("重大执法决定法制审核目录条目"),
+    "catalog.RecordingRequirement": _catalog_item("音像记录事项"),
+    "catalog.InspectionItem": _catalog_item("随机抽查事项"),
+    "catalog.ServiceGuide": _catalog_item("执法服务指南"),
+    "catalog.Remedy": _catalog_item("救济渠道"),
+    "catalog.Contact": _catalog_item("联系方式"),
+    # parties and handlers of a case (cases 0007): registered once, never edited
+    "cases.Party": AppendOnly("当事人：登记后不可修改、删除"),
+    "cases.CaseHandler": AppendOnly("办案人员指定：指定后不可修改、删除"),
+    # witness (witness 0004): the trusted log key is frozen; the latest size and root
+    # follow each cosignature (whose history is append-only in witness.Cosignature)
+    "witness.WitnessedLog": AppendOnly(
+        "受见证的账本：来源、公钥、哈希算法冻结；只有最新见证的树大小和根哈希可以更新",
+        allow_update_columns=("tree_size", "root_hash", "updated_at"),
+    ),
 }
 
-# model label -> how its rows are reconciled with the ledger (issue #11 item 8)
-RECONCILED: dict[str, str] = {}
+# model label -> how its rows are reconciled with the ledger (issue #11 item 8); the
+# rules are in ledger/reconcile_rules.py, the fields compared in docs/ledger.md section 3
+RECONCILED: dict[str, str] = {
+    "org.Agency": "every edit through org.services (admin too); the row is compared with its "
+    "creation leaf and the later org.agency_changed leaves",
+    "org.User": "changes on every login (last_login, password hash: no legal weight); role, "
+    "agency, rights and particulars compared with the latest account leaf",
+    "org.Officer": "compared with the latest org.officer_created/changed leaf (ID number by "
+    "keyed digest); an officer registered without the service has no leaf and is not named",
+    "org.Certificate": "compared with the latest certificate leaf (status, reason, validity); "
+    "each status change is also an append-only CertificateEvent",
+    "workdays.HolidayYear": "complete/notice/source compared with the holiday_changed leaves",
+    "workdays.HolidayOverride": "each day compared with the holiday_changed leaves replayed in "
+    "order (set, removed, whole-year import)",
+    "cases.CasePolicy": "per-agency amounts and time limits compared with the policy_changed "
+    "leaves (the first holds every setting)",
+    "alerts.Alert": "workflow row; every transition is a leaf holding the state, compared in "
+    "order (last_seen_at, a run counter, is not)",
+    "review.DeadlineExtension": "request then decision, each a leaf; compared with both "
+    "(status, new deadline, reason and note by digest, requester and approver)",
+    "publicity.PublicationPolicy": "edited in place; each change a leaf holding the whole "
+    "policy, compared with the latest",
+    "inspections.Target": "register; every target must have a leaf (added or imported), name "
+    "and risk class of an added one and each is_active change compared",
+    "evaluation.Rectification": "整改通知 workflow; its leaves (issued, reported, returned, "
+    "closed, deadline recomputed) replayed and compared",
+    "patrol.PatrolNotice": "整改通知 workflow shared with evaluation; its leaves replayed and "
+    "compared",
+    "evaluation.Round": "workflow row; created, sampled and concluded leaves merged and "
+    "compared (the summary's hash recomputed)",
+    "appeals.Appeal": "workflow row (recorded → accepted → extended → outcome); its leaves "
+    "merged in order and compared (typed notes by keyed digest)",
+    "publicity.PortalPage": "an approved version is compared with its approval leaf (content "
+    "hash recomputed); drafts and rejected versions were never public",
+    "patrol.PatrolRound": "workflow row; created, sampled and concluded leaves merged and "
+    "compared like evaluation.Round",
+    "patrol.PatrolItem": "fixed once submitted; a submitted item is compared with its scoring "
+    "leaf (the automatic checks' hash recomputed); before that its checks are in the leaves",
+}
 
 NO_LEGAL_WEIGHT: dict[str, str] = {
     # assist (智能辅助): reference texts re-importable from their source files, derived links
@@ -171,7 +254,9 @@ NO_LEGAL_WEIGHT: dict[str, str] = {
     "witness.SubmissionStatus": "retry queue of witness submissions; the cosignatures are "
     "in CosignedCheckpoint",
     "workdays.CalendarRevision": "cache-invalidation token; holds no data",
-    "complaints.ComplaintSequence": "counter; each 受理编号 is in the submission leaf",
+    "workdays.TrackedDeadline": "index of the open deadlines for the holiday recomputation; "
+    "the deadline itself is the domain row's date field (ledgered with it), each date the "
+    "recomputation moves is a workdays.deadline_recomputed leaf",
     "notifications.Notification": "in-app messages derived from ledgered events",
     "publicity.WebhookDelivery": "push queue; the pushed content is the ledgered snapshot",
     "publicity.WebhookEndpoint": "configuration of an external receiver",
@@ -188,53 +273,18 @@ NO_LEGAL_WEIGHT: dict[str, str] = {
 
 # Legal weight but neither append-only by trigger nor reconciled yet.
 KNOWN_GAPS: dict[str, str] = {
-    "org.Agency": "edits go through org.services (admin too) and write AGENCY_CHANGED with "
-    "before/after; the row is not reconciled (#11.8)",
-    "org.User": "accounts change on every login; role/agency edits ledgered (USER_CHANGED), "
-    "not reconciled (#11.8)",
-    "org.Officer": "created/edited through org.services (admin too), ledgered "
-    "(OFFICER_CREATED/CHANGED), not reconciled (#11.8)",
-    "org.Certificate": "status changes ledgered by org.services, not reconciled (#11.8)",
-    "workdays.HolidayYear": "edits ledgered (holiday_changed), not reconciled (#11.8)",
-    "workdays.HolidayOverride": "edits ledgered (holiday_changed), not reconciled (#11.8)",
-    "workdays.TrackedDeadline": "recomputed by design; changes ledgered, not reconciled (#11.8)",
-    "catalog.CatalogVersion": "published versions immutable in the service only (#11.8)",
-    "catalog.Power": "immutable once published in the service only; hash in version_ref",
-    "catalog.DiscretionBenchmark": "immutable once published in the service only (#11.8)",
-    "catalog.DiscretionTier": "immutable once published in the service only (#11.8)",
-    "catalog.MajorDecisionRule": "immutable once published in the service only (#11.8)",
-    "catalog.RecordingRequirement": "immutable once published in the service only (#11.8)",
-    "catalog.InspectionItem": "immutable once published in the service only (#11.8)",
-    "catalog.ServiceGuide": "immutable once published in the service only (#11.8)",
-    "catalog.Remedy": "immutable once published in the service only (#11.8)",
-    "catalog.Contact": "immutable once published in the service only (#11.8)",
-    "cases.CasePolicy": "per-agency amounts; edits ledgered (CASE_POLICY_CHANGED), "
-    "not reconciled (#11.8)",
-    "cases.Party": "ledgered with the case, not reconciled (#11.8)",
-    "witness.WitnessedLog": "witness state: trusted log key and latest cosigned size/root, "
-    "updated per checkpoint (history append-only in witness.Cosignature); a separate "
-    "witness deployment keeps it out of the agency's reach (#16)",
-    "cases.CaseHandler": "assignment ledgered with the case, not reconciled (#11.8)",
-    "review.Review": "workflow row updated by the service; ledgered, not reconciled (#11.8)",
-    "review.DeadlineExtension": "decision filled in later; ledgered, not reconciled (#11.8)",
-    "publicity.PublicationPolicy": "edited in place; changes ledgered, not reconciled (#11.8)",
-    "publicity.Publication": "workflow row; ledgered, not reconciled (#11.8)",
-    "publicity.PortalPage": "versioned content; approval ledgered, not reconciled (#11.8)",
-    "publicity.AnnualReport": "published report; ledgered, not reconciled (#11.8)",
-    "inspections.Target": "register edited in place; changes ledgered in bulk (#11.8)",
-    "evaluation.Round": "workflow row; sample ledgered, not reconciled (#11.8)",
-    "evaluation.Rectification": "workflow row; ledgered, not reconciled (#11.8)",
-    # appeals / transfers
-    "appeals.Appeal": "workflow row (recorded → accepted → outcome); every step ledgered, "
-    "not reconciled (#11.8)",
-    "transfers.PoliceTransfer": "workflow row (移送 → 立案/不予立案 → 复议 → 移交/退回); every "
-    "step ledgered, not reconciled (#11.8)",
-    # alerts (监督预警)
-    "alerts.Alert": "workflow row; every transition ledgered, not reconciled (#11.8)",
-    # patrol (网上巡查)
-    "patrol.PatrolRound": "workflow row; sample and summary ledgered, not reconciled (#11.8)",
-    "patrol.PatrolItem": "immutable after submission in the service only; ledgered (#11.10)",
-    "patrol.PatrolNotice": "workflow row; ledgered, not reconciled (#11.8)",
+    "review.Review": "workflow row spread over ten leaf types plus the holiday recomputation "
+    "of its deadline; the review services were being reworked (#11.4 digests) when the "
+    "other rows got their rules — a merge rule like appeals.Appeal's is what is missing",
+    "publicity.Publication": "workflow row (pending → published → withdrawn/expired) whose "
+    "content is the append-only Snapshot; its own status, due and window columns have no "
+    "rule yet (the publicity services were being split into a package at the time)",
+    "publicity.AnnualReport": "published once; agency, year, total and ledger_index are "
+    "reconciled, the rest of its statistics is in no leaf (needs the data's SHA-256 in "
+    "publicity.report_published, or a trigger: publicity is another helper's)",
+    "transfers.PoliceTransfer": "workflow row (移送 → 立案/不予立案 → 复议 → 移交/退回), every "
+    "step a leaf; no rule yet: the police reply and reconsideration share one leaf builder "
+    "whose status mapping still has to be written",
 }
 
 

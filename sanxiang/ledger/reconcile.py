@@ -6,11 +6,14 @@ ledger's own tables) agrees too. What the DBA cannot rewrite without breaking th
 tree is the leaf that recorded the row when it was created. This module compares every
 row with legal weight with that leaf and reports each difference by table, id and field.
 
-The registry ``RULES`` names, per model:
+The registry ``RULES`` (rows frozen at creation, here) and ``reconcile_rules.MORE_RULES``
+(rows that change in place: ``all_rules()`` is both) names, per model:
 
-* the event type of the leaf that committed to the row, how to find the row's key in a
-  leaf (subject or payload) and which leaf counts when there are several (the first, for
-  rows that never change; the latest, for fields a later decision may rewrite);
+* the event type(s) of the leaves that committed to the row, how to find the row's key
+  in a leaf (subject or payload) and which leaf counts when there are several (the
+  first, for rows that never change; the latest, for fields a later decision may
+  rewrite; all of them merged in order, for a creation leaf followed by leaves holding
+  only what changed — or a rule's own ``expected`` replay, for a leaf about many rows);
 * ``committed(row)``: the row's fields in the leaf's vocabulary; ``recorded(content)``:
   the fields the leaf holds. Only the fields present in the leaf are compared; what a
   leaf does not hold cannot be reconciled and is listed in ``docs/ledger.md``. Free text
@@ -43,7 +46,7 @@ from .models import Leaf
 
 log = logging.getLogger("sanxiang.ledger.reconcile")
 
-__all__ = ["RULES", "Mismatch", "Rule", "reconcile", "reconciled_models"]
+__all__ = ["REMOVED", "RULES", "Mismatch", "Rule", "all_rules", "reconcile", "reconciled_models"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -54,7 +57,7 @@ class Mismatch:
     row_value: object = None
     leaf_value: object = None
     leaf_index: int | None = None
-    problem: str = "differs"  # differs | no_leaf | no_row
+    problem: str = "differs"  # differs | no_leaf | no_row | removed
 
     def describe(self) -> str:
         where = f"{self.table} id={self.pk}"
@@ -64,6 +67,11 @@ class Mismatch:
             return (
                 f"{where}: 行已不存在，但账本叶子 #{self.leaf_index} 记录了它 "
                 f"(row missing, recorded by leaf {self.leaf_index})"
+            )
+        if self.problem == "removed":
+            return (
+                f"{where}: 账本叶子 #{self.leaf_index} 记录该行已删除，但行仍存在 "
+                f"(row present, leaf {self.leaf_index} recorded its removal)"
             )
         return (
             f"{where}: {self.field} 行={self.row_value!r} ≠ 账本叶子 #{self.leaf_index}="
@@ -178,24 +186,43 @@ def _pick(source: dict, fields: dict) -> dict:
 # --- the registry -------------------------------------------------------------------------
 
 
+REMOVED = "__removed__"  # ``recorded(content)`` of a leaf that says the row was deleted
+
+
 @dataclasses.dataclass(frozen=True)
 class Rule:
     label: str  # model label, e.g. "records.Recording"
-    event_type: str
+    event_type: str | tuple  # one event type, or several (a row's creation and its changes)
     key_of_leaf: Callable[[dict], object]
     committed: Callable[[object], dict]
     recorded: Callable[[dict], dict]
     rows: Callable[[], object] = None  # queryset of the rows that must have a leaf
-    which: str = "first"  # "first" | "last" leaf per key
+    # which leaf per key: "first"; "last"; "merge" — every leaf in order, a later leaf's
+    # fields overriding an earlier one's (a creation leaf, then leaves holding only what
+    # changed); a leaf whose ``recorded`` is ``{REMOVED: True}`` says the row is gone
+    which: str = "first"
     row_may_vanish: bool = False  # a leaf without its row is legitimate
     note: str = ""
+    row_key: Callable[[object], object] = None  # the row's key in the leaves (default: pk)
+    # a row of ``rows`` without a leaf is a mismatch (a callable: for the rows it accepts)
+    leaf_required: bool | Callable[[object], bool] = True
+    # ``expected(leaves) -> {key: (index, {field: (value, index)} or REMOVED)}`` over the
+    # rule's leaves ``[(index, content)]`` in index order, for a leaf about many rows
+    expected: Callable = None
 
     @property
     def model(self):
         return apps.get_model(self.label)
 
+    @property
+    def event_types(self) -> tuple:
+        return (self.event_type,) if isinstance(self.event_type, str) else tuple(self.event_type)
+
     def queryset(self):
         return self.rows() if self.rows is not None else self.model._default_manager.all()
+
+    def key(self, row):
+        return self.row_key(row) if self.row_key is not None else row.pk
 
 
 _RECORDING_LABELS = {
@@ -403,28 +430,51 @@ RULES: tuple[Rule, ...] = (
 )
 
 
+def all_rules() -> tuple[Rule, ...]:
+    """``RULES`` and the rules of the rows that change in place (``reconcile_rules.py``)."""
+    from .reconcile_rules import MORE_RULES
+
+    return RULES + MORE_RULES
+
+
 def reconciled_models() -> dict[str, str]:
-    return {rule.label: rule.note for rule in RULES}
+    return {rule.label: rule.note for rule in all_rules()}
 
 
-def _leaves_by_key(rule):
-    found = {}
+def _leaf_contents(rule):
     qs = (
-        Leaf.objects.filter(event_type=rule.event_type)
+        Leaf.objects.filter(event_type__in=rule.event_types)
         .order_by("index")
         .values_list("index", "content")
     )
     for index, text in qs.iterator(chunk_size=2000):
         try:
-            content = json.loads(text)
+            yield index, json.loads(text)
         except ValueError:
             continue  # a damaged leaf: verify_ledger reports it
+
+
+def _leaves_by_key(rule):
+    """{key: (index of the deciding leaf, {field: (value, index)} or REMOVED)}."""
+    if rule.expected is not None:
+        return rule.expected(_leaf_contents(rule))
+    found = {}
+    for index, content in _leaf_contents(rule):
         key = rule.key_of_leaf(content)
         if key is None:
             continue
         if rule.which == "first" and key in found:
             continue
-        found[key] = (index, rule.recorded(content))
+        recorded = rule.recorded(content)
+        if recorded is None:
+            continue  # a leaf of this type that says nothing about the row
+        if recorded.get(REMOVED):
+            found[key] = (index, REMOVED)
+            continue
+        fields = {name: (value, index) for name, value in recorded.items()}
+        if rule.which == "merge" and key in found and found[key][1] is not REMOVED:
+            fields = {**found[key][1], **fields}
+        found[key] = (index, fields)
     return found
 
 
@@ -435,23 +485,43 @@ def check_rule(rule) -> list[Mismatch]:
     out = []
     seen = set()
     for row in rule.queryset().order_by("pk").iterator(chunk_size=2000):
-        seen.add(row.pk)
-        entry = leaves.get(row.pk)
+        key = rule.key(row)
+        seen.add(key)
+        entry = leaves.get(key)
         if entry is None:
-            out.append(Mismatch(table, row.pk, "", problem="no_leaf"))
+            needs = rule.leaf_required
+            if callable(needs):
+                needs = needs(row)
+            if needs:
+                out.append(Mismatch(table, row.pk, "", problem="no_leaf"))
             continue
         index, recorded = entry
+        if recorded is REMOVED:
+            out.append(Mismatch(table, row.pk, "", leaf_index=index, problem="removed"))
+            continue
         committed = rule.committed(row)
-        for field, leaf_value in recorded.items():
+        for field, (leaf_value, field_index) in recorded.items():
             if field in committed and not _agrees(committed[field], leaf_value):
-                out.append(Mismatch(table, row.pk, field, committed[field], leaf_value, index))
+                out.append(
+                    Mismatch(table, row.pk, field, committed[field], leaf_value, field_index)
+                )
     if not rule.row_may_vanish:
-        missing = sorted(set(leaves) - seen, key=str)
+        missing = sorted(
+            (k for k, (_i, rec) in leaves.items() if k not in seen and rec is not REMOVED),
+            key=str,
+        )
         if missing:
-            exists = set(model._default_manager.filter(pk__in=missing).values_list("pk", flat=True))
-            for pk in missing:
-                if pk not in exists:
-                    out.append(Mismatch(table, pk, "", leaf_index=leaves[pk][0], problem="no_row"))
+            if rule.row_key is None:
+                exists = set(
+                    model._default_manager.filter(pk__in=missing).values_list("pk", flat=True)
+                )
+            else:
+                exists = {rule.key(r) for r in model._default_manager.all()}
+            for key in missing:
+                if key not in exists:
+                    out.append(
+                        Mismatch(table, key, "", leaf_index=leaves[key][0], problem="no_row")
+                    )
     return out
 
 
@@ -459,7 +529,7 @@ def reconcile(labels=None) -> list[Mismatch]:
     """Compare every registered model's rows with their leaves; returns the mismatches
     (empty when all agree), ordered by table and id."""
     out = []
-    for rule in RULES:
+    for rule in all_rules():
         if labels is None or rule.label in labels:
             out.extend(check_rule(rule))
     return out

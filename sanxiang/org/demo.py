@@ -10,7 +10,7 @@ from sanxiang.core.fields import EnforcementField
 from sanxiang.core.ids import usci_check_char
 
 from . import services
-from .models import AgencyKind, AgencyLevel, Officer, Role
+from .models import AgencyKind, AgencyLevel, Role
 
 DEMO_PASSWORD = "Sanxiang@2026"  # noqa: S105 - the demo accounts' published password (README)
 REGION = "云州市青禾县"
@@ -122,7 +122,7 @@ def load(ctx):
         )
     ctx["agencies"] = agencies
 
-    services.create_user(
+    admin = services.create_user(
         username="admin", password=DEMO_PASSWORD, role=Role.ADMIN, full_name="系统管理员"
     )
     services.create_user(
@@ -179,8 +179,9 @@ def load(ctx):
                 agency=agency,
                 full_name=person_name(i),
             )
-            officer = Officer.objects.create(
+            officer = services.create_officer(
                 agency=agency,
+                actor=admin,
                 user=user,
                 name=user.full_name,
                 gender="男" if i % 3 else "女",

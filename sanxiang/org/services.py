@@ -14,6 +14,7 @@ from sanxiang.core import clock
 from sanxiang.core.errors import DomainError, ErrorCode
 from sanxiang.core.fields import EnforcementField
 from sanxiang.core.ids import usci_error
+from sanxiang.ledger import personal
 from sanxiang.ledger.events import EventType
 from sanxiang.ledger.services import append_event
 
@@ -84,19 +85,18 @@ def create_agency(
     agency.save()
     agency.path = f"{parent.path if parent else '/'}{agency.pk}/"
     agency.save(update_fields=["path"])
-    append_event(
-        EventType.AGENCY_CREATED,
-        f"agency:{agency.pk}",
-        {
-            "name": agency.name,
-            "usci": agency.usci,
-            "kind": agency.kind,
-            "level": agency.level,
-            "parent": parent.pk if parent else None,
-        },
-        actor,
-    )
+    append_event(EventType.AGENCY_CREATED, f"agency:{agency.pk}", _agency_payload(agency), actor)
     return agency
+
+
+def _agency_payload(agency):
+    """Every editable field of a new agency, its USCI and path: what the reconciliation
+    (``ledger/reconcile_rules.py``) compares the row with; the later leaves hold the
+    changes (``org.agency_changed``)."""
+    data = {"usci": agency.usci, "path": agency.path}
+    for name in AGENCY_EDITABLE:
+        data[name] = agency.parent_id if name == "parent" else getattr(agency, name)
+    return data
 
 
 # Fields an administrator may change (the USCI and the path are fixed; the tree moves
@@ -243,6 +243,9 @@ def _user_payload(user, **more):
         "is_active": user.is_active,
         "is_staff": user.is_staff,
         "is_superuser": user.is_superuser,
+        # personal contact data: keyed digests only (#11.4), compared by the reconciliation
+        "phone": personal.digest(user.phone),
+        "email": personal.digest(user.email),
     }
     data.update(more)
     return data
@@ -342,6 +345,8 @@ def _officer_payload(officer, **more):
         "agency": officer.agency_id,
         "user": officer.user_id,
         "name": officer.name,
+        "gender": officer.gender,
+        "id_number": personal.digest(officer.id_number),  # keyed digest only (#11.4)
         "position": officer.position,
         "unit": officer.unit,
         "is_active": officer.is_active,

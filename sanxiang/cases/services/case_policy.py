@@ -70,6 +70,9 @@ def save_policy(agency, *, actor, values) -> CasePolicy:
             setattr(policy, name, after)
     if not changes:
         return policy
+    if created:  # the first leaf holds every setting (the defaults too): the reconciliation
+        for name in EDITABLE:  # compares the row with it (ledger/reconcile_rules.py)
+            changes.setdefault(name, {"before": None, "after": _plain(getattr(policy, name))})
     if policy.decision_days < 1 or policy.statement_window_workdays < 1:
         raise DomainError(_("办案期限和陈述申辩期限至少为1日。"), code=ErrorCode.OUT_OF_RANGE)
     policy.full_clean()

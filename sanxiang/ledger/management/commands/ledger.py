@@ -90,11 +90,11 @@ class Command(BaseCommand):
                     returncode=1,
                 )
             if not options["no_reconcile"]:
-                from sanxiang.ledger.reconcile import RULES
+                from sanxiang.ledger.reconcile import all_rules
 
                 self.stdout.write(
                     "对账一致 reconciliation OK: "
-                    + ", ".join(rule.label for rule in RULES)
+                    + ", ".join(rule.label for rule in all_rules())
                     + " agree with their leaves."
                 )
         elif action == "sign":
