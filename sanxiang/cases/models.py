@@ -330,6 +330,9 @@ class Case(models.Model):
             models.Index(fields=["agency", "-id"], name="cases_case_agency_id"),
             models.Index(fields=["agency", "stage", "-id"], name="cases_case_agency_stage_id"),
             models.Index(fields=["agency", "act_type", "-id"], name="cases_case_agency_act_id"),
+            # the supervisor's dashboard counts a window of opened and closed cases
+            models.Index(fields=["agency", "opened_at"], name="cases_case_agency_opened"),
+            models.Index(fields=["agency", "closed_at"], name="cases_case_agency_closed"),
         ]
 
     def __str__(self):

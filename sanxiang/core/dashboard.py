@@ -93,7 +93,10 @@ def agency_rows(user, months, today):
 
     cases = {
         r["agency_id"]: r
+        # only the window's cases: read through the (agency, opened_at/closed_at) indexes,
+        # not the whole table (province-scale bench, issue #16 item 6)
         for r in Case.objects.filter(agency_id__in=ids)
+        .filter(Q(opened_at__gte=start) | Q(closed_at__gte=start))
         .values("agency_id")
         .annotate(
             opened=Count("id", filter=Q(opened_at__gte=start)),
