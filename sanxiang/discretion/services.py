@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from sanxiang.core import clock
 from sanxiang.core.errors import DomainError, ErrorCode, PermissionDenied
 from sanxiang.core.fields import ActType, CaseActType
+from sanxiang.ledger import personal
 from sanxiang.ledger.events import EventType
 from sanxiang.ledger.services import append
 from sanxiang.org.models import AgencyKind, Role
@@ -338,7 +339,7 @@ def record_assessment(case, actor, *, tier, base_amount=None, reason="") -> Asse
             "reference_scope": result["reference_scope"],
             "distribution": result["distribution"],
             "flagged": result["flagged"],
-            "reason": reason,
+            "reason": personal.digest(reason),  # typed text: a keyed digest (#11.4)
         },
         actor,
     )

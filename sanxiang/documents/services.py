@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 
 from sanxiang.core import clock, numbering
 from sanxiang.core.errors import DomainError, ErrorCode, PermissionDenied
+from sanxiang.ledger import personal
 from sanxiang.ledger.events import EventType
 from sanxiang.ledger.services import append_event, canonical_sha256
 from sanxiang.org.models import Role
@@ -750,7 +751,7 @@ def correct_document(doc, content, reason, actor) -> Document:
             "correction_id": new.pk,
             "correction_number": new.number,
             "correction_sha256": new.sha256,
-            "reason": reason,
+            "reason": personal.digest(reason),  # typed text: a keyed digest (#11.4)
         },
         actor,
     )

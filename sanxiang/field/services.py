@@ -216,6 +216,7 @@ def devices_visible_to(user):
 
 def revoke_device(actor, device_pk, reason) -> Device:
     """A lost phone: the agency head or a supervisor (司法局) stops it from syncing."""
+    from sanxiang.ledger import personal
     from sanxiang.ledger.events import EventType
     from sanxiang.ledger.services import append
 
@@ -241,7 +242,7 @@ def revoke_device(actor, device_pk, reason) -> Device:
                 "device_id": device.device_id,
                 "user": device.user_id,
                 "agency": device.agency_id,
-                "reason": device.revoke_reason,
+                "reason": personal.digest(device.revoke_reason),  # typed text (#11.4)
             },
             actor,
         )

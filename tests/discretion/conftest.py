@@ -39,8 +39,14 @@ POWER = "SJ-CF-001"
 @pytest.fixture
 def benchmark(sfj, admin_user):
     """A published benchmark of the 司法局 (applies to every agency below it)."""
+    return make_benchmark(sfj, admin_user)
+
+
+def make_benchmark(agency, admin_user):
+    """A published discretion benchmark of ``agency``: its tiers by name. Published rows are
+    frozen by trigger (#11 item 10), so the version is made as published, not edited later."""
     version = CatalogVersion.objects.create(
-        agency=sfj, kind=CatalogKind.DISCRETION, number=1, created_by=admin_user
+        agency=agency, kind=CatalogKind.DISCRETION, number=1, created_by=admin_user
     )
     bench = DiscretionBenchmark.objects.create(
         version=version,

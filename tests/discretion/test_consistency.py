@@ -11,11 +11,13 @@ from sanxiang.cases.models import Case
 from sanxiang.core.errors import DomainError, PermissionDenied
 from sanxiang.discretion import services
 from sanxiang.discretion.models import Assessment, DecidedFine
+from sanxiang.ledger import personal
 from sanxiang.ledger.models import Leaf
 from sanxiang.org import services as org
 from sanxiang.org.demo import make_usci
 from sanxiang.org.models import AgencyKind, AgencyLevel, Role
 from tests.conftest import make_user
+from tests.discretion.conftest import make_benchmark
 
 pytestmark = pytest.mark.django_db
 
@@ -65,12 +67,9 @@ def test_tier_of_another_county_is_refused(case_a, tier, admin_user):
         usci=make_usci("11", "339998", "MB1TQ0009"),
         region="邻县",
     )
-    from sanxiang.catalog.models import CatalogVersion
-
-    CatalogVersion.objects.filter(pk=tier.benchmark.version_id).update(agency=other)
-    tier.refresh_from_db()
+    foreign = make_benchmark(other, admin_user)["一般"]
     with pytest.raises(DomainError, match="不属于本机关适用"):
-        services.evaluate(case_a, tier)
+        services.evaluate(case_a, foreign)
 
 
 # --------------------------------------------------------------------------- IQR
@@ -183,7 +182,9 @@ def test_flagged_proposal_needs_a_reason(case_a, tier, handler_a):
     leaf = Leaf.objects.get(index=a.ledger_index)
     assert leaf.event_type == "discretion.assessed"
     assert leaf.subject == f"case:{case_a.pk}"
-    assert "当事人拒不改正" in leaf.content
+    # the typed reason is in the leaf only as a keyed digest (#11.4)
+    assert "当事人拒不改正" not in leaf.content
+    assert personal.matches(a.reason, leaf.payload["reason"])
 
 
 def test_assessment_is_append_only(case_a, tier, handler_a):

@@ -9,6 +9,7 @@ from sanxiang.documents.models import (
     DocumentCorrection,
     DocumentStatus,
 )
+from sanxiang.ledger import personal
 from sanxiang.ledger.events import EventType
 from sanxiang.ledger.models import Leaf
 
@@ -32,6 +33,8 @@ def test_correction_chain(make_issued, head_a):
     assert leaf.event_type == EventType.DOCUMENT_CORRECTED
     assert leaf.payload["original_number"] == original.number
     assert leaf.payload["correction_sha256"] == new.sha256
+    assert "处罚金额笔误" not in leaf.content  # typed text only as a keyed digest (#11.4)
+    assert personal.matches("处罚金额笔误", leaf.payload["reason"])
     from sanxiang.documents.rendering import pdf_text
 
     assert original.number in "".join(pdf_text(services.render_pdf(new)).split())

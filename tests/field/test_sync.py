@@ -12,6 +12,7 @@ from sanxiang.cases.models import CaseEvent, EventKind, Stage
 from sanxiang.core.errors import DomainError, PermissionDenied
 from sanxiang.field import services
 from sanxiang.field.models import Device, FieldSubmission, SubmissionStatus
+from sanxiang.ledger import personal
 from sanxiang.ledger.events import EventType
 from sanxiang.ledger.models import Leaf
 from sanxiang.records import uploads
@@ -153,7 +154,9 @@ def test_revoked_device_cannot_sync(case, device, handler_a, head_a, officer_a1,
     services.revoke_device(head_a, device.pk, "手机遗失")
     with pytest.raises(PermissionDenied, match="停用"):
         services.submit_act(handler_a, act(case, device, [officer_a1, officer_a2]))
-    assert Leaf.objects.filter(event_type=EventType.FIELD_DEVICE_REVOKED).count() == 1
+    revoked = Leaf.objects.get(event_type=EventType.FIELD_DEVICE_REVOKED)
+    assert "手机遗失" not in revoked.content  # typed text only as a keyed digest (#11.4)
+    assert personal.matches("手机遗失", revoked.payload["reason"])
     assert not CaseEvent.objects.filter(kind=EventKind.ACTIVITY).exists()
 
 
