@@ -63,7 +63,7 @@ background = BackgroundThread()
 def send(task, *args) -> None:
     """Run ``task(*args)`` outside the caller: on the Celery broker when one is configured,
     else on the in-process background thread."""
-    if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", True):
+    if settings.CELERY_TASK_ALWAYS_EAGER:  # no broker configured (settings.py)
         background.submit(task, args)
     else:
         task.delay(*args)

@@ -191,22 +191,30 @@ def grow_catalog_versions(w, count):
 
 
 def _catalog_items(w, kind, count, make):
-    """``count`` more rows in agency A's published catalogue of ``kind`` (reopened as a draft
-    for the insert: a published version refuses new rows)."""
+    """``count`` more rows in agency A's current catalogue of ``kind``. A published version
+    is frozen by trigger (#11 item 10), so each growth publishes a new version holding the
+    earlier rows and the new ones and closes the previous one (only ``effective_to`` may
+    change on a published version)."""
     from sanxiang.catalog.models import CatalogVersion, VersionStatus
 
-    key = f"version:{kind}"
-    if key not in w.cache:
-        w.cache[key] = CatalogVersion.objects.create(
-            agency=w.agency_a, kind=kind, number=1, created_by=w.head_a
+    rows = w.cache.setdefault(f"rows:{kind}", [])
+    rows.extend(w.next() for _ in range(count))
+    number = w.next()
+    starts = dt.date(2024, 1, 1) + dt.timedelta(days=number)
+    previous = w.cache.get(f"version:{kind}")
+    if previous is not None:
+        CatalogVersion.objects.filter(pk=previous.pk).update(
+            effective_to=starts - dt.timedelta(days=1)
         )
-    version = CatalogVersion.objects.filter(pk=w.cache[key].pk)
-    version.update(status=VersionStatus.DRAFT)
-    for _ in range(count):
-        make(w.cache[key], w.next())
-    version.update(
-        status=VersionStatus.PUBLISHED, effective_from=dt.date(2024, 1, 1), published_by=w.head_a
+    version = CatalogVersion.objects.create(
+        agency=w.agency_a, kind=kind, number=number, created_by=w.head_a
     )
+    for n in rows:
+        make(version, n)
+    CatalogVersion.objects.filter(pk=version.pk).update(
+        status=VersionStatus.PUBLISHED, effective_from=starts, published_by=w.head_a
+    )
+    w.cache[f"version:{kind}"] = version
 
 
 def grow_powers(w, count):
