@@ -238,6 +238,9 @@ RECONCILED: dict[str, str] = {
     "hash recomputed); drafts and rejected versions were never public",
     "patrol.PatrolRound": "workflow row; created, sampled and concluded leaves merged and "
     "compared like evaluation.Round",
+    "publicity.Publication": "workflow row (pending → published → withdrawn/removed/expired) "
+    "whose content is the append-only Snapshot; agency, source, category, status, lateness, "
+    "window end, withdrawal kind and version compared with its leaves merged in order",
     "patrol.PatrolItem": "fixed once submitted; a submitted item is compared with its scoring "
     "leaf (the automatic checks' hash recomputed); before that its checks are in the leaves",
 }
@@ -276,9 +279,6 @@ KNOWN_GAPS: dict[str, str] = {
     "review.Review": "workflow row spread over ten leaf types plus the holiday recomputation "
     "of its deadline; the review services were being reworked (#11.4 digests) when the "
     "other rows got their rules — a merge rule like appeals.Appeal's is what is missing",
-    "publicity.Publication": "workflow row (pending → published → withdrawn/expired) whose "
-    "content is the append-only Snapshot; its own status, due and window columns have no "
-    "rule yet (the publicity services were being split into a package at the time)",
     "publicity.AnnualReport": "published once; agency, year, total and ledger_index are "
     "reconciled, the rest of its statistics is in no leaf (needs the data's SHA-256 in "
     "publicity.report_published, or a trigger: publicity is another helper's)",

@@ -560,6 +560,57 @@ def _annual_report_leaf(content):
     return out
 
 
+# --- publicity.Publication: preview written, published, corrected, withdrawn, removed, expired
+
+# (not compared: ``due_date``, recomputed when the holiday calendar changes; the decision's
+# own fields, which a pending publication's correction rewrites without a leaf; the typed
+# withdrawal/removal reasons, whose leaf digest is of the full text while the row keeps its
+# first 500 characters)
+_PUBLICATION = {
+    "agency": _int, "source_key": _str, "category": _str, "status": _str,
+    "published_late": _bool, "visible_until": _date, "withdrawal_kind": _str, "version": _int,
+}  # fmt: skip
+_PUBLICATION_STATUS = {
+    EventType.PUBLICATION_PREVIEW_WRITTEN.value: "pending",
+    EventType.PUBLICATION_PUBLISHED.value: "published",
+    EventType.PUBLICATION_WITHDRAWN.value: "withdrawn",
+    EventType.PUBLICATION_REMOVED_EARLY.value: "removed",
+    EventType.PUBLICATION_EXPIRED.value: "expired",
+}
+
+
+def _publication_row(p):
+    data = {name: getattr(p, name) for name in _PUBLICATION if name != "agency"}
+    return _norm(_PUBLICATION, {**data, "agency": p.agency_id})
+
+
+def _publication_leaf(content):
+    payload = content.get("payload") or {}
+    event = content.get("event_type")
+    data = {}
+    if event == EventType.PUBLICATION_PREVIEW_WRITTEN.value:
+        data = {
+            "agency": payload.get("agency"),
+            "source_key": payload.get("source"),
+            "category": payload.get("category"),
+            "published_late": False,
+            "version": 1,
+        }
+    elif event == EventType.PUBLICATION_PUBLISHED.value:
+        data = {
+            "visible_until": payload.get("visible_until"),
+            "published_late": payload.get("late"),
+        }
+    elif event == EventType.PUBLICATION_CORRECTED.value:
+        data = {"version": payload.get("version")}
+    elif event == EventType.PUBLICATION_WITHDRAWN.value:
+        data = {"withdrawal_kind": payload.get("kind")}
+    out = _norm(_PUBLICATION, {k: v for k, v in data.items() if v is not None})
+    if event in _PUBLICATION_STATUS:
+        out["status"] = _PUBLICATION_STATUS[event]
+    return out
+
+
 # --- appeals.Appeal: recorded, accepted, extended, decided -------------------------------
 
 _APPEAL = {
@@ -809,6 +860,24 @@ MORE_RULES: tuple[Rule, ...] = (
         _annual_report_row,
         _annual_report_leaf,
         note="年度统计报告：机关、年度、总数、账本序号（其余统计数据不在叶子中）",
+    ),
+    Rule(
+        "publicity.Publication",
+        (
+            EventType.PUBLICATION_PREVIEW_WRITTEN.value,
+            EventType.PUBLICATION_PUBLISHED.value,
+            EventType.PUBLICATION_CORRECTED.value,
+            EventType.PUBLICATION_WITHDRAWN.value,
+            EventType.PUBLICATION_REMOVED_EARLY.value,
+            EventType.PUBLICATION_EXPIRED.value,
+        ),
+        _subject_pk("publication:"),
+        _publication_row,
+        _publication_leaf,
+        which="merge",
+        note="公示信息：机关、来源标识、执法行为类别、状态、是否逾期公示、公示截止日期、撤下情形、"
+        "版本；生成预览、公示、更正、撤下、提前停止、期满下线的叶子依次合并（公示期限随节假日"
+        "重算，撤下与停止理由的摘要是全文的，不比对）",
     ),
     Rule(
         "appeals.Appeal",
