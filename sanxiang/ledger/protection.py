@@ -277,11 +277,11 @@ NO_LEGAL_WEIGHT: dict[str, str] = {
 # Legal weight but neither append-only by trigger nor reconciled yet.
 KNOWN_GAPS: dict[str, str] = {
     "review.Review": "workflow row spread over ten leaf types plus the holiday recomputation "
-    "of its deadline; the review services were being reworked (#11.4 digests) when the "
-    "other rows got their rules — a merge rule like appeals.Appeal's is what is missing",
+    "of its deadline; every step is ledgered, but no merge rule (like appeals.Appeal's) "
+    "compares the row with them yet",
     "publicity.AnnualReport": "published once; agency, year, total and ledger_index are "
     "reconciled, the rest of its statistics is in no leaf (needs the data's SHA-256 in "
-    "publicity.report_published, or a trigger: publicity is another helper's)",
+    "publicity.report_published, or a trigger letting only ledger_index be filled once)",
     "transfers.PoliceTransfer": "workflow row (移送 → 立案/不予立案 → 复议 → 移交/退回), every "
     "step a leaf; no rule yet: the police reply and reconsideration share one leaf builder "
     "whose status mapping still has to be written",
