@@ -41,6 +41,9 @@ def _frozen(settings, tmp_path, monkeypatch):
     # the session's last-activity stamp is rewritten once a minute (core.sessions): on a
     # loaded machine growing the rows can take that long, and the write is not the list's
     monkeypatch.setattr("sanxiang.core.sessions.TOUCH_EVERY", 10**9)
+    # nor the calendar's revision re-check (once a second by default, workdays.calendar),
+    # which lands in whichever request comes after it is due
+    settings.WORKDAYS_REVISION_CHECK_SECONDS = 3600
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.KEYS_DIR = tmp_path / "keys"
     with time_machine.travel(NOW, tick=False):
