@@ -6,3 +6,8 @@ class AssistConfig(AppConfig):
     name = "sanxiang.assist"
     label = "assist"
     verbose_name = _("智能辅助")
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

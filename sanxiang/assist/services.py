@@ -6,18 +6,24 @@
 * ``recommend_articles(user, facts, catalog_item=None, agency=None)`` and
   ``similar_decisions(user, facts, catalog_item=None, agency=None)`` — both read only what the
   user may see: decided cases of ``scope()``'s agencies and published (redacted) snapshots.
-In-process indexes are rebuilt when ``CorpusGeneration`` grows (articles, links) or when the
-decision tables change (count + latest ``updated_at``).
+In-process indexes: the article index is rebuilt when the corpus generation (row 1 of
+``CorpusGeneration``) changes; the decision index is updated row by row when the decision
+generation (row 2) changes, bumped by the signal receivers of ``signals.py`` whenever a
+decided case or a snapshot is saved or deleted (see ``_decision_index``).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import heapq
+import logging
 import secrets
 import threading
+import time
+from collections import OrderedDict
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Max
 from django.utils.translation import gettext as _
@@ -28,31 +34,77 @@ from sanxiang.org.permissions import require_agency_access
 from sanxiang.org.scoping import scope, visible_agency_ids
 
 from . import corpus
-from .index import BM25, ArticleDoc, ArticleIndex, Precedent, tokens
+from .index import (
+    PUBLISHED,
+    ArticleDoc,
+    ArticleIndex,
+    DecisionDoc,
+    DecisionIndex,
+    Precedent,
+    tokens,
+)
 from .models import AcceptedArticle, Article, CatalogArticleLink, CorpusGeneration, Law
 
 _cache_lock = threading.RLock()
 _article_cache: dict = {}
 _decision_cache: dict = {}
 _titles_cache: dict = {}
+_candidates: OrderedDict = OrderedDict()  # (index version, facts, groups, limit) → ranked
+CANDIDATES_KEPT = 64
 # query terms in more than this share of the decisions are skipped (near-zero idf, most cost)
 DECISION_MAX_DF = 0.2
+# CorpusGeneration rows: the law corpus and its links; the decided cases and snapshots
+CORPUS_ROW, DECISIONS_ROW = 1, 2
+log = logging.getLogger(__name__)
 
 
 # ---------------------------------------------------------------- corpus
 def generation() -> int:
-    row = CorpusGeneration.objects.order_by("pk").first()
+    row = CorpusGeneration.objects.filter(pk=CORPUS_ROW).first()
     return row.value if row else 0
 
 
-def bump_generation() -> None:
+def _generations() -> tuple[int, int]:
+    """(corpus generation, decision generation) in one primary-key read."""
+    values = dict(
+        CorpusGeneration.objects.filter(pk__in=(CORPUS_ROW, DECISIONS_ROW)).values_list(
+            "pk", "value"
+        )
+    )
+    return values.get(CORPUS_ROW, 0), values.get(DECISIONS_ROW, 0)
+
+
+def bump_generation(row_pk: int = CORPUS_ROW) -> None:
     """A new random generation (not +1: a rolled-back bump followed by another change
     must not reproduce a value an in-process cache was built under)."""
-    row, _created = CorpusGeneration.objects.get_or_create(pk=1)
+    row, _created = CorpusGeneration.objects.get_or_create(pk=row_pk)
     value = secrets.randbits(62)
     while value == row.value:
         value = secrets.randbits(62)
     CorpusGeneration.objects.filter(pk=row.pk).update(value=value)
+
+
+def decisions_changed(kind: str, pk: int) -> None:
+    """A decided case (``kind`` "case") or a snapshot ("snapshot") was saved or deleted
+    (``signals.py``).
+
+    This process's decision index is marked stale at once and the row is re-read by its next
+    query (even inside the same transaction, and whatever its ``updated_at``); the other
+    processes learn it from the decision generation, bumped when the transaction commits (so
+    they never read it before the rows are visible to them) and re-read the rows whose
+    ``updated_at`` changed."""
+    with _cache_lock:
+        if "index" in _decision_cache:
+            _decision_cache["dirty"] = True
+            _decision_cache.setdefault("changed", set()).add((kind, pk))
+    transaction.on_commit(_bump_decisions, robust=True)
+
+
+def _bump_decisions() -> None:
+    try:
+        bump_generation(DECISIONS_ROW)
+    except Exception:  # the change is committed; the periodic check finds it (RECHECK)
+        log.exception("assist: decision generation not bumped")
 
 
 def clear_caches() -> None:
@@ -61,6 +113,7 @@ def clear_caches() -> None:
         _article_cache.clear()
         _decision_cache.clear()
         _titles_cache.clear()
+        _candidates.clear()
 
 
 def _expand(paths) -> list[Path]:
@@ -154,9 +207,10 @@ def invalidate_public_pages(law_keys) -> int:
     return len(ids)
 
 
-def known_titles() -> tuple[str, ...]:
+def known_titles(gen: int | None = None) -> tuple[str, ...]:
     """The titles of the laws in the corpus (cached per corpus generation)."""
-    gen = generation()
+    if gen is None:
+        gen = generation()
     with _cache_lock:
         if _titles_cache.get("gen") != gen:
             titles = tuple(sorted(set(Law.objects.values_list("title", flat=True))))
@@ -232,8 +286,9 @@ def build_catalog_links(agency=None) -> int:
     return len(rows)
 
 
-def _article_index() -> tuple[ArticleIndex, dict]:
-    gen = generation()
+def _article_index(gen: int | None = None) -> tuple[ArticleIndex, dict]:
+    if gen is None:
+        gen = generation()
     with _cache_lock:
         if _article_cache.get("gen") != gen:
             docs = []
@@ -274,54 +329,158 @@ def _published_snapshots():
     return Snapshot.objects.filter(state=SnapshotState.PUBLISHED)
 
 
-def _case_citations(case) -> list[tuple[str, str]]:
+def _case_citations(case, titles=None) -> list[tuple[str, str]]:
     basis = " ".join(
         [
             str((case.power_snapshot or {}).get("legal_basis", "")),
             case.decision_summary or "",
         ]
     )
-    return [(corpus.law_key(t), n) for t, n in citations(basis)]
+    if titles is None:
+        titles = known_titles()
+    return list(_parsed_citations(basis, titles))
 
 
-def _decision_index():
-    """Index of every decided case and published snapshot (visibility is checked per query)."""
+@functools.lru_cache(maxsize=20_000)
+def _parsed_citations(text: str, titles: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """(law key, 第X条) cited by ``text`` (cached: decisions repeat their legal bases)."""
+    return tuple(
+        (corpus.law_key(t), n) for t, n in corpus.parse_citations(text, known_titles=titles)
+    )
+
+
+def _case_docs(qs, titles):
+    for c in qs.only(
+        "id",
+        "agency_id",
+        "power_id",
+        "title",
+        "facts",
+        "power_snapshot",
+        "decision_summary",
+        "updated_at",
+    ).order_by():
+        doc = DecisionDoc(
+            "case",
+            c.pk,
+            c.agency_id,
+            c.power_id,
+            _case_citations(c, titles),
+            (0, -c.pk),
+            c.updated_at,
+        )
+        yield doc, tokens(f"{c.title} {c.facts}")
+
+
+def _snapshot_docs(qs, titles):
+    for s in (
+        qs.select_related("publication")
+        .only(
+            "id",
+            "agency_id",
+            "title",
+            "details",
+            "decision_date",
+            "updated_at",
+            "publication__case_id",
+        )
+        .order_by()
+    ):
+        d = s.details or {}
+        cites = list(_parsed_citations(d.get("basis", ""), titles))
+        # ties: cases before snapshots, newest first (the tables' own ordering)
+        order = (1, -s.decision_date.toordinal(), -s.pk)
+        doc = DecisionDoc(
+            "snapshot", s.pk, s.agency_id, s.publication.case_id, cites, order, s.updated_at
+        )
+        yield doc, tokens(f"{s.title} {d.get('violation_type', '')} {d.get('facts', '')}")
+
+
+def _fingerprint():
+    """Count, latest update and id of both tables: the periodic safety check (``RECHECK``)
+    for writes that send no signal (``bulk_create``, ``QuerySet.update``, a restore)."""
     cases = _decided_cases().aggregate(n=Count("id"), t=Max("updated_at"), i=Max("id"))
     snaps = _published_snapshots().aggregate(n=Count("id"), t=Max("updated_at"), i=Max("id"))
-    fingerprint = (
-        cases["n"],
-        cases["t"],
-        cases["i"],
-        snaps["n"],
-        snaps["t"],
-        snaps["i"],
-        known_titles(),  # the corpus's titles decide which citations are recognised
+    return tuple(cases.values()) + tuple(snaps.values())
+
+
+def _recheck_seconds() -> float:
+    return float(getattr(settings, "ASSIST_DECISION_RECHECK_SECONDS", 60))
+
+
+def _refresh(index: DecisionIndex, titles, touched=()) -> int:
+    """Bring ``index`` up to the tables: re-tokenise only the rows that are new, whose
+    ``updated_at`` changed or that this process saved (``touched``), drop the rows that
+    left (no longer decided / published).
+    Reads (id, updated_at) of every row — two narrow columns — and the text of the changed."""
+    want = {("case", pk): t for pk, t in _decided_cases().values_list("id", "updated_at")}
+    want.update(
+        (("snapshot", pk), t) for pk, t in _published_snapshots().values_list("id", "updated_at")
     )
+    have = index.stamps()
+    for key in have.keys() - want.keys():
+        index.remove(key)
+    changed = [
+        key for key, t in want.items() if key not in have or have[key] != t or key in touched
+    ]
+    for kind, source, docs in (
+        ("case", _decided_cases, _case_docs),
+        ("snapshot", _published_snapshots, _snapshot_docs),
+    ):
+        pks = [pk for k, pk in changed if k == kind]
+        for start in range(0, len(pks), 2000):
+            for doc, toks in docs(source().filter(pk__in=pks[start : start + 2000]), titles):
+                index.upsert(doc, toks)
+    return len(changed)
+
+
+def _decision_index(gens: tuple[int, int] | None = None) -> tuple[DecisionIndex, int]:
+    """The process's index of every decided case and published snapshot, and its version.
+
+    Freshness costs one primary-key read per request (``_generations``), not a scan:
+    * built in full on first use and when the corpus generation changes (the corpus's
+      titles decide which citations are recognised);
+    * brought up to date row by row (``_refresh``) when the decision generation differs
+      from the one it was refreshed under, when this process saved a decision
+      (``decisions_changed``), or — as a safety net for writes without signals — when
+      ``_fingerprint()`` differs, checked at most every ``ASSIST_DECISION_RECHECK_SECONDS``.
+    Visibility is never taken from the index alone: only the groups a user may see are
+    scored, and ``similar_decisions`` re-reads its results through ``scope()``."""
+    corpus_gen, decision_gen = gens if gens is not None else _generations()
+    now = time.monotonic()
     with _cache_lock:
-        if _decision_cache.get("fp") != fingerprint:
-            meta, docs = [], []
-            for c in _decided_cases().only(
-                "id",
-                "agency_id",
-                "power_id",
-                "title",
-                "facts",
-                "power_snapshot",
-                "decision_summary",
-            ):
-                meta.append(("case", c.pk, c.agency_id, c.power_id, _case_citations(c)))
-                docs.append(tokens(f"{c.title} {c.facts}"))
-            for s in (
-                _published_snapshots()
-                .select_related("publication")
-                .only("id", "agency_id", "title", "details", "publication__case_id")
-            ):
-                d = s.details or {}
-                cites = [(corpus.law_key(t), n) for t, n in citations(d.get("basis", ""))]
-                meta.append(("snapshot", s.pk, s.agency_id, s.publication.case_id, cites))
-                docs.append(tokens(f"{s.title} {d.get('violation_type', '')} {d.get('facts', '')}"))
-            _decision_cache.update(fp=fingerprint, meta=meta, bm25=BM25(docs))
-        return _decision_cache["bm25"], _decision_cache["meta"]
+        st = _decision_cache
+        index = st.get("index")
+        if index is None or st.get("corpus") != corpus_gen:
+            titles = known_titles(corpus_gen)
+            fingerprint = _fingerprint()
+            index = DecisionIndex()
+            for doc, toks in _case_docs(_decided_cases(), titles):
+                index.upsert(doc, toks)
+            for doc, toks in _snapshot_docs(_published_snapshots(), titles):
+                index.upsert(doc, toks)
+            st.clear()
+            st.update(
+                index=index,
+                corpus=corpus_gen,
+                gen=decision_gen,
+                fp=fingerprint,
+                checked=now,
+                version=st.get("version", 0) + 1,
+                dirty=False,
+            )
+        else:
+            stale = st.get("dirty") or st.get("gen") != decision_gen
+            if not stale and now - st.get("checked", 0.0) >= _recheck_seconds():
+                fingerprint = _fingerprint()
+                stale = fingerprint != st.get("fp")
+                st.update(fp=fingerprint, checked=now)
+            if stale:
+                touched = st.pop("changed", set())
+                st["dirty"] = False  # a change saved while refreshing marks it again
+                _refresh(index, known_titles(corpus_gen), touched)
+                st.update(gen=decision_gen, version=st["version"] + 1)
+        return index, st["version"]
 
 
 def _agency_filter(user, agency):
@@ -333,30 +492,44 @@ def _agency_filter(user, agency):
     return ids
 
 
-def _ranked_decisions(user, facts, agency=None, limit=10):
-    """[(kind, pk, score, matched terms, power_or_case_id, citations)] the user may see."""
-    bm25, meta = _decision_index()
+def _ranked_decisions(user, facts, agency=None, limit=10, gens=None):
+    """[(kind, pk, score, matched terms, power_or_case_id, citations)] the user may see.
+
+    Only the user's agencies' cases and the published snapshots are scored (the index's
+    groups); a snapshot of a case already listed is left out. The answer is kept for the
+    next request with the same facts and groups (the case page asks for articles and for
+    similar decisions with the same facts) until the index changes."""
+    index, version = _decision_index(gens)
     own = _agency_filter(user, agency)
-    acc, hits = bm25.scores(tokens(facts), max_df=DECISION_MAX_DF)
-    ranked = heapq.nsmallest(limit * 50, acc.items(), key=lambda kv: (-kv[1], kv[0]))
-    if len(ranked) < len(acc):
-        # enough visible candidates among the best? otherwise rank everything
-        visible = sum(1 for i, _s in ranked if meta[i][0] != "case" or meta[i][2] in own)
-        if visible < limit * 2:
-            ranked = sorted(acc.items(), key=lambda kv: (-kv[1], kv[0]))
-    out, seen_cases = [], set()
-    for i, score in ranked:
-        kind, pk, agency_id, ref, cites = meta[i]
-        if kind == "case":
-            if agency_id not in own:
-                continue
-            seen_cases.add(pk)
-        elif ref and ref in seen_cases:
-            continue
-        out.append((kind, pk, score, hits[i], ref, cites))
-        if len(out) >= limit * 2:
-            break
-    return out
+    groups = tuple(sorted(own)) + (PUBLISHED,)
+    key = (version, facts, groups, limit)
+    with _cache_lock:
+        if key in _candidates:
+            _candidates.move_to_end(key)
+            return list(_candidates[key])
+        acc, used = index.scores(tokens(facts), groups=groups, max_df=DECISION_MAX_DF)
+        want = limit * 2
+        k = want * 2
+        ranked = index.best(acc, k)
+        while True:
+            out, seen_cases = [], set()
+            for slot, score in ranked:
+                d = index.docs[slot]
+                if d.kind == "case":
+                    seen_cases.add(d.pk)
+                elif d.ref and d.ref in seen_cases:
+                    continue
+                out.append((d.kind, d.pk, score, index.matched(slot, used), d.ref, d.citations))
+                if len(out) >= want:
+                    break
+            if len(out) >= want or k is None or k >= len(acc):
+                break
+            k = None  # snapshots of listed cases took places: rank every candidate
+            ranked = index.best(acc, k)
+        _candidates[key] = out
+        while len(_candidates) > CANDIDATES_KEPT:
+            _candidates.popitem(last=False)
+        return list(out)
 
 
 def _require_staff(user):
@@ -441,10 +614,11 @@ def similar_decisions(user, facts, catalog_item=None, agency=None, limit=10) -> 
 def recommend_articles(user, facts, catalog_item=None, agency=None, limit=10) -> list[dict]:
     _require_staff(user)
     facts = _clean_facts(facts)
-    index, _cache = _article_index()
+    gens = _generations()
+    index, _cache = _article_index(gens[0])
     linked = _links_for_power(catalog_item) if catalog_item else []
     precedents = []
-    ranked = _ranked_decisions(user, facts, agency=agency, limit=10)
+    ranked = _ranked_decisions(user, facts, agency=agency, limit=10, gens=gens)
     if ranked:
         best = ranked[0][2] or 1.0
         for kind, pk, score, terms, _ref, cites in ranked[:10]:
