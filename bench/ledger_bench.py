@@ -8,7 +8,8 @@ touched. Only the ledger app is migrated in the scratch database.
 
 Baselines, measured in the same worker on the same data:
 * appends: plain INSERTs of the same rows into an unindexed log table (no hashing,
-  no lock, no tree) - single-row transactions and batched like ours;
+  no lock, no tree) - single-row transactions and batched like ours; on PostgreSQL also
+  the same batches with ``COPY`` (what ``append_many`` uses for a large batch);
 * proofs: the obvious alternative, loading every leaf hash and computing the proof in
   memory with the reference algorithm (what a store without subtree hashes must do);
 * verification: one process streaming the same leaf contents the fastest plain way (a
@@ -35,7 +36,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_BASE = os.environ.get("LEDGER_BENCH_PG", "postgres://postgres@127.0.0.1:5432/")
-PG_DB = "sanxiang_bench"
+# The scratch database (created and dropped) and the vendors to run, both overridable so
+# that runs on a shared machine do not collide: LEDGER_BENCH_DB=sx_x LEDGER_BENCH_VENDORS=postgresql
+PG_DB = os.environ.get("LEDGER_BENCH_DB", "sanxiang_bench")
+VENDORS = [
+    v for v in os.environ.get("LEDGER_BENCH_VENDORS", "sqlite,postgresql").split(",") if v.strip()
+]
 MARK = "LEDGER_BENCH_ROWS="
 
 
@@ -96,7 +102,7 @@ def run(args) -> list[dict]:
     size = int(getattr(args, "size", 10000) or 10000)
     quick = bool(getattr(args, "quick", False))
     rows = []
-    for vendor in ("sqlite", "postgresql"):
+    for vendor in [v.strip() for v in VENDORS]:
         with tempfile.TemporaryDirectory(prefix="ledger-bench-") as tmp:
             try:
                 rows += _run_worker(vendor, size, quick, tmp)
@@ -212,20 +218,44 @@ def _bench_appends(vendor, n_single, n_batch, batch):
                         ],
                     )
 
+    def base_copy():
+        raw = connection.connection
+        with raw.cursor() as cursor:
+            for start in range(0, n_batch, batch):
+                with transaction.atomic():
+                    with cursor.copy("COPY bench_plainlog FROM STDIN") as copy:
+                        for i in range(start, min(start + batch, n_batch)):
+                            copy.write_row((2 * 10**9 + i, "case.event", f"case:{i}", "t", content))
+
     t_ours, _ = _timed(ours_batch)
     t_base, _ = _timed(base_batch)
-    target = "≥ 5,000" if vendor == "postgresql" else None
+    # issue #16 item 6: >= 10,000 leaves/s batched on PostgreSQL. On these shared 2-core
+    # machines the plain INSERTs / COPY of the same rows, measured next to it, say what the
+    # machine could do at the time; the ratio is what compares runs.
+    target = "≥ 10,000" if vendor == "postgresql" else None
     out.append(
         row(
-            f"ledger append batched x{batch} ({vendor})",
+            f"ledger append batched x{batch} vs plain INSERTs ({vendor})",
             n_batch,
             n_batch / t_ours,
             n_batch / t_base,
             target,
             "leaves/s",
-            met=(n_batch / t_ours >= 5000) if target else None,
+            met=(n_batch / t_ours >= 10000) if target else None,
         )
     )
+    if vendor == "postgresql":
+        t_copy, _ = _timed(base_copy)
+        out.append(
+            row(
+                f"ledger append batched x{batch} vs plain COPY ({vendor})",
+                n_batch,
+                n_batch / t_ours,
+                n_batch / t_copy,
+                None,
+                "leaves/s",
+            )
+        )
     return out
 
 

@@ -196,8 +196,18 @@ def append_many(entries: Iterable) -> list[Leaf]:
 
     ``entries``: iterable of ``(event_type, subject, payload, actor)`` tuples or dicts
     with those keys (``actor`` optional). Same transaction rules as ``append``.
+
+    The whole batch is prepared in Python before the lock is taken (payloads checked and
+    serialised once each); under the lock every leaf and subtree hash of the batch is
+    computed in memory, the leaves and the node rows are written with one bulk statement
+    each (``COPY`` on PostgreSQL for large batches), ``TreeState`` is updated once and one
+    head is signed when the caller's transaction commits. The stored rows are exactly
+    those of appending the same events one by one.
     """
     prepared = []
+    payloads: dict[int, tuple] = {}  # id(payload) -> (payload, its canonical JSON)
+    actors: dict[object, tuple] = {}
+    events: dict[object, str] = {}
     for entry in entries:
         if isinstance(entry, dict):
             et, subject, payload = entry["event_type"], entry["subject"], entry.get("payload")
@@ -206,7 +216,12 @@ def append_many(entries: Iterable) -> list[Leaf]:
             et, subject, payload, *rest = entry
             actor = rest[0] if rest else None
         prepared.append(
-            (_event_value(et), _check_subject(subject), _normalise_payload(payload), actor)
+            (
+                _event_json(et, events),
+                _check_subject(subject),
+                _payload_json(payload, payloads),
+                _actor_json(actor, actors),
+            )
         )
     if not prepared:
         return []
@@ -216,76 +231,150 @@ def append_many(entries: Iterable) -> list[Leaf]:
         hasher = algorithm.create_if_missing()  # the log's hash (sha256 or sm3, #16.7)
         frontier = merkle.Frontier.from_bytes(state.size, bytes(state.frontier), hasher)
         now = clock.now()
-        stamp = _utc_iso(now)
-        leaves, nodes = [], []
-        for et, subject, payload, actor in prepared:
-            index = frontier.size
-            actor_id, actor_name = _actor_fields(actor)
-            content = canonical_json(
-                {
-                    "index": index,
-                    "event_type": et,
-                    "subject": subject,
-                    "payload": payload,
-                    "actor": None if actor_id is None else {"id": actor_id, "name": actor_name},
-                    "timestamp": stamp,
-                }
+        stamp = json.dumps(_utc_iso(now))
+        first = frontier.size
+        leaf_rows, nodes = [], []
+        new_leaf, push = hasher.leaf, frontier.append
+        for offset, (
+            (et, et_json),
+            subject,
+            payload_json,
+            (actor_id, actor_name, actor_json),
+        ) in enumerate(prepared):
+            index = first + offset
+            # canonical_json of {actor, event_type, index, payload, subject, timestamp}:
+            # the keys in sorted order, each value serialised exactly as json.dumps would
+            # (test_append_many_bulk checks this against canonical_json).
+            content = (
+                f'{{"actor":{actor_json},"event_type":{et_json},"index":{index},'
+                f'"payload":{payload_json},"subject":{_json_str(subject)},'
+                f'"timestamp":{stamp}}}'
             )
-            h = hasher.leaf(content.encode("utf-8"))
-            leaves.append(
-                Leaf(
-                    index=index,
-                    event_type=et,
-                    subject=subject,
-                    actor_id=actor_id,
-                    actor_name=actor_name,
-                    created_at=now,
-                    content=content,
-                    leaf_hash=h,
-                )
-            )
-            nodes.extend(frontier.append(h))
-        _insert(leaves, nodes, now)
+            h = new_leaf(content.encode("utf-8"))
+            leaf_rows.append((index, et, subject, actor_id, actor_name, content, h))
+            nodes.extend(push(h))
+        _insert(leaf_rows, nodes, now)
         TreeState.objects.filter(pk=1).update(size=frontier.size, frontier=frontier.to_bytes())
         from .heads import schedule_signing  # a signed head once this batch commits (#11.9)
 
         schedule_signing()
-    return leaves
+    return _as_leaves(leaf_rows, now)
 
 
-def _insert(leaves, nodes, now):
-    """Plain parameterised INSERTs through ``executemany`` (pipelined by psycopg):
-    several times faster than ``bulk_create`` for large batches; same SQL on both vendors."""
-    qn = connection.ops.quote_name
-    leaf_cols = [
-        "index", "event_type", "subject", "actor_id", "actor_name", "created_at", "content",
-        "leaf_hash",
-    ]  # fmt: skip
-    created = Leaf._meta.get_field("created_at").get_db_prep_value(now, connection)
-    leaf_sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - identifiers are quoted model/column names; values are %s parameters
-        qn(Leaf._meta.db_table),
-        ", ".join(qn(c) for c in leaf_cols),
-        ", ".join(["%s"] * len(leaf_cols)),
-    )
-    node_sql = "INSERT INTO {} ({}, {}, {}) VALUES (%s, %s, %s)".format(  # noqa: S608 - identifiers are quoted model/column names; values are %s parameters
-        qn(NodeHash._meta.db_table), qn("level"), qn("index"), qn("hash")
-    )
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            leaf_sql,
-            [
-                (
-                    leaf.index, leaf.event_type, leaf.subject, leaf.actor_id, leaf.actor_name,
-                    created, leaf.content, leaf.leaf_hash,
-                )
-                for leaf in leaves
-            ],
-        )  # fmt: skip
-        if nodes:
-            cursor.executemany(node_sql, nodes)
-    for leaf in leaves:  # as if loaded from the database
+_json_str = json.JSONEncoder(ensure_ascii=False).encode  # a str, exactly as json.dumps
+
+
+def _event_json(event_type, cache) -> tuple[str, str]:
+    try:
+        return cache[event_type]
+    except (KeyError, TypeError):
+        pass
+    value = _event_value(event_type)
+    out = (value, _json_str(value))
+    try:
+        cache[event_type] = out
+    except TypeError:  # unhashable: ``_event_value`` would have refused it
+        pass
+    return out
+
+
+def _payload_json(payload, cache) -> str:
+    """The canonical JSON of the payload as stored: ``canonical_json`` of
+    ``_normalise_payload(payload)``. A payload object given several times in one batch
+    is serialised once (the cache keeps the object, so its id is not reused)."""
+    hit = cache.get(id(payload))
+    if hit is not None and hit[0] is payload:
+        return hit[1]
+    text = canonical_json(_normalise_payload(payload))
+    cache[id(payload)] = (payload, text)
+    return text
+
+
+def _actor_json(actor, cache) -> tuple:
+    actor_id, actor_name = _actor_fields(actor)
+    if actor_id is None:
+        return None, actor_name, "null"
+    key = (actor_id, actor_name)
+    hit = cache.get(key)
+    if hit is None:
+        hit = cache[key] = (
+            actor_id,
+            actor_name,
+            canonical_json({"id": actor_id, "name": actor_name}),
+        )
+    return hit
+
+
+def _as_leaves(leaf_rows, now) -> list[Leaf]:
+    """``Leaf`` objects as if loaded from the database (positional, like ``from_db``)."""
+    alias = connection.alias
+    out = []
+    for index, et, subject, actor_id, actor_name, content, h in leaf_rows:
+        leaf = Leaf(index, et, subject, actor_id, actor_name, now, content, h)
         leaf._state.adding = False
-        leaf._state.db = connection.alias
+        leaf._state.db = alias
+        out.append(leaf)
+    return out
+
+
+# Below this many leaves a batch is written with parameterised INSERTs (one statement for
+# a single append, as before); from it on, on PostgreSQL, with ``COPY``.
+COPY_MIN = 32
+
+_LEAF_COLS = (
+    "index",
+    "event_type",
+    "subject",
+    "actor_id",
+    "actor_name",
+    "created_at",
+    "content",
+    "leaf_hash",
+)
+
+
+def _insert(leaf_rows, nodes, now):
+    """Write the batch's leaves and node rows: one ``COPY`` each on PostgreSQL for a
+    batch of ``COPY_MIN`` leaves or more (it fires the same triggers as ``INSERT``);
+    otherwise parameterised INSERTs through ``executemany`` (pipelined by psycopg)."""
+    qn = connection.ops.quote_name
+    leaf_table, node_table = qn(Leaf._meta.db_table), qn(NodeHash._meta.db_table)
+    leaf_cols = ", ".join(qn(c) for c in _LEAF_COLS)
+    node_cols = f"{qn('level')}, {qn('index')}, {qn('hash')}"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and len(leaf_rows) >= COPY_MIN:
+            # ``COPY`` bypasses Django's execute(), so translate the driver's errors here
+            # (a caller sees IntegrityError etc., as with the INSERTs).
+            with connection.wrap_database_errors:
+                _copy(cursor, leaf_rows, nodes, now, leaf_table, leaf_cols, node_table, node_cols)
+            return
+        created = Leaf._meta.get_field("created_at").get_db_prep_value(now, connection)
+        cursor.executemany(
+            f"INSERT INTO {leaf_table} ({leaf_cols}) VALUES ({', '.join(['%s'] * 8)})",  # noqa: S608 - identifiers are quoted model/column names; values are %s parameters
+            [
+                (index, et, subject, actor_id, actor_name, created, content, h)
+                for index, et, subject, actor_id, actor_name, content, h in leaf_rows
+            ],
+        )
+        if nodes:
+            cursor.executemany(
+                f"INSERT INTO {node_table} ({node_cols}) VALUES (%s, %s, %s)",  # noqa: S608 - identifiers are quoted model/column names; values are %s parameters
+                nodes,
+            )
+
+
+def _copy(cursor, leaf_rows, nodes, now, leaf_table, leaf_cols, node_table, node_cols):
+    """PostgreSQL: the batch with one ``COPY`` per table (it fires the same triggers as
+    ``INSERT``)."""
+    with cursor.copy(f"COPY {leaf_table} ({leaf_cols}) FROM STDIN") as copy:  # noqa: S608 - identifiers are quoted model/column names
+        write = copy.write_row
+        for index, et, subject, actor_id, actor_name, content, h in leaf_rows:
+            write((index, et, subject, actor_id, actor_name, now, content, h))
+    if nodes:
+        with cursor.copy(f"COPY {node_table} ({node_cols}) FROM STDIN") as copy:  # noqa: S608 - identifiers are quoted model/column names
+            write = copy.write_row
+            for node in nodes:
+                write(node)
 
 
 # --- reading and proofs ---------------------------------------------------------------
