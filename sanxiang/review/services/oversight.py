@@ -96,9 +96,13 @@ def draft_diff(review) -> list[dict]:
 # --------------------------------------------------------------------------- oversight
 
 
-def reviewer_ratio(agency) -> dict:
-    officers = Officer.objects.filter(agency=agency, is_active=True).count()
-    reviewers = User.objects.filter(agency=agency, role=Role.REVIEWER, is_active=True).count()
+def reviewer_ratio(agency, officers=None, reviewers=None) -> dict:
+    """法制审核人员 against 5 % of the agency's active officers. ``officers``/``reviewers``:
+    counts already read (``stats`` reads them for all agencies in two grouped queries)."""
+    if officers is None:
+        officers = Officer.objects.filter(agency=agency, is_active=True).count()
+    if reviewers is None:
+        reviewers = User.objects.filter(agency=agency, role=Role.REVIEWER, is_active=True).count()
     needed = int((Decimal(officers) * REVIEWER_RATIO).to_integral_value(rounding="ROUND_CEILING"))
     ok = reviewers >= needed
     return {
@@ -139,6 +143,18 @@ def stats(user, today=None) -> list[dict]:
             late=Count("id", filter=Q(opinion__late=True)),
         )
     }
+    officers = dict(
+        Officer.objects.filter(agency_id__in=ids, is_active=True)
+        .values_list("agency_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    reviewers = dict(
+        User.objects.filter(agency_id__in=ids, role=Role.REVIEWER, is_active=True)
+        .values_list("agency_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     overdue_open = {}
     for r in Review.objects.filter(agency_id__in=ids, status=ReviewStatus.IN_REVIEW).only(
         "agency_id", "deadline", "extended_deadline", "status"
@@ -167,7 +183,9 @@ def stats(user, today=None) -> list[dict]:
         )
         row["overdue"] = row["late"] + overdue_open.get(agency.pk, 0)
         row["agency"] = agency
-        row["ratio"] = reviewer_ratio(agency)
+        row["ratio"] = reviewer_ratio(
+            agency, officers.get(agency.pk, 0), reviewers.get(agency.pk, 0)
+        )
         rows.append(row)
     return rows
 
