@@ -167,7 +167,7 @@ class Conditions:
         scope = ReviewScope.objects.create(
             case=case, agency=self.agency, document=doc, required=True, policy_applies=True
         )
-        Review.objects.create(
+        review = Review.objects.create(
             case=case,
             agency=self.agency,
             version=1,
@@ -181,6 +181,44 @@ class Conditions:
             accepted_at=self.at(25),
             accepted_on=self.today - dt.timedelta(days=25),
             deadline=self.today - dt.timedelta(days=10),
+        )
+        # the leaves review.services would have written (submitted → assigned → accepted):
+        # review.Review is reconciled against them (#11.10), so the staged row has them too
+        from sanxiang.ledger.events import EventType
+        from sanxiang.ledger.personal import digest
+        from sanxiang.ledger.services import append_event
+
+        append_event(
+            EventType.REVIEW_SUBMITTED,
+            case,
+            {
+                "review": review.pk,
+                "version": 1,
+                "document": doc.pk,
+                "draft_hash": review.draft_hash,
+                "materials": [],
+                "discretion_within": None,
+                "out_of_range": False,
+                "version_ref": None,
+            },
+            self.handlers[0].user,
+        )
+        append_event(
+            EventType.REVIEW_ASSIGNED,
+            review,
+            {
+                "review": review.pk,
+                "reviewer": review.reviewer_id,
+                "previous_reviewer": None,
+                "reason": digest(""),
+            },
+            self.head,
+        )
+        append_event(
+            EventType.REVIEW_ACCEPTED,
+            review,
+            {"review": review.pk, "accepted_on": review.accepted_on, "deadline": review.deadline},
+            review.reviewer,
         )
 
     reviewer_on_team = review_overdue

@@ -196,6 +196,13 @@ APPEND_ONLY: dict[str, AppendOnly] = {
     "cases.CaseHandler": AppendOnly("办案人员指定：指定后不可修改、删除"),
     # witness (witness 0004): the trusted log key is frozen; the latest size and root
     # follow each cosignature (whose history is append-only in witness.Cosignature)
+    # annual statistics report (publicity 0005): published once; ledger_index filled in once
+    # right after its leaf; also reconciled (data SHA-256 in the leaves written since #11.10)
+    "publicity.AnnualReport": AppendOnly(
+        "年度统计报告：发布后不可修改、删除；只有账本序号可以补填一次",
+        allow_update_columns=("ledger_index",),
+        allowed_while='OLD."ledger_index" IS NULL',
+    ),
     "witness.WitnessedLog": AppendOnly(
         "受见证的账本：来源、公钥、哈希算法冻结；只有最新见证的树大小和根哈希可以更新",
         allow_update_columns=("tree_size", "root_hash", "updated_at"),
@@ -241,6 +248,12 @@ RECONCILED: dict[str, str] = {
     "publicity.Publication": "workflow row (pending → published → withdrawn/removed/expired) "
     "whose content is the append-only Snapshot; agency, source, category, status, lateness, "
     "window end, withdrawal kind and version compared with its leaves merged in order",
+    "review.Review": "workflow row (submitted → assigned → in review → concluded → disputed "
+    "→ settled, or withdrawn); its leaves and the holiday recomputation of its deadline "
+    "replayed in order and compared (a row without its submission leaf is named)",
+    "transfers.PoliceTransfer": "workflow row (移送 → 立案/不予立案 → 复议 → 立案监督 → 移交/退回); "
+    "its leaves merged in order (the police's reply and 复议 decision map to filed/not_filed), "
+    "typed reasons and notes by keyed digest",
     "patrol.PatrolItem": "fixed once submitted; a submitted item is compared with its scoring "
     "leaf (the automatic checks' hash recomputed); before that its checks are in the leaves",
 }
@@ -274,18 +287,9 @@ NO_LEGAL_WEIGHT: dict[str, str] = {
     "comparables; rebuilt from the cases by discretion.services.index_decision",
 }
 
-# Legal weight but neither append-only by trigger nor reconciled yet.
-KNOWN_GAPS: dict[str, str] = {
-    "review.Review": "workflow row spread over ten leaf types plus the holiday recomputation "
-    "of its deadline; every step is ledgered, but no merge rule (like appeals.Appeal's) "
-    "compares the row with them yet",
-    "publicity.AnnualReport": "published once; agency, year, total and ledger_index are "
-    "reconciled, the rest of its statistics is in no leaf (needs the data's SHA-256 in "
-    "publicity.report_published, or a trigger letting only ledger_index be filled once)",
-    "transfers.PoliceTransfer": "workflow row (移送 → 立案/不予立案 → 复议 → 移交/退回), every "
-    "step a leaf; no rule yet: the police reply and reconsideration share one leaf builder "
-    "whose status mapping still has to be written",
-}
+# Legal weight but neither append-only by trigger nor reconciled yet (none left since the
+# review, the police transfer and the annual report were closed, issue #11 item 10).
+KNOWN_GAPS: dict[str, str] = {}
 
 
 def classification() -> dict[str, list[str]]:

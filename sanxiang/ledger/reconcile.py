@@ -35,6 +35,7 @@ import dataclasses
 import datetime as dt
 import json
 import logging
+import re
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
@@ -134,6 +135,32 @@ def _interruptions(items):
     return out
 
 
+_EMBEDDED = "〔" + personal.PREFIX
+_EMBEDDED_RE = re.compile("〔(" + re.escape(personal.PREFIX) + "[0-9a-f]+)〕")
+
+
+def _embedded_agrees(row: str, leaf: str) -> bool:
+    """Does ``row`` say what ``leaf`` does, where the leaf replaced a party's name, ID
+    number, phone or address quoted in the text by ``〔digest〕`` (``personal.protect``,
+    e.g. a transfer's list of materials)? The literal parts must be equal and each
+    digest must be the digest of the text the row holds in its place."""
+    parts = _EMBEDDED_RE.split(leaf)  # literal, digest, literal, digest, …, literal
+    literals, digests = parts[0::2], parts[1::2]
+
+    def match(pos, i):
+        if not row.startswith(literals[i], pos):
+            return False
+        pos += len(literals[i])
+        if i == len(digests):
+            return pos == len(row)
+        return any(
+            personal.digest(row[pos:end]) == digests[i] and match(end, i + 1)
+            for end in range(pos + 1, len(row) + 1)
+        )
+
+    return match(0, 0)
+
+
 def _agrees(row_value, leaf_value) -> bool:
     """Does the row's (normalised) value say what the leaf recorded? A leaf holds free
     text and personal data as a keyed digest (#11.4): that is compared through
@@ -141,6 +168,8 @@ def _agrees(row_value, leaf_value) -> bool:
     dicts are compared item by item, everything else by equality."""
     if isinstance(leaf_value, str) and leaf_value.startswith(personal.PREFIX):
         return personal.matches(row_value, leaf_value)
+    if isinstance(leaf_value, str) and _EMBEDDED in leaf_value:
+        return isinstance(row_value, str) and _embedded_agrees(row_value, leaf_value)
     if isinstance(leaf_value, dict):
         return (
             isinstance(row_value, dict)
@@ -424,7 +453,7 @@ RULES: tuple[Rule, ...] = (
         _decision_leaf,
         rows=_decided_cases,
         which="last",
-        row_may_vanish=True,  # a withdrawn decision clears the fields; DELETE: KNOWN_GAPS
+        row_may_vanish=True,  # a withdrawn decision clears the fields (DELETE: trigger)
         note="已作出决定的案件：决定时间、结果、处罚种类、罚没金额、决定人（以最近一次决定叶子为准）",
     ),
 )

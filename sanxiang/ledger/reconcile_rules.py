@@ -543,10 +543,13 @@ def _approved_portal_pages():
 
 
 def _annual_report_row(r):
+    from .services import canonical_sha256
+
     return {
         "agency": r.agency_id,
         "year": r.year,
         "total": (r.data or {}).get("total"),
+        "data": canonical_sha256(r.data),
         "ledger_index": r.ledger_index,
     }
 
@@ -556,6 +559,10 @@ def _annual_report_leaf(content):
     out = _norm({"agency": _int, "year": _int}, payload)
     if "total" in payload:
         out["total"] = payload["total"]
+    # the SHA-256 of all the statistics (reports.generate, since issue #11 item 10); a
+    # report published before has none in its leaf: its data is held by the trigger only
+    if "data_sha256" in payload:
+        out["data"] = _str(payload["data_sha256"])
     out["ledger_index"] = content.get("index")
     return out
 
@@ -709,7 +716,279 @@ def _alert_leaf(content):
     return out
 
 
+# --- review.Review: submitted, assigned, accepted, extended, concluded, disputed, settled ---
+
+_REVIEW_STEPS = {
+    EventType.REVIEW_SUBMITTED.value: "submitted",
+    EventType.REVIEW_WITHDRAWN.value: "withdrawn",
+    EventType.REVIEW_ASSIGNED.value: "assigned",
+    EventType.REVIEW_ACCEPTED.value: "accepted",
+    EventType.REVIEW_EXTENDED.value: "extended",
+    EventType.REVIEW_OPINION.value: "opinion",
+    EventType.REVIEW_DISPUTED.value: "disputed",
+    EventType.REVIEW_COLLECTIVE_DISCUSSION.value: "settled",
+}
+# the holiday recomputation of the 审核期限 (review/deadline_kinds.py)
+_REVIEW_DEADLINE_KIND = "review.deadline"
+
+
+def _review_row(r):
+    discretion = r.discretion if isinstance(r.discretion, dict) else {}
+    return {
+        "case": r.case_id,
+        "version": r.version,
+        "previous": r.previous_id,
+        "document": r.document_id,
+        "draft_hash": r.draft_hash,
+        "discretion.within": discretion.get("within"),
+        "discretion.version": discretion.get("version"),
+        "discretion_out_of_range": bool(r.discretion_out_of_range),
+        "submitted_by": r.submitted_by_id,
+        "status": r.status,
+        "reviewer": r.reviewer_id,
+        "accepted_at": r.accepted_at is not None,
+        "accepted_on": _date(r.accepted_on),
+        "deadline": _date(r.deadline),
+        "extended_deadline": _date(r.extended_deadline),
+        "outcome": r.outcome,
+        "concluded_at": r.concluded_at is not None,
+    }
+
+
+def _reviews_expected(leaves):
+    """The reviews as their leaves tell them, in order. ``review.submitted`` (under the
+    case's subject) holds the draft, the discretion check and the submitter, and starts
+    every workflow column empty; the previous review is the one submitted last for the
+    same case. ``assigned`` sets the reviewer (the first assignment moves ``submitted``
+    to ``assigned``; a reassignment keeps the status), ``accepted`` the day and the
+    deadline (status ``in_review``), ``extended`` the extended deadline, ``opinion`` the
+    outcome (``concluded``), ``disputed`` and ``collective_discussion`` the status, and
+    ``withdrawn`` ends it; ``workdays.deadline_recomputed`` of ``review.deadline`` moves
+    the deadline. Extension requests and refusals, transfers and scope assessments change
+    no column of the review (their own rows are reconciled or append-only)."""
+    found = {}
+    last_of_case = {}
+
+    for index, content in leaves:
+        payload = content.get("payload") or {}
+        event = content.get("event_type")
+        if event == EventType.DEADLINE_RECOMPUTED.value:
+            if payload.get("kind") != _REVIEW_DEADLINE_KIND:
+                continue
+            pk, fields = _int(payload.get("object_id")), {"deadline": payload.get("new")}
+        else:
+            step = _REVIEW_STEPS.get(event)
+            pk = _int(payload.get("review"))
+            if step is None or pk is None:
+                continue
+            actor = _actor_id(content)
+            if step == "submitted":
+                case = _subject_pk("case:")(content)
+                fields = {
+                    "case": case,
+                    "version": _int(payload.get("version")),
+                    "previous": last_of_case.get(case),
+                    "document": _int(payload.get("document")),
+                    "draft_hash": _str(payload.get("draft_hash")),
+                    "discretion.within": payload.get("discretion_within"),
+                    "discretion.version": payload.get("version_ref"),
+                    "discretion_out_of_range": bool(payload.get("out_of_range")),
+                    "submitted_by": actor,
+                    "status": "submitted",
+                    "reviewer": None,
+                    "accepted_at": False,
+                    "accepted_on": None,
+                    "deadline": None,
+                    "extended_deadline": None,
+                    "outcome": "",
+                    "concluded_at": False,
+                }
+                last_of_case[case] = pk
+            elif step == "assigned":
+                fields = {"reviewer": _int(payload.get("reviewer"))}
+                if payload.get("previous_reviewer") is None:
+                    fields["status"] = "assigned"
+            elif step == "accepted":
+                fields = {
+                    "status": "in_review",
+                    "accepted_at": True,
+                    "accepted_on": payload.get("accepted_on"),
+                    "deadline": payload.get("deadline"),
+                }
+            elif step == "extended":
+                fields = {"extended_deadline": payload.get("new_deadline")}
+            elif step == "opinion":
+                fields = {
+                    "status": "concluded",
+                    "outcome": _str(payload.get("kind")),
+                    "concluded_at": True,
+                }
+            else:  # withdrawn, disputed, settled
+                fields = {"status": step}
+        previous = found.get(pk, (index, {}))[1]
+        found[pk] = (index, {**previous, **{k: (v, index) for k, v in fields.items()}})
+    return found
+
+
+_REVIEW_NOTE = (
+    "法制审核：案件、送审次序、上一次送审、代拟稿与其内容哈希、裁量基准核对结论与版本、是否"
+    "超出裁量基准、送审人；状态、审核人员（首次分配与改派）、是否已受理、受理日期、审核期限"
+    "（含节假日重算叶子）、延长后的期限、审核意见、是否已出具意见；各环节叶子依次重放"
+)
+
+
+# --- transfers.PoliceTransfer: 移送 → 立案/不予立案 → 复议 → 立案监督 → 移交/退回 ------
+
+# the fields of the police's notice (transfers.services._police_notice writes the same
+# payload for its 立案/不予立案 reply and for its 复议 decision; the latter are prefixed)
+_POLICE_NOTICE = {"decision": _str, "notified_on": _date, "police_late": _bool}
+_TRANSFER_RECORDED = {
+    "review_transfer": _int, "police_authority": _str, "reported_on": _date,
+    "approved_on": _date, "transferred_on": _date, "received_on": _date,
+    "materials": _list, "approval_late": _bool, "transfer_late": _bool,
+}  # fmt: skip
+# the columns a later step fills in, empty when the transfer is recorded
+_TRANSFER_LATER = {
+    "decision": "", "notified_on": None, "reasons": "", "police_late": False,
+    "reconsideration_requested_on": None, "reconsideration_decision": "",
+    "reconsideration_notified_on": None, "reconsideration_reasons": "",
+    "reconsideration_police_late": False, "procuratorate_on": None, "procuratorate_note": "",
+    "handed_over_on": None, "handover_late": False, "returned_on": None, "return_note": "",
+}  # fmt: skip
+_DATE_COLUMNS = (
+    "reported_on", "approved_on", "transferred_on", "received_on", "notified_on",
+    "reconsideration_requested_on", "reconsideration_notified_on", "procuratorate_on",
+    "handed_over_on", "returned_on",
+)  # fmt: skip
+
+
+def _transfer_row(t):
+    names = [n for n in (*_TRANSFER_RECORDED, *_TRANSFER_LATER) if n != "review_transfer"]
+    out = {name: getattr(t, name) for name in names}
+    out.update(
+        review_transfer=t.review_transfer_id,
+        case=t.case_id,
+        approved_by=t.approved_by_id,
+        recorded_by=t.recorded_by_id,
+        status=t.status,
+        materials=_list(t.materials),
+    )
+    for name in _DATE_COLUMNS:
+        out[name] = _date(out[name])
+    for name in (
+        "approval_late", "transfer_late", "police_late", "reconsideration_police_late",
+        "handover_late",
+    ):  # fmt: skip
+        out[name] = bool(out[name])
+    return out
+
+
+def _police_status(decision):
+    # a 立案 notice (or 复议 decision) opens the hand-over; a 不予立案 leaves the transfer
+    # open for 复议, 立案监督 or the return
+    return "filed" if decision == "filed" else "not_filed"
+
+
+def _transfer_leaf(content):
+    payload = content.get("payload") or {}
+    event = content.get("event_type")
+    if event == EventType.TRANSFER_RECORDED.value:
+        actor = _actor_id(content)
+        out = _norm(_TRANSFER_RECORDED, payload)
+        out.update(_TRANSFER_LATER)
+        out.update(
+            case=_subject_pk("case:")(content),
+            status="transferred",
+            approved_by=actor,
+            recorded_by=actor,
+        )
+        return out
+    if event in (EventType.TRANSFER_REPLIED.value, EventType.TRANSFER_RECONSIDERED.value):
+        prefix = "reconsideration_" if event == EventType.TRANSFER_RECONSIDERED.value else ""
+        out = {prefix + name: value for name, value in _norm(_POLICE_NOTICE, payload).items()}
+        if "reasons" in payload:
+            out[prefix + "reasons"] = payload["reasons"]
+        if "decision" in payload:
+            out["status"] = _police_status(payload["decision"])
+        return out
+    if event == EventType.TRANSFER_RECONSIDERATION.value:
+        return {
+            "reconsideration_requested_on": _date(payload.get("requested_on")),
+            "status": "reconsideration",
+        }
+    if event == EventType.TRANSFER_PROCURATORATE.value:
+        return {
+            "procuratorate_on": _date(payload.get("on")),
+            "procuratorate_note": payload.get("note", ""),
+        }
+    if event == EventType.TRANSFER_HANDED_OVER.value:
+        return {
+            "handed_over_on": _date(payload.get("on")),
+            "handover_late": bool(payload.get("late")),
+            "status": "handed_over",
+        }
+    if event == EventType.TRANSFER_RETURNED.value:
+        return {
+            "returned_on": _date(payload.get("on")),
+            "return_note": payload.get("note", ""),
+            "status": "returned",
+        }
+    return None
+
+
+# --- cases.Case: the columns every timeline leaf restates ---------------------------------
+# ``cases.services._base.record`` writes each timeline entry's leaf with the case's
+# number, agency, act type and stage *after* the act (a transition saves the new stage
+# first); the latest such leaf of a case is what its row must say. Leaves of these types
+# written elsewhere (without ``kind`` and ``stage``) say nothing about the row.
+_CASE_TIMELINE = (
+    EventType.CASE_OPENED.value,
+    EventType.CASE_TRANSITION.value,
+    EventType.CASE_EVENT.value,
+    EventType.DECISION_ISSUED.value,
+    EventType.CASE_ARCHIVED.value,
+)
+
+
+def _case_timeline_key(content):
+    payload = content.get("payload") or {}
+    if "stage" not in payload or "kind" not in payload:
+        return None
+    return _int(payload.get("case"))
+
+
+def _case_row(c):
+    return {
+        "stage": _str(c.stage),
+        "number": _str(c.number),
+        "agency_id": c.agency_id,
+        "act_type": _str(c.act_type),
+    }
+
+
+def _case_leaf(content):
+    payload = content.get("payload") or {}
+    return {
+        "stage": _str(payload.get("stage")),
+        "number": _str(payload.get("number")),
+        "agency_id": _int(payload.get("agency")),
+        "act_type": _str(payload.get("act_type")),
+    }
+
+
 MORE_RULES: tuple[Rule, ...] = (
+    Rule(
+        "cases.Case",
+        _CASE_TIMELINE,
+        _case_timeline_key,
+        _case_row,
+        _case_leaf,
+        which="last",
+        # a case no service recorded has no timeline leaf (the alert demo's staged cases);
+        # deleting a ledgered one is refused by trigger and would be ``no_row`` here
+        leaf_required=False,
+        note="案件：环节、案件编号、执法主体、执法行为类别（以该案最近一条时间轴叶子为准）",
+    ),
     Rule(
         "org.Agency",
         (EventType.AGENCY_CREATED.value, EventType.AGENCY_CHANGED.value),
@@ -859,7 +1138,8 @@ MORE_RULES: tuple[Rule, ...] = (
         _subject_pk("annual_report:"),
         _annual_report_row,
         _annual_report_leaf,
-        note="年度统计报告：机关、年度、总数、账本序号（其余统计数据不在叶子中）",
+        note="年度统计报告：机关、年度、总数、账本序号、全部统计数据（重新计算 SHA-256；此前发布的"
+        "报告的叶子没有该哈希，其数据由触发器保护）",
     ),
     Rule(
         "publicity.Publication",
@@ -894,6 +1174,36 @@ MORE_RULES: tuple[Rule, ...] = (
         note="行政复议/诉讼：类别、复议机关/法院、案号、前一程序、知道之日、申请日与申请期限、"
         "是否超期、简易程序、登记人、受理日与决定期限、延长天数与理由（摘要）、结果、责令重作、"
         "决定日、是否超期、结果说明与变更后的处理结果（摘要）、状态",
+    ),
+    Rule(
+        "review.Review",
+        (*_REVIEW_STEPS, EventType.DEADLINE_RECOMPUTED.value),
+        None,
+        _review_row,
+        None,
+        expected=_reviews_expected,
+        note=_REVIEW_NOTE,
+    ),
+    Rule(
+        "transfers.PoliceTransfer",
+        (
+            EventType.TRANSFER_RECORDED.value,
+            EventType.TRANSFER_REPLIED.value,
+            EventType.TRANSFER_RECONSIDERATION.value,
+            EventType.TRANSFER_RECONSIDERED.value,
+            EventType.TRANSFER_PROCURATORATE.value,
+            EventType.TRANSFER_HANDED_OVER.value,
+            EventType.TRANSFER_RETURNED.value,
+        ),
+        _payload_pk("transfer"),
+        _transfer_row,
+        _transfer_leaf,
+        which="merge",
+        note="涉嫌犯罪案件移送：案件、法制审核移送记录、接受移送的公安机关、报告/批准/移送/接受日期、"
+        "批准人与登记人、移送材料（当事人信息为摘要）、审批与移送是否超期；公安机关立案/不予立案"
+        "及复议决定（决定、通知日期、理由摘要、是否逾期，状态由决定得出）、提请复议日期、建议"
+        "立案监督日期与说明（摘要）、移交日期与是否超期、退回日期与处理（摘要）、状态；各环节"
+        "叶子依次合并（依日期计算的各项期限与案件情况不在叶子中）",
     ),
     Rule(
         "alerts.Alert",

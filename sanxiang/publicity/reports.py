@@ -160,8 +160,13 @@ def _supervision(ids, year) -> dict:
 
 @transaction.atomic
 def generate(year: int, agencies=None, actor=None) -> list[AnnualReport]:
-    """Publish the reports of ``year`` that do not exist yet (published reports never change)."""
-    from sanxiang.ledger.services import append
+    """Publish the reports of ``year`` that do not exist yet (published reports never change).
+
+    Each report's leaf (``publicity.report_published``) holds its agency, year, total and
+    the SHA-256 of all its statistics (``data_sha256``, canonical JSON), which the ledger
+    reconciliation recomputes from the stored data; the row is append-only by trigger
+    (publicity migration 0005: only ``ledger_index`` may be filled in, once)."""
+    from sanxiang.ledger.services import append, canonical_sha256
 
     agencies = agencies if agencies is not None else Agency.objects.filter(is_active=True)
     made = []
@@ -182,7 +187,15 @@ def generate(year: int, agencies=None, actor=None) -> list[AnnualReport]:
         leaf = append(
             EventType.PUBLICATION_REPORT_PUBLISHED,
             f"annual_report:{report.pk}",
-            {"agency": agency.pk, "year": year, "total": data["total"]},
+            {
+                "agency": agency.pk,
+                "year": year,
+                "total": data["total"],
+                # of the data as stored (what the reconciliation reads back)
+                "data_sha256": canonical_sha256(
+                    AnnualReport.objects.values_list("data", flat=True).get(pk=report.pk)
+                ),
+            },
             actor,
         )
         report.ledger_index = getattr(leaf, "index", None)
