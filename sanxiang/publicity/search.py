@@ -253,19 +253,21 @@ def _pg_words(qs, tsq, offset, per_page) -> Result:
         if rows is not None:
             more = len(rows) > per_page
             return Result(rows[:per_page], offset + len(rows), capped=more or offset > 0)
-    # the GIN index finds the matches; up to RANK_CAP of them are ranked in one pass
-    hits = list(
-        matched.order_by()
-        .extra(select={"rank": PG_RANK}, select_params=[tsq])  # noqa: S610 - constant SQL fragments; the query terms are params
-        .values_list("id", "rank", "decision_date")[: RANK_CAP + 1]
+    # the GIN index finds the matches (up to RANK_CAP + 1 of them); one query ranks those,
+    # counts them and returns only the page's rows (relevance, then newest first)
+    capped = matched.order_by().values("id")[: RANK_CAP + 1]
+    rows = list(
+        Snapshot.objects.filter(id__in=capped)
+        .extra(  # noqa: S610 - constant SQL fragments; the query terms are params
+            select={"rank": PG_RANK, "matches": "COUNT(*) OVER ()"}, select_params=[tsq]
+        )
+        .order_by("-rank", "-decision_date", "-id")[offset : offset + per_page]
     )
-    if len(hits) > RANK_CAP:
+    total = rows[0].matches if rows else capped.count()
+    if total > RANK_CAP:
         rows = list(matched.order_by("-decision_date", "-id")[offset : offset + per_page])
-        return Result(rows, len(hits), capped=True)
-    hits.sort(key=lambda h: (-h[1], -h[2].toordinal(), -h[0]))
-    page_ids = [h[0] for h in hits[offset : offset + per_page]]
-    by_id = Snapshot.objects.in_bulk(page_ids)
-    return Result([by_id[i] for i in page_ids if i in by_id], len(hits), ranked=True)
+        return Result(rows, total, capped=True)
+    return Result(rows, total, ranked=True)
 
 
 def search_page(filters: Filters, *, page: int = 1, per_page: int = 20, today=None) -> Result:
