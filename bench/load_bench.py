@@ -10,7 +10,8 @@
 2. picks the two URLs from the published snapshots: the public search
    ``/gs/jd/?q=<word of a published decision's title>`` and that decision's page
    ``/gs/jd/<publication id>/``, and checks that both answer 200 with the decision;
-3. drives ``scripts/serve_prod.sh`` (gunicorn, 2 × CPUs + 1 sync workers, as deployed) and
+3. drives ``scripts/serve_prod.sh`` (gunicorn as deployed: scripts/gunicorn_conf.py, one
+   gthread worker per CPU with 4 threads and keep-alive, no access log) and
    then ``manage.py runserver --noreload`` (same settings, same database and cache: the
    baseline is the server alone) with ``wrk`` — 50 keep-alive connections for 60 s, the
    two URLs alternating, requests as nginx sends them (``Host``, ``X-Forwarded-Proto:
@@ -155,14 +156,15 @@ def _row(benchmark, size, ours, baseline, target, unit, higher_is_better=False):
     }
 
 
-def make_rows(prod: dict, dev: dict, clients: int, seconds: int, workers: int) -> list[dict]:
+def make_rows(prod: dict, dev: dict, clients: int, seconds: int, workers) -> list[dict]:
     """Table rows for the production server (``prod``) against runserver (``dev``).
 
     The throughput row is "met" only when all three targets hold: ratio ≥ 3, p95 < 300 ms
     and no error at all; the p95 and error rows judge their own target.
     """
     size = f"{clients}c×{seconds}s"
-    name = f"load /gs search+decision: gunicorn {workers}w vs runserver"
+    shape = workers if isinstance(workers, str) else f"{workers}w"
+    name = f"load /gs search+decision: gunicorn {shape} vs runserver"
     p95_ok = prod["p95_ms"] < P95_TARGET_MS
     no_errors = prod["errors"] == 0 and prod["requests"] > 0
     rps = _row(
@@ -415,6 +417,15 @@ def measure(server, env, wrk, paths, title, clients, seconds, tmp: Path) -> dict
     return result
 
 
+def server_shape() -> str:
+    """``<workers>w×<threads>t`` as scripts/gunicorn_conf.py sizes gunicorn here."""
+    done = subprocess.run(
+        [PY, "scripts/gunicorn_conf.py"], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    workers, threads = done.stdout.split()
+    return f"{workers}w×{threads}t"
+
+
 def settings_from(args):
     quick = bool(getattr(args, "quick", False))
     seconds = int(os.environ.get("LOAD_SECONDS") or (10 if quick else 60))
@@ -430,7 +441,7 @@ def run(args) -> list[dict]:
     if wrk is None:
         print("load bench skipped: wrk is not installed (apt-get install wrk)", file=sys.stderr)
         return []
-    workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * (os.cpu_count() or 1) + 1)
+    workers = server_shape()
     tmp = Path(tempfile.mkdtemp(prefix="load-bench-"))
     try:
         _pg_admin(f'DROP DATABASE IF EXISTS "{PG_DB}" WITH (FORCE)')

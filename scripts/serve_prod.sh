@@ -4,9 +4,15 @@
 # replaces itself with gunicorn, so that systemd's signals reach gunicorn directly
 # (TERM: graceful stop, HUP: graceful reload of the workers).
 #
+# The gunicorn settings are in scripts/gunicorn_conf.py (gthread workers with keep-alive,
+# one process per CPU, no access log: the reasons are there), each overridable here:
 #   SANXIANG_BIND     address to listen on: host:port (default 127.0.0.1:8000) or unix:/path
-#   WEB_CONCURRENCY   worker processes (default 2 × CPUs + 1)
-#   GUNICORN_TIMEOUT  seconds one request may take before its worker is replaced (default 120)
+#   WEB_CONCURRENCY   worker processes (default: one per CPU)
+#   GUNICORN_THREADS  threads per worker (default 4)
+#   GUNICORN_KEEPALIVE seconds an idle keep-alive connection stays open (default 75)
+#   GUNICORN_TIMEOUT  seconds a worker may stay silent before it is replaced (default 120)
+#   GUNICORN_ACCESS_LOG  "-" (stdout/journal) or a path: gunicorn's access log (default off;
+#                     nginx logs every request)
 #   TRUST_PROXY_HEADERS=1 with FORWARDED_ALLOW_IPS (default 127.0.0.1,::1): the TLS proxy
 #                     whose X-Forwarded-Proto / X-Real-IP are believed (sanxiang/settings.py)
 # Everything else comes from the environment as described in sanxiang/settings.py;
@@ -28,37 +34,21 @@ if [ "$mode" != "production" ]; then
 fi
 export SANXIANG_ENV=production
 
-cpus=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
-workers=${WEB_CONCURRENCY:-$((2 * cpus + 1))}
-if ! [[ "$workers" =~ ^[1-9][0-9]*$ ]]; then
-  echo "错误：WEB_CONCURRENCY 应为正整数，而不是 '$workers'。(WEB_CONCURRENCY must be a positive integer)" >&2
-  exit 1
-fi
-bind=${SANXIANG_BIND:-127.0.0.1:8000}
-# gunicorn honours X-Forwarded-Proto from FORWARDED_ALLOW_IPS too: same switch as Django.
-case "$(printf '%s' "${TRUST_PROXY_HEADERS:-0}" | tr '[:upper:]' '[:lower:]')" in
-  1 | true | yes | on) allow=${FORWARDED_ALLOW_IPS:-127.0.0.1,::1} ;;
-  *) allow="" ;;
-esac
+for name in WEB_CONCURRENCY GUNICORN_THREADS GUNICORN_KEEPALIVE GUNICORN_TIMEOUT; do
+  value=${!name:-1}
+  if ! [[ "$value" =~ ^[1-9][0-9]*$ ]]; then
+    echo "错误：$name 应为正整数，而不是 '$value'。($name must be a positive integer)" >&2
+    exit 1
+  fi
+done
 
 "$PY" manage.py migrate --noinput
 "$PY" manage.py collectstatic --noinput
-echo "==> gunicorn: $workers workers on $bind (SANXIANG_ENV=production)"
-# --preload with SANXIANG_WSGI_WARM=1: the application, its URL configuration and the
-# search segmenter's dictionary are loaded once in the master and shared by the forked
-# workers (a worker that re-imported them spent about 2 s of CPU before its first answer);
-# workers are recycled every ~10,000 requests, not 1,000 (bench/load_bench.py measured 15
-# recycles a minute at 1,000, which doubled the CPU per request and gave a 1-2 s tail).
-# With --preload, HUP reloads the workers but not new code: restart the service to deploy.
+read -r workers threads < <("$PY" scripts/gunicorn_conf.py)
+echo "==> gunicorn: $workers workers × $threads threads on ${SANXIANG_BIND:-127.0.0.1:8000} (SANXIANG_ENV=production)"
+# SANXIANG_WSGI_WARM=1 with preload_app (gunicorn_conf.py): the application, its URL
+# configuration and the search segmenter's dictionary are loaded once in the master and
+# shared by the forked workers (a worker that re-imported them spent about 2 s of CPU
+# before its first answer). HUP reloads the workers but not new code: restart to deploy.
 export SANXIANG_WSGI_WARM=1
-exec "$PY" -m gunicorn sanxiang.wsgi:application \
-  --preload \
-  --bind "$bind" \
-  --workers "$workers" \
-  --timeout "${GUNICORN_TIMEOUT:-120}" \
-  --graceful-timeout 30 \
-  --max-requests 10000 --max-requests-jitter 1000 \
-  --forwarded-allow-ips "$allow" \
-  --no-control-socket \
-  --access-logfile - \
-  --error-logfile -
+exec "$PY" -m gunicorn -c scripts/gunicorn_conf.py sanxiang.wsgi:application

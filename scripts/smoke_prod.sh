@@ -4,7 +4,8 @@
 # (plain HTTP from 127.0.0.1 with X-Forwarded-Proto / X-Real-IP). Checks: the login page is
 # 200 over X-Forwarded-Proto: https with Strict-Transport-Security; a collected static CSS
 # file is 200; plain http gets exactly one 301 to https whose target is then served (no
-# redirect loop); one worker per 2 × CPUs + 1; the var dir is 0700; and
+# redirect loop); one gthread worker per CPU, keeping connections alive; the var dir is
+# 0700; and
 # `manage.py check --deploy` reports only the warnings justified in docs/deployment.md.
 # No demo data. PostgreSQL (127.0.0.1:5432, user postgres, trust) and Redis
 # (127.0.0.1:6379, db 15) are mandatory in CI; elsewhere a missing one skips the test.
@@ -94,12 +95,12 @@ pid=$!
 base="http://127.0.0.1:$PORT"
 proxied=(-H "Host: $HOST" -H "X-Forwarded-Proto: https" -H "X-Real-IP: 203.0.113.7")
 up=0
-for _ in $(seq 1 300); do
+for _ in $(seq 1 "${SMOKE_START_SECONDS:-300}"); do
   if curl -s -o /dev/null "${proxied[@]}" "$base/accounts/login/" 2>/dev/null; then up=1; break; fi
   kill -0 "$pid" 2>/dev/null || fail "serve_prod.sh exited early"
   sleep 1
 done
-[ "$up" = 1 ] || fail "gunicorn did not answer within 300 s"
+[ "$up" = 1 ] || fail "gunicorn did not answer within ${SMOKE_START_SECONDS:-300} s"
 
 # 1. the login page over X-Forwarded-Proto: https, with HSTS
 code=$(curl -s -D "$WORK/login.h" -o "$WORK/login.html" -w '%{http_code}' "${proxied[@]}" "$base/accounts/login/")
@@ -123,10 +124,17 @@ location=$(grep -i '^location:' "$WORK/plain.h" | tr -d '\r' | cut -d' ' -f2-)
 code=$(curl -s -o /dev/null -w '%{http_code}' "${proxied[@]}" "$base${location#https://"$HOST"}")
 [ "$code" = 200 ] || fail "redirect target over https: HTTP $code (want 200, not another redirect)"
 
-# 4. workers sized from the CPU count; var dir private
-want=$((2 * $(nproc) + 1))
+# 4. workers sized from the CPU count (scripts/gunicorn_conf.py: one per CPU, threaded,
+#    keep-alive); var dir private
+want=$(nproc)
+read -r workers threads < <("$PY" scripts/gunicorn_conf.py)
+[ "$workers" = "$want" ] || fail "gunicorn_conf.py sizes $workers workers (want one per CPU: $want)"
 booted=$(grep -c "Booting worker" "$log")
-[ "$booted" = "$want" ] || fail "$booted workers booted (want 2 × $(nproc) + 1 = $want)"
+[ "$booted" = "$want" ] || fail "$booted workers booted (want one per CPU: $want)"
+grep -q "Using worker: gthread" "$log" || fail "gunicorn does not run gthread workers"
+# the second of two requests reuses the first one's connection (0 new connections)
+keep=$(curl -s -o /dev/null -o /dev/null -w '%{num_connects} ' "${proxied[@]}" "$base/accounts/login/" "$base/accounts/login/")
+[ "$keep" = "1 0 " ] || fail "new connections per request: '$keep' (want '1 0 ': keep-alive)"
 [ "$(stat -c %a "$VAR")" = 700 ] || fail "var dir is $(stat -c %a "$VAR") (want 700)"
 
 # 5. manage.py check --deploy: nothing but the justified warnings
@@ -142,4 +150,4 @@ for id in $JUSTIFIED; do
   grep -q "$id" docs/deployment.md || fail "docs/deployment.md does not justify $id"
 done
 
-echo "smoke_prod: gunicorn ($want workers) served login 200 + HSTS, static $css 200, http→https single 301; check --deploy: ${found:-no warnings}(justified in docs/deployment.md)"
+echo "smoke_prod: gunicorn ($want gthread workers × $threads threads, keep-alive) served login 200 + HSTS, static $css 200, http→https single 301; check --deploy: ${found:-no warnings}(justified in docs/deployment.md)"
