@@ -44,7 +44,8 @@ def alerts_panel(request):
 
 
 def _alert_for(user, pk):
-    return get_object_or_404(services.visible_alerts(user), pk=pk)
+    qs = services.visible_alerts(user).select_related("acknowledged_by", "closed_by")
+    return get_object_or_404(qs, pk=pk)
 
 
 ALERT_COLUMNS = [

@@ -25,7 +25,7 @@ OUTCOME_GROUPS = {g: (label, members) for g, label, members in GROUPS if g not i
 
 
 def _appeal_for(user, pk):
-    qs = Appeal.objects.select_related("case", "agency", "prior")
+    qs = Appeal.objects.select_related("case", "agency", "prior", "recorded_by")
     return get_object_or_404(scope(qs, user), pk=pk)
 
 
@@ -162,7 +162,7 @@ def detail(request, pk):
             "appeal": appeal,
             "forms": forms,
             "flags": services.flags(appeal),
-            "documents": appeal.documents.all(),
+            "documents": appeal.documents.select_related("uploaded_by"),
             "may_act": may_act,
             "is_head": user.role == Role.HEAD,
             "litigations": appeal.litigations.all(),

@@ -395,6 +395,7 @@ def _log(complaint, action, actor, note=""):
             "action": action,
             "agency": complaint.agency.name,
             "actor": (actor.display_name if actor else ""),
+            "actor_id": actor.pk if actor else None,  # who did it, shown with role and account
             "note": note,
         }
     ]

@@ -118,6 +118,18 @@ def open_case_url(complaint, user):
     return reverse("cases:new") + "?" + urlencode(query)
 
 
+def _history(complaint):
+    """办理记录, each entry with the account of its actor (``user``) where the entry names
+    it (``actor_id``), so the page reads 「姓名（角色，账号 x）」 (notifications' ``who``);
+    entries naming no account keep the name recorded then. One query."""
+    from sanxiang.org.models import User
+
+    rows = [h for h in (complaint.history or []) if isinstance(h, dict)]
+    ids = {h["actor_id"] for h in rows if isinstance(h.get("actor_id"), int)}
+    users = User.objects.in_bulk(ids) if ids else {}
+    return [{**h, "user": users.get(h.get("actor_id"))} for h in rows]
+
+
 def _detail(request, complaint, forms=None, status=200):
     user = request.user
     forms = forms or {}
@@ -128,6 +140,7 @@ def _detail(request, complaint, forms=None, status=200):
         "complaints/detail.html",
         {
             "c": complaint,
+            "history": _history(complaint),
             "deadline": services.deadline(complaint),
             "can_decide": can_handle and complaint.status == ComplaintStatus.SUBMITTED,
             "can_conclude": can_handle and complaint.status == ComplaintStatus.ACCEPTED,

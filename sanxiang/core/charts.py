@@ -38,7 +38,7 @@ LINE = FONT + 3  # one line of a wrapped label
 PHONE_WIDTH = 360  # a vertical chart's twin for phones (about a 390 px screen's card)
 LABEL_SHARE = 0.42  # at most this share of a horizontal chart's width for names beside bars
 ELLIPSIS = "…"
-_BREAK_AFTER = set(" 、，,.·/（)）-—：:")
+_BREAK_AFTER = set(" 、，,.·/（)）-—：:年")
 
 
 @dataclass

@@ -27,16 +27,18 @@ from .shared.views import raise_if_permission as _raise_if_permission
 
 
 def _round_for(user, pk):
-    return shared.scoped_get(user, Round.objects.select_related("agency"), pk)
+    return shared.scoped_get(user, Round.objects.select_related("agency", "sampled_by"), pk)
 
 
 def _sheet_for(user, pk):
-    qs = Sheet.objects.select_related("round", "round__agency", "agency", "case")
+    qs = Sheet.objects.select_related("round", "round__agency", "agency", "case", "evaluator")
     return shared.scoped_get(user, qs, pk)
 
 
 def _rect_for(user, pk):
-    qs = Rectification.objects.select_related("sheet", "round", "round__agency", "agency")
+    qs = Rectification.objects.select_related(
+        "sheet", "round", "round__agency", "agency", "issued_by", "reported_by", "closed_by"
+    )
     return shared.scoped_get(user, qs, pk)
 
 
@@ -177,6 +179,19 @@ def _ask_submit(request, sheet):
     )
 
 
+def _facts(case):
+    """The case file's facts for the sheet, its issued documents named by their number or
+    else their kind in words (「行政处罚决定书」, never the code ``penalty_decision``)."""
+    from sanxiang.documents.kinds import DocumentKind
+
+    facts = services.case_facts(case)
+    labels = dict(DocumentKind.choices)
+    facts["documents"] = [
+        (number, str(labels.get(kind, kind))) for number, kind in facts["documents"]
+    ]
+    return facts
+
+
 @login_required
 def sheet_detail(request, pk):
     sheet = _sheet_for(request.user, pk)
@@ -206,7 +221,7 @@ def sheet_detail(request, pk):
         {
             "sheet": sheet,
             "round": rnd,
-            "facts": services.case_facts(sheet.case),
+            "facts": _facts(sheet.case),
             "form": form,
             "can_score": can_score,
             "items": items,

@@ -28,7 +28,8 @@ def _raise_if_permission(exc):
 
 
 def _plan_for(user, pk):
-    return get_object_or_404(scope(Plan.objects.select_related("agency", "item"), user), pk=pk)
+    qs = Plan.objects.select_related("agency", "item", "drawn_by")
+    return get_object_or_404(scope(qs, user), pk=pk)
 
 
 def _own_agency(user):
@@ -154,7 +155,7 @@ def plan_edit(request, pk):
 @login_required
 def plan_detail(request, pk):
     plan = _plan_for(request.user, pk)
-    tasks = list(plan.tasks.prefetch_related("officers").order_by("order"))
+    tasks = list(plan.tasks.prefetch_related("officers__user").order_by("order"))
     inspectors = services.certified_officers(plan.agency)
     replay_ok = None
     if plan.seed:
@@ -211,7 +212,11 @@ def plan_publish(request, pk):
 @login_required
 def task_detail(request, pk):
     task = get_object_or_404(
-        scope(Task.objects.select_related("plan", "plan__item", "agency"), request.user), pk=pk
+        scope(
+            Task.objects.select_related("plan", "plan__item", "agency", "recorded_by"),
+            request.user,
+        ),
+        pk=pk,
     )
     can_record = not task.result and services.can_record(request.user, task)
     form = ResultForm()
@@ -237,7 +242,7 @@ def task_detail(request, pk):
         "inspections/task.html",
         {
             "task": task,
-            "officers": task.officers.all(),
+            "officers": task.officers.select_related("user"),
             "form": form,
             "can_record": can_record,
             "open_case_url": _open_case_url(task, request.user),

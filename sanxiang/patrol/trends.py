@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from sanxiang.org.scoping import scope
 
+from .labels import quarter_label
 from .models import NoticeStatus, PatrolItem, PatrolNotice
 
 
@@ -71,8 +72,9 @@ def trends(user, qs_: list[tuple[int, int]]) -> list[dict]:
         avg = i.get("avg")
         rows.append(
             {
-                "label": f"{year}年第{quarter}季度",
-                "short": f"{str(year)[2:]}Q{quarter}",
+                "label": quarter_label(year, quarter),
+                # the chart's category: the same words (never 「26Q4」, issue #13 item 9)
+                "short": quarter_label(year, quarter),
                 "year": year,
                 "quarter": quarter,
                 "items": i.get("n", 0),

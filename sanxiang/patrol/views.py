@@ -24,20 +24,25 @@ from sanxiang.org.scoping import scope
 
 from . import checklist, services
 from .forms import ItemForm, NoticeForm, RoundForm
+from .labels import quarter_label
 from .models import NoticeStatus, PatrolItem, PatrolNotice, PatrolRound, RoundStatus
 
 
 def _round_for(user, pk):
-    return shared.scoped_get(user, PatrolRound.objects.select_related("agency"), pk)
+    return shared.scoped_get(user, PatrolRound.objects.select_related("agency", "sampled_by"), pk)
 
 
 def _item_for(user, pk):
-    qs = PatrolItem.objects.select_related("round", "round__agency", "agency", "publication")
+    qs = PatrolItem.objects.select_related(
+        "round", "round__agency", "agency", "publication", "evaluator"
+    )
     return shared.scoped_get(user, qs, pk)
 
 
 def _notice_for(user, pk):
-    qs = PatrolNotice.objects.select_related("round", "round__agency", "agency")
+    qs = PatrolNotice.objects.select_related(
+        "round", "round__agency", "agency", "issued_by", "reported_by", "closed_by"
+    )
     return shared.scoped_get(user, qs, pk)
 
 
@@ -243,6 +248,7 @@ NOTICE_COLUMNS = [
     Column(_lazy("状态"), lambda n: n.get_status_display(), 10),
     Column(_lazy("报告时间"), lambda n: n.reported_at, 18),
     Column(_lazy("销号时间"), lambda n: n.closed_at, 18),
+    Column(_lazy("季度"), lambda n: quarter_label(n.round.year, n.round.quarter), 16),
 ]
 
 

@@ -94,7 +94,9 @@ ACTIONS = {
 
 @login_required
 def detail(request, pk):
-    qs = PoliceTransfer.objects.select_related("case", "agency", "review_transfer")
+    qs = PoliceTransfer.objects.select_related(
+        "case", "agency", "review_transfer", "approved_by", "recorded_by"
+    )
     transfer = get_object_or_404(scope(qs, request.user), pk=pk)
     forms, done = pages.step_forms(request, transfer, ACTIONS, detail="transfers:detail")
     if done is not None:

@@ -1,7 +1,8 @@
 """The walk's checks fail where they should (walker.py), on pages served by the test itself:
-a leaked internal code, an ISO timestamp, an ASCII colon after Chinese, a console error, a
-4xx response, a date field without a Chinese label or page language, and a page wider than
-the phone. No database, no live server."""
+a leaked internal code, an ISO timestamp, an ASCII colon after Chinese, a quarter code, a
+file field drawn by the browser in English, a console error, a 4xx response, a date field
+without a Chinese label or page language, and a page wider than the phone. No database, no
+live server."""
 
 import os
 
@@ -42,6 +43,10 @@ def _page(chromium, viewport, body, status=200, lang="zh-hans"):
         ("<p>告知时间 2026-12-05T09:30</p>", "ISO timestamp"),
         ("<label>案由:</label>", "ASCII colon"),
         ("<script>console.error('boom')</script>", "console error"),
+        ("<p>平均得分 26Q4</p>", "quarter code"),
+        ("<p>Choose File</p>", "English file picker"),
+        ("<p>No file chosen</p>", "English file picker"),
+        ('<label for="f">文件</label><input type="file" id="f" name="f">', "native file picker"),
     ],
 )
 def test_check_fails_on(chromium, body, expected):

@@ -2,7 +2,8 @@
 
 After each step: no response of 400 or more, no console error, no internal code or ISO
 timestamp in the visible text (the patterns of tests/notifications/crawl.py, plus the ASCII
-colon after Chinese), every date/time field in a zh page with a Chinese label, no horizontal
+colon after Chinese and quarter codes like 「26Q4」), no file field drawn by the browser in
+English, every date/time field in a zh page with a Chinese label, no horizontal
 page scroll on a phone; a full-page PNG per step when a screenshot directory is given."""
 
 from __future__ import annotations
@@ -13,7 +14,23 @@ from pathlib import Path
 from tests.conftest import PASSWORD
 from tests.notifications.crawl import LEAKS, WARNINGS, leaks_in
 
-PATTERNS = {**LEAKS, **WARNINGS}
+PATTERNS = {
+    **LEAKS,
+    **WARNINGS,
+    # a patrol quarter as a code (「26Q4」) instead of 「2026年第四季度」
+    "quarter code": re.compile(r"\d\dQ[1-4]\b"),
+    # the browser's own English words for a file field, written into a page
+    "English file picker": re.compile(r"Choose Files?|No files? (?:chosen|selected)"),
+}
+# file fields the browser draws itself: Chromium writes "Choose File / No file chosen" in its
+# UI language, which is English here. Each must be wrapped by core/filepicker.js (visually
+# hidden, shown as 「选择文件」 and the chosen name); a displayed native one fails the walk.
+NATIVE_FILE_FIELDS_JS = """() => [...document.querySelectorAll("input[type=file]")].filter(i => {
+    if (!i.getClientRects().length) return false;
+    const r = i.getBoundingClientRect();
+    const style = getComputedStyle(i);
+    return r.width > 1 && r.height > 1 && style.opacity !== "0" && style.visibility !== "hidden";
+  }).map(i => i.name || i.id || "file")"""
 # date and time fields: each inside a Chinese page (the browser formats them by the lang;
 # see conftest.chromium_launch_args) and named by a Chinese label
 DATE_FIELDS_JS = """() => {
@@ -199,6 +216,11 @@ class Walker:
         fields = page.evaluate(DATE_FIELDS_JS)
         if fields:
             self.fail(f"{step}: date fields not in Chinese: " + "; ".join(fields))
+        native = page.evaluate(NATIVE_FILE_FIELDS_JS)
+        if native:
+            self.fail(
+                f"{step}: native file picker (Choose File / No file chosen): " + ", ".join(native)
+            )
         found, _links = leaks_in(page.content(), PATTERNS)
         if found:
             self.fail(f"{step}: leaked " + "; ".join(f"{k}: {e!r}" for k, e in found[:5]))
