@@ -82,6 +82,7 @@ Settings read with a default (set them in a deployment settings module that impo
 | SANXIANG_SMS_GATEWAY | (none) | dotted path of an SMS gateway callable; none in the embedded default |
 | SANXIANG_SITE_URL | (none) | public base URL put before links in e-mails |
 | WORKDAYS_REVISION_CHECK_SECONDS | 1.0 | how often a process checks whether the holiday calendar changed |
+| ASSIST_DECISION_RECHECK_SECONDS | 60 | how often the 智能辅助 decision index also recounts the decisions, to catch writes that sent no signal (bulk or raw SQL) |
 """
 
 import os
