@@ -490,7 +490,11 @@ FILE_UPLOAD_PERMISSIONS = 0o400  # stored files: read-only, and only for the ser
 CACHE_URL = env("CACHE_URL")
 if CACHE_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        # Django's RedisCache, reusing one redis client per pool (sanxiang/core/redis_cache.py)
+        "default": {
+            "BACKEND": "sanxiang.core.redis_cache.ReusedClientRedisCache",
+            "LOCATION": CACHE_URL,
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
