@@ -12,7 +12,7 @@ setup:
 	@bash scripts/bootstrap.sh
 
 .PHONY: serve-prod
-serve-prod:  # production mode under gunicorn (docs/deployment.md)
+serve-prod:  # production mode under granian (docs/deployment.md)
 	@bash scripts/serve_prod.sh
 
 test:

@@ -10,8 +10,8 @@
 2. picks the two URLs from the published snapshots: the public search
    ``/gs/jd/?q=<word of a published decision's title>`` and that decision's page
    ``/gs/jd/<publication id>/``, and checks that both answer 200 with the decision;
-3. drives ``scripts/serve_prod.sh`` (gunicorn as deployed: scripts/gunicorn_conf.py, one
-   gthread worker per CPU with 4 threads and keep-alive, no access log) and
+3. drives ``scripts/serve_prod.sh`` (granian as deployed: scripts/granian_conf.py, one
+   worker process per CPU with 4 application threads and keep-alive, no access log) and
    then ``manage.py runserver --noreload`` (same settings, same database and cache: the
    baseline is the server alone) with ``wrk`` — 50 keep-alive connections for 60 s, the
    two URLs alternating, requests as nginx sends them (``Host``, ``X-Forwarded-Proto:
@@ -25,12 +25,13 @@ readable on a shared machine: server CPU per request (all processes of the serve
 /proc: what a request costs, nearly independent of other load) and run-queue wait per
 request (/proc/<pid>/task/*/schedstat: how long runnable server threads waited for a CPU
 that other programs held — when it is several times the CPU figure, the machine, not the
-server, set the throughput and latency). The log line of each server also counts gunicorn
-worker boots (``--max-requests`` recycling during the run).
+server, set the throughput and latency). The log line of each server also counts granian
+worker starts (more than one per worker: a worker replaced during the run).
 
 Reading the ratio: ``runserver`` is one process (threads under one GIL), so it uses at most
-one core; gunicorn's pre-forked workers use all of them. On 2 cores the ratio is therefore
-bounded by about 2× plus whatever runserver loses to its 50 threads contending for the GIL.
+one core, and its HTTP handling (``wsgiref``, a thread per connection) is Python; granian's
+workers use every core and handle HTTP in Rust. A page served from the cache costs the
+application about 0.3 ms of CPU, so the server's own cost per request decides the ratio.
 
 ``wrk`` comes from Debian (``apt-get install wrk``); ``scripts/check_system.sh`` installs it
 when called with ``WANT_WRK=1``, which this bench does when wrk is missing. Without wrk the
@@ -164,7 +165,7 @@ def make_rows(prod: dict, dev: dict, clients: int, seconds: int, workers) -> lis
     """
     size = f"{clients}c×{seconds}s"
     shape = workers if isinstance(workers, str) else f"{workers}w"
-    name = f"load /gs search+decision: gunicorn {shape} vs runserver"
+    name = f"load /gs search+decision: granian {shape} vs runserver"
     p95_ok = prod["p95_ms"] < P95_TARGET_MS
     no_errors = prod["errors"] == 0 and prod["requests"] > 0
     rps = _row(
@@ -376,7 +377,7 @@ def drive(wrk, port, paths, clients, seconds, tmp: Path) -> dict:
 def measure(server, env, wrk, paths, title, clients, seconds, tmp: Path) -> dict:
     port = free_port()
     log = tmp / f"{server}.log"
-    if server == "gunicorn":
+    if server == "granian":
         cmd = ["bash", "scripts/serve_prod.sh"]
         run_env = dict(env, SANXIANG_BIND=f"127.0.0.1:{port}")
     else:
@@ -405,24 +406,28 @@ def measure(server, env, wrk, paths, title, clients, seconds, tmp: Path) -> dict
     done = max(1, result["requests"])
     result["cpu_ms"] = 1000 * (cpu1 - cpu0) / done
     result["runq_ms"] = 1000 * (wait1 - wait0) / done
-    result["boots"] = log.read_text().count("Booting worker")
+    result["boots"] = log.read_text().count("Spawning worker")
     print(
         f"    {server}: {result['requests']} requests in {result['seconds']:.1f} s = "
         f"{result['rps']:.1f}/s, p50 {result['p50_ms']:.1f} ms, p95 {result['p95_ms']:.1f} ms, "
         f"p99 {result['p99_ms']:.1f} ms, errors {result['errors']}; server CPU "
         f"{result['cpu_ms']:.2f} ms/request, run-queue wait {result['runq_ms']:.2f} ms/request, "
-        f"worker boots {result['boots']}; wrk {result['raw']}",
+        f"worker starts {result['boots']}; wrk {result['raw']}",
         flush=True,
     )
     return result
 
 
 def server_shape() -> str:
-    """``<workers>w×<threads>t`` as scripts/gunicorn_conf.py sizes gunicorn here."""
+    """``<workers>w×<threads>t`` as scripts/granian_conf.py sizes granian here."""
     done = subprocess.run(
-        [PY, "scripts/gunicorn_conf.py"], cwd=ROOT, capture_output=True, text=True, check=True
+        [PY, "scripts/granian_conf.py", "--summary"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     )
-    workers, threads = done.stdout.split()
+    workers, threads, _bind = done.stdout.split()
     return f"{workers}w×{threads}t"
 
 
@@ -457,7 +462,7 @@ def run(args) -> list[dict]:
         paths, picked = prepare(env)
         print(f"    demo data in {time.perf_counter() - t:.1f} s; loading {paths}", flush=True)
         title = picked["title"]
-        prod = measure("gunicorn", env, wrk, paths, title, clients, seconds, tmp)
+        prod = measure("granian", env, wrk, paths, title, clients, seconds, tmp)
         _flush_redis()  # the baseline starts from the same cold cache
         dev = measure("runserver", env, wrk, paths, title, clients, seconds, tmp)
         return make_rows(prod, dev, clients, seconds, workers)

@@ -29,7 +29,7 @@ at startup when they belong to this user.
 | CELERY_RESULT_BACKEND | (unset: results not kept) | redis://... where task results are kept |
 | CACHE_URL | (unset: local memory; required in production) | redis://127.0.0.1:6379/1 |
 | TRUST_PROXY_HEADERS | 0 | 1 behind a TLS-terminating reverse proxy: trust its ``X-Forwarded-Proto`` and ``X-Real-IP`` |
-| FORWARDED_ALLOW_IPS | 127.0.0.1,::1 | addresses/networks of that proxy (also read by gunicorn) |
+| FORWARDED_ALLOW_IPS | 127.0.0.1,::1 | addresses/networks of that proxy (applied in sanxiang/wsgi.py) |
 | SECURE_HSTS_SECONDS | 31536000 in production | Strict-Transport-Security max-age |
 | SECURE_HSTS_INCLUDE_SUBDOMAINS, SECURE_HSTS_PRELOAD | 0 | add includeSubDomains / preload to HSTS |
 | SECURE_SSL_REDIRECT | 1 in production | redirect plain HTTP to HTTPS |
@@ -50,7 +50,7 @@ at startup when they belong to this user.
 | LOG_LEVEL | WARNING | root log level |
 | SANXIANG_KEYS_DIR | var/keys | ledger signing key, seal key, witness key, personal-data hash key |
 | SANXIANG_LEDGER_HASH | sha256 | Merkle hash of a NEW ledger: ``sha256`` (RFC 9162) or ``sm3`` (国密 GB/T 32905); an existing log keeps its own (docs/ledger.md) |
-| SANXIANG_WSGI_WARM | (unset) | ``1``: load URL config and the segmenter before gunicorn forks (serve_prod.sh sets it) |
+| SANXIANG_WSGI_WARM | (unset) | ``1``: each server worker loads URL config and the segmenter at start (serve_prod.sh sets it) |
 
 Settings read with a default (set them in a deployment settings module that imports this one):
 

@@ -1,16 +1,16 @@
-"""WSGI entry point: ``gunicorn sanxiang.wsgi:application`` (scripts/serve_prod.sh).
+"""WSGI entry point: ``granian --interface wsgi sanxiang.wsgi:application`` (scripts/serve_prod.sh).
 
 Behind a trusted reverse proxy (``TRUST_PROXY_HEADERS=1``, docs/deployment.md) every
 request comes from the proxy, so ``REMOTE_ADDR`` is the proxy's address. ``TrustedProxy``
 then takes the client's address from ``X-Real-IP`` (the proxy overwrites it with the
 address it saw) into ``REMOTE_ADDR``, which login throttling (django-axes) and the rate
 limits of the public complaint pages key on. It trusts only peers in
-``FORWARDED_ALLOW_IPS`` (a unix-socket peer has no address and counts as the proxy, as in
-gunicorn); from any other peer it drops ``X-Real-IP`` and ``X-Forwarded-Proto``, so a
+``FORWARDED_ALLOW_IPS`` (a unix-socket peer has no address and counts as the proxy); from any other peer it drops ``X-Real-IP`` and ``X-Forwarded-Proto``, so a
 client that reaches the application server directly can claim neither HTTPS
 (``SECURE_PROXY_SSL_HEADER``) nor another address.
 """
 
+import gc
 import ipaddress
 import os
 
@@ -58,10 +58,9 @@ from django.conf import settings  # noqa: E402  (configured by get_wsgi_applicat
 
 
 def warm():
-    """Load what every first request would otherwise load, before gunicorn forks the
-    workers (``--preload``, scripts/serve_prod.sh): the URL configuration and the search
-    segmenter's dictionary. Opens no database or cache connection (those must not be
-    shared across the fork)."""
+    """Load what every first request would otherwise load, when a server worker starts
+    (``SANXIANG_WSGI_WARM=1``, set by scripts/serve_prod.sh): the URL configuration and the
+    search segmenter's dictionary. Opens no database or cache connection."""
     from django.urls import get_resolver
 
     from sanxiang.publicity.search import _get_jieba
@@ -72,6 +71,10 @@ def warm():
 
 if os.environ.get("SANXIANG_WSGI_WARM") == "1":
     warm()
+    # what was loaded lives as long as the worker: out of the garbage collector's reach, so
+    # that no full collection rescans the segmenter's dictionary (hundreds of thousands of
+    # objects)
+    gc.freeze()
 
 if settings.TRUST_PROXY_HEADERS:
     application = TrustedProxy(application, settings.FORWARDED_ALLOW_IPS)

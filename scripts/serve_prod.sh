@@ -1,20 +1,21 @@
 #!/usr/bin/env bash
-# `make serve-prod`: the platform in production mode under gunicorn (docs/deployment.md).
+# `make serve-prod`: the platform in production mode under granian (docs/deployment.md).
 # Applies migrations, collects static files into STATIC_ROOT (served by WhiteNoise), then
-# replaces itself with gunicorn, so that systemd's signals reach gunicorn directly
-# (TERM: graceful stop, HUP: graceful reload of the workers).
+# replaces itself with granian, so that systemd's signals reach granian directly
+# (TERM: graceful stop, HUP: the workers restart and load the code afresh).
 #
-# The gunicorn settings are in scripts/gunicorn_conf.py (gthread workers with keep-alive,
-# one process per CPU, no access log: the reasons are there), each overridable here:
-#   SANXIANG_BIND     address to listen on: host:port (default 127.0.0.1:8000) or unix:/path
-#   WEB_CONCURRENCY   worker processes (default: one per CPU)
-#   GUNICORN_THREADS  threads per worker (default 4)
-#   GUNICORN_KEEPALIVE seconds an idle keep-alive connection stays open (default 75)
-#   GUNICORN_TIMEOUT  seconds a worker may stay silent before it is replaced (default 120)
-#   GUNICORN_ACCESS_LOG  "-" (stdout/journal) or a path: gunicorn's access log (default off;
-#                     nginx logs every request)
+# The server settings are in scripts/granian_conf.py (one worker process per CPU, each running
+# the application in a few threads, HTTP/1.1 keep-alive, no access log: the reasons are there),
+# each overridable here:
+#   SANXIANG_BIND       address to listen on: host:port (default 127.0.0.1:8000) or unix:/path
+#   WEB_CONCURRENCY     worker processes (default: one per CPU)
+#   WEB_THREADS         application threads per worker (default 4)
+#   WEB_HEADER_TIMEOUT  seconds an idle keep-alive connection stays open (default 60, at most 60)
+#   WEB_MAX_RSS_MB      a worker above this memory is replaced gracefully (default 1024)
+#   WEB_ACCESS_LOG=1    granian's access log on stdout/journal (default off; nginx logs every
+#                       request)
 #   TRUST_PROXY_HEADERS=1 with FORWARDED_ALLOW_IPS (default 127.0.0.1,::1): the TLS proxy
-#                     whose X-Forwarded-Proto / X-Real-IP are believed (sanxiang/settings.py)
+#                       whose X-Forwarded-Proto / X-Real-IP are believed (sanxiang/wsgi.py)
 # Everything else comes from the environment as described in sanxiang/settings.py;
 # production mode refuses to start when something required is missing or unsafe.
 set -euo pipefail
@@ -34,21 +35,17 @@ if [ "$mode" != "production" ]; then
 fi
 export SANXIANG_ENV=production
 
-for name in WEB_CONCURRENCY GUNICORN_THREADS GUNICORN_KEEPALIVE GUNICORN_TIMEOUT; do
-  value=${!name:-1}
-  if ! [[ "$value" =~ ^[1-9][0-9]*$ ]]; then
-    echo "错误：$name 应为正整数，而不是 '$value'。($name must be a positive integer)" >&2
-    exit 1
-  fi
-done
+# the server settings first: a bad value is refused before anything is migrated
+if ! args=$("$PY" scripts/granian_conf.py); then
+  exit 1
+fi
+read -r workers threads bind < <("$PY" scripts/granian_conf.py --summary)
 
 "$PY" manage.py migrate --noinput
 "$PY" manage.py collectstatic --noinput
-read -r workers threads < <("$PY" scripts/gunicorn_conf.py)
-echo "==> gunicorn: $workers workers × $threads threads on ${SANXIANG_BIND:-127.0.0.1:8000} (SANXIANG_ENV=production)"
-# SANXIANG_WSGI_WARM=1 with preload_app (gunicorn_conf.py): the application, its URL
-# configuration and the search segmenter's dictionary are loaded once in the master and
-# shared by the forked workers (a worker that re-imported them spent about 2 s of CPU
-# before its first answer). HUP reloads the workers but not new code: restart to deploy.
+echo "==> granian: $workers workers × $threads threads on $bind (SANXIANG_ENV=production)"
+# SANXIANG_WSGI_WARM=1: each worker loads the URL configuration and the search segmenter's
+# dictionary when it starts, not in its first request (sanxiang/wsgi.py).
 export SANXIANG_WSGI_WARM=1
-exec "$PY" -m gunicorn -c scripts/gunicorn_conf.py sanxiang.wsgi:application
+mapfile -t argv <<<"$args"
+exec "$PY" -m granian "${argv[@]}"

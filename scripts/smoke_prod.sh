@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# CI smoke test of production mode (docs/deployment.md): `scripts/serve_prod.sh` (gunicorn)
+# CI smoke test of production mode (docs/deployment.md): `scripts/serve_prod.sh` (granian)
 # on a fresh var dir against a fresh PostgreSQL database and Redis, as nginx would reach it
 # (plain HTTP from 127.0.0.1 with X-Forwarded-Proto / X-Real-IP). Checks: the login page is
 # 200 over X-Forwarded-Proto: https with Strict-Transport-Security; a collected static CSS
 # file is 200; plain http gets exactly one 301 to https whose target is then served (no
-# redirect loop); one gthread worker per CPU, keeping connections alive; the var dir is
-# 0700; and
+# redirect loop); one granian worker per CPU, keeping connections alive; a request body
+# over its path's limit refused with 413 before the body is sent; the var dir is 0700; and
 # `manage.py check --deploy` reports only the warnings justified in docs/deployment.md.
 # No demo data. PostgreSQL (127.0.0.1:5432, user postgres, trust) and Redis
 # (127.0.0.1:6379, db 15) are mandatory in CI; elsewhere a missing one skips the test.
@@ -100,14 +100,14 @@ for _ in $(seq 1 "${SMOKE_START_SECONDS:-300}"); do
   kill -0 "$pid" 2>/dev/null || fail "serve_prod.sh exited early"
   sleep 1
 done
-[ "$up" = 1 ] || fail "gunicorn did not answer within ${SMOKE_START_SECONDS:-300} s"
+[ "$up" = 1 ] || fail "granian did not answer within ${SMOKE_START_SECONDS:-300} s"
 
 # 1. the login page over X-Forwarded-Proto: https, with HSTS
 code=$(curl -s -D "$WORK/login.h" -o "$WORK/login.html" -w '%{http_code}' "${proxied[@]}" "$base/accounts/login/")
 [ "$code" = 200 ] || fail "login page over X-Forwarded-Proto https: HTTP $code (want 200)"
 grep -q "登录三项制度执法平台" "$WORK/login.html" || fail "login page text missing"
 grep -qi '^strict-transport-security: max-age=31536000' "$WORK/login.h" || fail "no Strict-Transport-Security header"
-grep -qi '^set-cookie: csrftoken=.*; secure' "$WORK/login.h" || fail "CSRF cookie is not Secure"
+grep -qi '^set-cookie: *csrftoken=.*; secure' "$WORK/login.h" || fail "CSRF cookie is not Secure"
 
 # 2. a collected static CSS file (hashed name from the page)
 css=$(grep -o '/static/core/app\.[0-9a-f]*\.css' "$WORK/login.html" | head -n 1)
@@ -124,17 +124,28 @@ location=$(grep -i '^location:' "$WORK/plain.h" | tr -d '\r' | cut -d' ' -f2-)
 code=$(curl -s -o /dev/null -w '%{http_code}' "${proxied[@]}" "$base${location#https://"$HOST"}")
 [ "$code" = 200 ] || fail "redirect target over https: HTTP $code (want 200, not another redirect)"
 
-# 4. workers sized from the CPU count (scripts/gunicorn_conf.py: one per CPU, threaded,
+# 4. workers sized from the CPU count (scripts/granian_conf.py: one per CPU, threaded,
 #    keep-alive); var dir private
 want=$(nproc)
-read -r workers threads < <("$PY" scripts/gunicorn_conf.py)
-[ "$workers" = "$want" ] || fail "gunicorn_conf.py sizes $workers workers (want one per CPU: $want)"
-booted=$(grep -c "Booting worker" "$log")
-[ "$booted" = "$want" ] || fail "$booted workers booted (want one per CPU: $want)"
-grep -q "Using worker: gthread" "$log" || fail "gunicorn does not run gthread workers"
+read -r workers threads _ < <("$PY" scripts/granian_conf.py --summary)
+[ "$workers" = "$want" ] || fail "granian_conf.py sizes $workers workers (want one per CPU: $want)"
+started=$(grep -c "Started worker-" "$log")
+[ "$started" = "$want" ] || fail "$started workers started (want one per CPU: $want)"
+grep -q -- "--blocking-threads" <("$PY" scripts/granian_conf.py) || fail "granian runs without a bounded thread count"
 # the second of two requests reuses the first one's connection (0 new connections)
 keep=$(curl -s -o /dev/null -o /dev/null -w '%{num_connects} ' "${proxied[@]}" "$base/accounts/login/" "$base/accounts/login/")
 [ "$keep" = "1 0 " ] || fail "new connections per request: '$keep' (want '1 0 ': keep-alive)"
+# an over-limit body (the public seal check takes 20 MB) is refused while it is being sent
+over=$("$PY" - "$PORT" "$HOST" <<'PY'
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
+s.sendall(f"POST /gs/yq/ HTTP/1.1\r\nHost: {sys.argv[2]}\r\nX-Forwarded-Proto: https\r\n"
+          "Content-Type: multipart/form-data; boundary=x\r\nContent-Length: 1000000000\r\n\r\n".encode())
+s.sendall(b"a" * 65536)
+print(s.recv(64).split(b"\r\n")[0].decode())
+PY
+)
+[[ "$over" == *" 413 "* ]] || fail "1 GB declared to the seal check: '$over' (want 413 before the body is sent)"
 [ "$(stat -c %a "$VAR")" = 700 ] || fail "var dir is $(stat -c %a "$VAR") (want 700)"
 
 # 5. manage.py check --deploy: nothing but the justified warnings
@@ -150,4 +161,4 @@ for id in $JUSTIFIED; do
   grep -q "$id" docs/deployment.md || fail "docs/deployment.md does not justify $id"
 done
 
-echo "smoke_prod: gunicorn ($want gthread workers × $threads threads, keep-alive) served login 200 + HSTS, static $css 200, http→https single 301; check --deploy: ${found:-no warnings}(justified in docs/deployment.md)"
+echo "smoke_prod: granian ($want workers × $threads threads, keep-alive) served login 200 + HSTS, static $css 200, http→https single 301, over-limit body 413; check --deploy: ${found:-no warnings}(justified in docs/deployment.md)"

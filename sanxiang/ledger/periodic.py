@@ -18,7 +18,7 @@ def sign_if_grown(force: bool = False):
 
 
 def check_triggers(stdout):
-    """Production processes (gunicorn, celery) never run ``manage.py check``: report a
+    """Production processes (granian, celery) never run ``manage.py check``: report a
     missing append-only trigger here too (ERROR log line + the job's output)."""
     import logging
 

@@ -130,7 +130,7 @@ def request_stream(request, length):
 
     Nothing has read the body of a tus PATCH before this view (no parser runs), so the
     socket file below the WSGI input is read directly with ``readinto`` (no per-block
-    allocation). Any other server (gunicorn, uWSGI, the test client) gets ``request.read``.
+    allocation). Any other server (granian, gunicorn, the test client) gets ``request.read``.
     """
     django_request = getattr(request, "_request", request)
     found = None

@@ -32,7 +32,7 @@ class EndlessBody(io.RawIOBase):
 
 
 def _post(path, size, *, content_length=True, content_type="multipart/form-data; boundary=B"):
-    """POST ``size`` bytes to ``path`` through the real WSGI handler (as gunicorn would)."""
+    """POST ``size`` bytes to ``path`` through the real WSGI handler (as granian would)."""
     body = EndlessBody(size)
     environ = {
         "REQUEST_METHOD": "POST",

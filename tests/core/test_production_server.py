@@ -1,26 +1,28 @@
-"""The production server's gunicorn settings (scripts/gunicorn_conf.py, issue #12).
+"""The production server's settings (scripts/granian_conf.py, issue #12).
 
-What ``scripts/serve_prod.sh`` starts: gthread workers with keep-alive, one process per
-CPU, no access log of its own, the preloaded application frozen out of the workers'
-garbage collections. Checked against gunicorn's own settings so that a misspelt name
-(which gunicorn would ignore in silence) fails here. No timing is asserted: the figures
-come from ``bench/load_bench.py``.
+What ``scripts/serve_prod.sh`` starts: granian's WSGI interface, one worker process per
+CPU, a bounded number of application threads each, HTTP/1.1 keep-alive longer-lived than
+nginx's upstream pool, no access log of its own. The arguments are parsed by granian's own
+command line (click) so that a misspelt option or a value out of range fails here, not at
+the first deployment. No timing is asserted: the figures come from ``bench/load_bench.py``.
 """
 
 import gc
 import importlib.util
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from gunicorn.config import Config
+from granian.cli import cli
 
 ROOT = Path(__file__).resolve().parents[2]
-PATH = ROOT / "scripts" / "gunicorn_conf.py"
+PATH = ROOT / "scripts" / "granian_conf.py"
 
 
 def load_conf():
-    spec = importlib.util.spec_from_file_location("gunicorn_conf_under_test", PATH)
+    spec = importlib.util.spec_from_file_location("granian_conf_under_test", PATH)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -29,17 +31,34 @@ def load_conf():
 conf = load_conf()
 
 
-def test_workers_are_one_per_cpu_threaded_and_kept_alive():
+def parsed(environ, cpus=2):
+    """The arguments as granian itself reads them."""
+    return cli.make_context("granian", conf.server_args(environ, cpus=cpus)).params
+
+
+def test_workers_are_one_per_cpu_with_bounded_threads_and_keep_alive():
     for cpus in (1, 2, 8):
-        s = conf.server_settings({}, cpus=cpus)
-        assert s["workers"] == cpus
-        assert s["worker_class"] == "gthread"
-        assert s["threads"] == 4
-        assert s["keepalive"] == 75  # longer than nginx's upstream keepalive_timeout 60 s
-        assert s["preload_app"] is True
-        assert s["max_requests"] == 10000
-        assert s["timeout"] == 120
-        assert s["bind"] == ["127.0.0.1:8000"]
+        p = parsed({}, cpus=cpus)
+        assert p["workers"] == cpus
+        assert p["interface"].value == "wsgi"
+        # granian's own default for WSGI is backpressure/2 = 256 threads per worker, each
+        # able to hold a database connection
+        assert p["blocking_threads"] == 4
+        assert p["http"].value == "1" and p["websockets"] is False
+        assert p["http1_keep_alive"] is True
+        # an idle connection lives 60 s, longer than nginx's upstream keepalive_timeout 50 s
+        assert p["http1_header_read_timeout"] == 60_000
+        assert p["respawn_failed_workers"] is True
+        assert p["workers_max_rss"] == 1024
+        assert p["workers_kill_timeout"] == 30
+        assert (p["host"], p["port"], p["uds"]) == ("127.0.0.1", 8000, None)
+        assert p["app"] == "sanxiang.wsgi:application"
+
+
+def test_nginx_closes_idle_connections_before_granian():
+    guide = (ROOT / "docs" / "deployment.md").read_text()
+    assert "keepalive_timeout 50s;" in guide
+    assert parsed({})["http1_header_read_timeout"] > 50_000
 
 
 def test_cpu_count_is_the_affinity_mask(monkeypatch):
@@ -49,62 +68,79 @@ def test_cpu_count_is_the_affinity_mask(monkeypatch):
 
 
 def test_access_log_is_off_unless_asked_for():
-    assert conf.server_settings({}, cpus=2)["accesslog"] is None
-    assert conf.server_settings({"GUNICORN_ACCESS_LOG": "-"}, cpus=2)["accesslog"] == "-"
+    assert parsed({})["log_access_enabled"] is False
+    assert parsed({"WEB_ACCESS_LOG": "1"})["log_access_enabled"] is True
 
 
 def test_environment_overrides_and_refuses_nonsense():
-    s = conf.server_settings(
+    p = parsed(
         {
             "WEB_CONCURRENCY": "5",
-            "GUNICORN_THREADS": "8",
-            "GUNICORN_KEEPALIVE": "10",
-            "GUNICORN_TIMEOUT": "30",
-            "SANXIANG_BIND": "unix:/run/sanxiang.sock",
-        },
-        cpus=2,
+            "WEB_THREADS": "8",
+            "WEB_HEADER_TIMEOUT": "20",
+            "WEB_MAX_RSS_MB": "512",
+            "SANXIANG_BIND": "10.0.0.5:9000",
+        }
     )
-    assert (s["workers"], s["threads"], s["keepalive"], s["timeout"]) == (5, 8, 10, 30)
-    assert s["bind"] == ["unix:/run/sanxiang.sock"]
+    assert (p["workers"], p["blocking_threads"], p["http1_header_read_timeout"]) == (5, 8, 20_000)
+    assert (p["workers_max_rss"], p["host"], p["port"]) == (512, "10.0.0.5", 9000)
+    unix = parsed({"SANXIANG_BIND": "unix:/run/sanxiang/web.sock"})
+    assert unix["uds"] == Path("/run/sanxiang/web.sock")
+    assert unix["uds_permissions"] == 0o660
     for bad in ("0", "-1", "two", "1.5"):
         with pytest.raises(ValueError, match="WEB_CONCURRENCY"):
             conf.server_settings({"WEB_CONCURRENCY": bad}, cpus=2)
+    with pytest.raises(ValueError, match="WEB_HEADER_TIMEOUT"):
+        conf.server_settings({"WEB_HEADER_TIMEOUT": "75"}, cpus=2)  # granian's maximum is 60
+    for bind in ("localhost", ":8000", "127.0.0.1:http", "127.0.0.1:70000", "unix:web.sock"):
+        with pytest.raises(ValueError, match="SANXIANG_BIND"):
+            conf.server_args({"SANXIANG_BIND": bind}, cpus=2)
 
 
-def test_proxy_headers_are_believed_only_with_trust_proxy_headers():
-    assert conf.server_settings({}, cpus=2)["forwarded_allow_ips"] == ""
-    trusted = conf.server_settings({"TRUST_PROXY_HEADERS": "1"}, cpus=2)
-    assert trusted["forwarded_allow_ips"] == "127.0.0.1,::1"
-    own = conf.server_settings(
-        {"TRUST_PROXY_HEADERS": "yes", "FORWARDED_ALLOW_IPS": "10.0.0.5"}, cpus=2
+def test_gunicorn_settings_of_earlier_versions_are_refused_not_ignored():
+    with pytest.raises(ValueError, match="GUNICORN_THREADS is no longer read.*WEB_THREADS"):
+        conf.server_settings({"GUNICORN_THREADS": "8"}, cpus=2)
+
+
+def test_command_line_prints_arguments_or_a_chinese_error():
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("WEB_", "GUNICORN_"))}
+    ok = subprocess.run(
+        [sys.executable, str(PATH)], env=env, capture_output=True, text=True, check=True
     )
-    assert own["forwarded_allow_ips"] == "10.0.0.5"
+    assert ok.stdout.splitlines()[-1] == "sanxiang.wsgi:application"
+    summary = subprocess.run(
+        [sys.executable, str(PATH), "--summary"], env=env, capture_output=True, text=True
+    )
+    assert summary.stdout.split()[1:] == ["4", "127.0.0.1:8000"]
+    bad = subprocess.run(
+        [sys.executable, str(PATH)],
+        env={**env, "WEB_THREADS": "many"},
+        capture_output=True,
+        text=True,
+    )
+    assert bad.returncode == 2
+    assert "错误：服务器设置无效" in bad.stderr and "WEB_THREADS" in bad.stderr
 
 
-def test_every_name_is_a_gunicorn_setting_with_a_valid_value():
-    cfg = Config()
-    for name, value in conf.server_settings({"TRUST_PROXY_HEADERS": "1"}, cpus=2).items():
-        assert name in cfg.settings, f"{name} is not a gunicorn setting"
-        cfg.set(name, value)  # runs gunicorn's validator
-    assert cfg.worker_class_str == "gthread"
-    assert cfg.workers == 2 and cfg.threads == 4 and cfg.keepalive == 75
-    assert cfg.preload_app is True and cfg.control_socket_disable is True
-    # the module-level names gunicorn reads are those of server_settings()
-    for name, value in conf.server_settings().items():
-        assert getattr(conf, name) == value
-
-
-def test_pre_fork_freezes_what_the_master_loaded():
-    gc.unfreeze()
-    assert gc.get_freeze_count() == 0
-    try:
-        conf.pre_fork(None, None)
-        assert gc.get_freeze_count() > 0
-    finally:
-        gc.unfreeze()
-
-
-def test_serve_prod_starts_gunicorn_with_this_file():
+def test_serve_prod_starts_granian_with_these_arguments():
     script = (ROOT / "scripts" / "serve_prod.sh").read_text()
-    assert "-m gunicorn -c scripts/gunicorn_conf.py sanxiang.wsgi:application" in script
+    assert 'args=$("$PY" scripts/granian_conf.py)' in script
+    assert 'exec "$PY" -m granian "${argv[@]}"' in script
     assert "SANXIANG_WSGI_WARM=1" in script
+
+
+def test_warm_worker_freezes_what_it_loaded():
+    """``SANXIANG_WSGI_WARM=1``: a worker loads the URL configuration and the segmenter
+    when it starts and moves them out of the garbage collector's reach."""
+    code = (
+        "import gc; import sanxiang.wsgi; "
+        "print(gc.get_freeze_count() > 100000, sanxiang.wsgi.application is not None)"
+    )
+    env = {**os.environ, "SANXIANG_WSGI_WARM": "1", "DJANGO_SETTINGS_MODULE": "sanxiang.settings"}
+    env.pop("SANXIANG_ENV", None)
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["True", "True"]
+    gc.collect()
