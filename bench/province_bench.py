@@ -23,10 +23,12 @@ province scale (``--province-scale`` N cases, 10·N ledger leaves), measured aga
   (``sha256(0x01 || left || right)``), the ``TreeState`` frontier from those, and a signed
   tree head — exactly what ``ledger.services.append`` would have stored.
 
-Rows (``ratio`` = p95 at scale / p95 at 10^4, target ≤ 1.5; p95 of ``--province-repeat`` runs):
+Rows (``ratio`` = p95 at scale / p95 at 10^4, target ≤ 1.5; p95 of ``--province-repeat`` runs,
+at least 200 for the rows of a few milliseconds: the cases by month, the searches, the proofs):
 case list page and API as the province supervisor and as an agency handler; the dashboard
-page and its case queries; publicity search (selective: a company name; common: a
-violation type) and the decision list page; the inclusion-proof API for random leaves;
+page and its case queries; publicity search (a decision number: one match at any scale; a
+company name: the generator's 1,000 names are each shared by 1 in 1,000 decisions, so the
+matches grow with the data; common: a violation type) and the decision list page; the inclusion-proof API for random leaves;
 ``append_many`` batches of 1,000 through the real append path (≥ 10,000 leaves/s);
 ``ledger verify`` (default processes) against one process hashing the same contents with
 hashlib (≥ 0.5×).
@@ -528,6 +530,9 @@ def _measure(ctx, repeat):
 
     today = dashboard.clock.today()
     months = dashboard._months(today)
+    # rows of a few milliseconds get more runs: a p95 of 40 runs is their second-largest
+    # value, which one scheduling hiccup on a shared machine decides
+    fast = max(repeat, 200)
     out = {
         "cases page, supervisor": _p95_ms(get(c_sup, "/cases/"), repeat),
         "cases page, supervisor, stage filter": _p95_ms(
@@ -539,7 +544,7 @@ def _measure(ctx, repeat):
         "dashboard page, province supervisor": _p95_ms(
             get(c_sup, "/workbench/dashboard/"), max(5, repeat // 4)
         ),
-        "dashboard: cases by month": _p95_ms(lambda: dashboard.cases_by_month(sup, months), repeat),
+        "dashboard: cases by month": _p95_ms(lambda: dashboard.cases_by_month(sup, months), fast),
         "dashboard: per-agency rows": _p95_ms(
             lambda: dashboard.agency_rows(sup, months, today), max(5, repeat // 4)
         ),
@@ -547,22 +552,29 @@ def _measure(ctx, repeat):
     rng = random.Random(5)
     names = [_name(rng.randrange(1000)) for _ in range(3)]
     doc = f"罚决〔2026〕{(ctx['cases'] // 2) - (ctx['cases'] // 2) % PUBLISHED_SHARE}号"
-    terms = {"selective": names + [doc], "common": ["虚假广告", "建筑垃圾", "噪声扰民"]}
+    terms = {
+        # one decision at any scale
+        "decision number": [doc],
+        # the generator draws party names from 1,000: each is shared by 1 in 1,000
+        # decisions, so its matches grow with the data (2 at 10⁴, ~200-400 at 10⁶)
+        "company name": names,
+        "common": ["虚假广告", "建筑垃圾", "噪声扰民"],
+    }
     for kind, words in terms.items():
         runs = []
         for w in words:
             search(Filters(q=w))
-            runs.append(_p95_ms(lambda w=w: search(Filters(q=w)), repeat))
+            runs.append(_p95_ms(lambda w=w: search(Filters(q=w)), fast))
         out[f"publicity search ({kind})"] = statistics.mean(runs)
     out["public decision list /gs/jd/?q="] = _p95_ms(get(c_anon, "/gs/jd/?q=虚假广告"), repeat)
     size = services.tree_size()
-    picks = iter([rng.randrange(size) for _ in range(repeat + 1)])
+    picks = iter([rng.randrange(size) for _ in range(fast + 1)])
 
     def proof():
         r = c_anon.get(f"/api/ledger/proofs/inclusion/?index={next(picks)}")
         assert r.status_code == 200, r.content[:300]
 
-    out["inclusion proof API"] = _p95_ms(proof, repeat)
+    out["inclusion proof API"] = _p95_ms(proof, fast)
     with connection.cursor() as cur:
         cur.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
         out["db size"] = cur.fetchone()[0]
@@ -627,6 +639,7 @@ def worker(scale, repeat):
 
     from sanxiang.ledger import services
     from sanxiang.ledger.verify import verify_ledger
+    from sanxiang.publicity import search as pub_search
 
     scale = max(scale, SMALL)
     rng = random.Random(11)
@@ -665,6 +678,10 @@ def worker(scale, repeat):
         services.sign_tree_head()
         gen[stage] = {"cases_s": t_cases, "pubs_s": t_pubs, "ledger_s": t_ledger}
         ctx = {"supervisor": supervisor, "handler": handler, "cases": cases}
+        # the search's word statistics are cached for STATS_SECONDS (10 min) in the process;
+        # a server would have read them again long after a 100-fold growth, so read them now
+        # (otherwise the 10⁶ stage decides its plans from the 10⁴ stage's statistics)
+        pub_search._STATS["at"] = float("-inf")
         t = time.perf_counter()
         results[stage] = _measure(ctx, repeat)
         log(f"stage {stage}: measured in {time.perf_counter() - t:.0f} s: {results[stage]}")
@@ -673,7 +690,6 @@ def worker(scale, repeat):
         log(f"stage {stage}: appends {appends[stage]:.0f} leaves/s, plain INSERTs {plain:.0f}/s")
     # explain the dashboard's case counts and a selective search at scale
     from sanxiang.core import dashboard
-    from sanxiang.publicity import search as pub_search
 
     months = dashboard._months(dashboard.clock.today())
     _explain(

@@ -54,6 +54,7 @@ from sanxiang.publicity.models import Publication
 from sanxiang.workdays import deadlines
 
 from . import checklist, checks
+from .labels import quarter_label
 from .models import NoticeStatus, PatrolItem, PatrolNotice, PatrolRound, RoundStatus
 
 __all__ = ["evaluable_agencies"]
@@ -129,12 +130,11 @@ def create_round(agency, actor, *, year, quarter, agencies, sample_size=5, title
         raise DomainError(_("该季度尚未开始，不能开展巡查。"), code=ErrorCode.WRONG_STATE)
     if PatrolRound.objects.filter(agency=agency, year=year, quarter=quarter).exists():
         raise DomainError(
-            _("%(y)s年第%(q)s季度的网上巡查已创建。") % {"y": year, "q": quarter},
+            _("%(quarter)s的网上巡查已创建。") % {"quarter": quarter_label(year, quarter)},
             ErrorCode.CONFLICT,
         )
-    title = (title or "").strip() or _("%(y)s年第%(q)s季度行政执法公示网上巡查") % {
-        "y": year,
-        "q": quarter,
+    title = (title or "").strip() or _("%(quarter)s行政执法公示网上巡查") % {
+        "quarter": quarter_label(year, quarter)
     }
     try:
         with transaction.atomic():

@@ -173,7 +173,8 @@ PG_MATCH = "search_vector @@ to_tsquery('simple'::regconfig, %s)"
 PG_RANK = "ts_rank(search_vector, to_tsquery('simple'::regconfig, %s))"
 
 
-_STATS = {"at": 0.0, "freqs": {}, "rows": 0.0}
+# "at": never read yet (time.monotonic() counts from boot, so 0.0 would mean "read at boot")
+_STATS = {"at": float("-inf"), "freqs": {}, "rows": 0.0}
 STATS_SECONDS = 600
 
 

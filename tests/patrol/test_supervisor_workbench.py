@@ -45,7 +45,7 @@ def test_create_sample_score_via_pages(supervisor, agency_a, handler_a, client_f
         {"year": 2026, "quarter": 2, "agencies": [agency_a.pk], "sample_size": 3},
     )
     rnd = PatrolRound.objects.get()
-    assert response.status_code == 302 and rnd.title == "2026年第2季度行政执法公示网上巡查"
+    assert response.status_code == 302 and rnd.title == "2026年第二季度行政执法公示网上巡查"
     c.post(f"/patrol/rounds/{rnd.pk}/sample/")
     item = PatrolItem.objects.get()
     bad = c.post(
