@@ -12,8 +12,11 @@ The worker runs on its own scratch database ``sx_province`` (created and dropped
 ``PROVINCE_BENCH_PG``, default postgres://postgres@127.0.0.1:5432/), fully migrated, with a
 province of 1 省司法厅, 14 市司法局 and 126 enforcement agencies under them (9 per city). Data
 is generated on the server (``INSERT … SELECT generate_series``), in two stages in the same
-database: first the small stage (10^4 cases, 10^4 leaves), measured; then grown to the
-province scale (``--province-scale`` N cases, 10·N ledger leaves), measured again:
+database: first the small stage (10^4 cases, 10^4 leaves), copied as it is into
+``sx_province_small``; then grown to the province scale (``--province-scale`` N cases, 10·N
+ledger leaves). The two are then measured in five alternating turns (10^4, 10^6, 10^4, ...),
+each figure the median over the turns of the turn's p95, so that a slow minute of a shared
+machine weighs on both stages alike:
 
 * cases: spread evenly over the agencies, opened uniformly over the last 5 years (so the
   dashboard's 12-month window holds ~20 % of them), stages uniform, one party each;
@@ -115,6 +118,7 @@ def run(args) -> list[dict]:
         try:
             done = subprocess.run(cmd, env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True)
         finally:
+            _pg_admin(f"DROP DATABASE IF EXISTS {PG_DB}_small")
             if not os.environ.get("PROVINCE_BENCH_KEEP"):
                 _pg_admin(f"DROP DATABASE IF EXISTS {PG_DB}")
     for line in done.stdout.splitlines():
@@ -633,6 +637,67 @@ def _explain(sql_label, qs=None, sql=None, params=()):
     log(f"EXPLAIN {sql_label}:\n{plan}")
 
 
+SMALL_DB = f"{PG_DB}_small"
+ROUNDS = 5  # measurement turns: 10⁴, 10⁶, 10⁴, 10⁶, ...
+
+
+def _copy_database(source, target):
+    """``CREATE DATABASE target TEMPLATE source`` (nobody may be connected to ``source``)."""
+    import psycopg
+    from django.db import connections
+
+    connections.close_all()
+    base = connections["default"].settings_dict
+    with psycopg.connect(
+        host=base["HOST"] or "127.0.0.1",
+        port=base["PORT"] or 5432,
+        user=base["USER"] or "postgres",
+        dbname="postgres",
+        autocommit=True,
+    ) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{target}"')
+        admin.execute(f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
+
+
+def _use_database(name):
+    """Point Django at database ``name``; nothing cached from the other one is kept."""
+    from django.core.cache import cache
+    from django.db import connections
+
+    from sanxiang.publicity import search as pub_search
+
+    connections.close_all()
+    connections["default"].settings_dict["NAME"] = name
+    cache.clear()
+    # the search's word statistics are cached for STATS_SECONDS (10 min) in the process; a
+    # server would have read them again long after a 100-fold growth
+    pub_search._STATS["at"] = float("-inf")
+
+
+def _measure_in_turns(ctxs, repeat):
+    """Each stage's figures measured in ``ROUNDS`` alternating turns (10⁴, 10⁶, 10⁴, ...),
+    each figure the median over the turns of that turn's p95: a slow minute of a shared
+    machine falls on both stages alike instead of on whichever was measured then."""
+    turns = {0: [], 1: []}
+    for turn in range(ROUNDS):
+        for stage, db in ((0, SMALL_DB), (1, PG_DB)):
+            _use_database(db)
+            t = time.perf_counter()
+            turns[stage].append(_measure(ctxs[stage], repeat))
+            log(f"turn {turn + 1}/{ROUNDS}, stage {stage}: {time.perf_counter() - t:.0f} s")
+    _use_database(PG_DB)
+    results = {}
+    for stage, runs in turns.items():
+        results[stage] = {
+            key: statistics.median(r[key] for r in runs)
+            if isinstance(runs[0][key], float)
+            else runs[-1][key]
+            for key in runs[0]
+        }
+        log(f"stage {stage}: {results[stage]}")
+    return results
+
+
 def worker(scale, repeat):
     _setup_django()
     from django.db import connection
@@ -645,7 +710,7 @@ def worker(scale, repeat):
     rng = random.Random(11)
     root, agencies, supervisor, handler = _province()
     tpl_case, tpl_party = _templates(agencies, handler)
-    results, gen = {}, {}
+    results, gen, ctxs = {}, {}, {}
     appends = {}
     have_cases = 0
     have_leaves = 0
@@ -677,14 +742,13 @@ def worker(scale, repeat):
         _check_tree_sample(services.tree_size())
         services.sign_tree_head()
         gen[stage] = {"cases_s": t_cases, "pubs_s": t_pubs, "ledger_s": t_ledger}
-        ctx = {"supervisor": supervisor, "handler": handler, "cases": cases}
-        # the search's word statistics are cached for STATS_SECONDS (10 min) in the process;
-        # a server would have read them again long after a 100-fold growth, so read them now
-        # (otherwise the 10⁶ stage decides its plans from the 10⁴ stage's statistics)
-        pub_search._STATS["at"] = float("-inf")
-        t = time.perf_counter()
-        results[stage] = _measure(ctx, repeat)
-        log(f"stage {stage}: measured in {time.perf_counter() - t:.0f} s: {results[stage]}")
+        ctxs[stage] = {"supervisor": supervisor, "handler": handler, "cases": cases}
+        if stage == 0:
+            # the 10⁴ province is kept as it is in its own database, measured below in turns
+            # with the grown one
+            _copy_database(PG_DB, SMALL_DB)
+        else:
+            results = _measure_in_turns(ctxs, repeat)
         appends[stage] = _appends(20_000 if stage else 5_000)
         plain = _plain_inserts(20_000 if stage else 5_000)
         log(f"stage {stage}: appends {appends[stage]:.0f} leaves/s, plain INSERTs {plain:.0f}/s")
