@@ -467,7 +467,11 @@ def all_rules() -> tuple[Rule, ...]:
 
 
 def reconciled_models() -> dict[str, str]:
-    return {rule.label: rule.note for rule in all_rules()}
+    """{model label: what is compared}; a model with several rules gets every rule's note."""
+    out: dict[str, str] = {}
+    for rule in all_rules():
+        out[rule.label] = f"{out[rule.label]}; {rule.note}" if rule.label in out else rule.note
+    return out
 
 
 def _leaf_contents(rule):

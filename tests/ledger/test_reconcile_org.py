@@ -187,3 +187,12 @@ def test_fresh_fixtures_reconcile(officer_a1, officer_b1, supervisor, admin_user
     a mismatch) and certificates agree with their leaves."""
     assert officer_a1.certificates.exists()
     assert reconcile.reconcile() == []
+
+
+def test_reconciled_models_names_every_rule_of_a_model():
+    """cases.Case has two rules (decision columns; stage, number, agency and act type):
+    the summary keeps both notes, not the last one."""
+    notes = [rule.note for rule in reconcile.all_rules() if rule.label == "cases.Case"]
+    assert len(notes) == 2
+    summary = reconcile.reconciled_models()["cases.Case"]
+    assert all(note in summary for note in notes)
