@@ -48,9 +48,17 @@ def _months(today, n=MONTHS):
     return list(reversed(out))
 
 
-def _url(name, **params):
+def _url(name, _paths=None, **params):
+    """``reverse(name)`` with a query string; ``_paths`` (a dict) keeps the reversed paths
+    for a loop that builds many links to the same few pages."""
     params = {k: v for k, v in params.items() if v not in (None, "")}
-    return reverse(name) + ("?" + urlencode(params) if params else "")
+    if _paths is None:
+        path = reverse(name)
+    else:
+        path = _paths.get(name)
+        if path is None:
+            path = _paths[name] = reverse(name)
+    return path + ("?" + urlencode(params) if params else "")
 
 
 def _aware(day):
@@ -212,6 +220,7 @@ def agency_rows(user, months, today):
     coverage = av_coverage(ids, start)
 
     rows = []
+    paths = {}  # six pages linked from every row: reversed once
     for a in agencies:
         c = cases.get(a.pk, {})
         p = pubs.get(a.pk, {})
@@ -238,16 +247,16 @@ def agency_rows(user, months, today):
                 "complaints": q.get("received", 0),
                 "complaints_open": q.get("open", 0),
                 "urls": {
-                    "cases": _url("cases:list", agency=a.pk, **window),
-                    "reviews": _url("review:list", agency=a.pk),
+                    "cases": _url("cases:list", paths, agency=a.pk, **window),
+                    "reviews": _url("review:list", paths, agency=a.pk),
                     "publications": _url(
-                        "publicity:index", agency=a.pk, date_from=months[0].isoformat()
+                        "publicity:index", paths, agency=a.pk, date_from=months[0].isoformat()
                     ),
                     "publications_pending": _url(
-                        "publicity:index", agency=a.pk, status=PublicationStatus.PENDING
+                        "publicity:index", paths, agency=a.pk, status=PublicationStatus.PENDING
                     ),
-                    "recordings": _url("records:list", agency=a.pk, **window),
-                    "complaints": _url("complaints:index", agency=a.pk, **window),
+                    "recordings": _url("records:list", paths, agency=a.pk, **window),
+                    "complaints": _url("complaints:index", paths, agency=a.pk, **window),
                 },
             }
         )
