@@ -6,19 +6,16 @@ error, the two paths alternate) and the "met" rule (ratio ≥ 3, p95 < 300 ms, 0
 No timing is asserted.
 """
 
-import importlib.util
 import os
 import shutil
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 
-PATH = Path(__file__).resolve().parents[2] / "bench" / "load_bench.py"
-spec = importlib.util.spec_from_file_location("load_bench", PATH)
-lb = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(lb)
+from tests.bench import bench_module
+
+lb = bench_module("load_bench")
 
 
 def result_line(**over):

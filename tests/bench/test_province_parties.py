@@ -7,14 +7,11 @@ decisions each, so that the number of companies grows with the province (10³ at
 Plain Python over the generator's name functions; nothing is generated in a database.
 """
 
-import importlib.util
 from collections import Counter
-from pathlib import Path
 
-PATH = Path(__file__).resolve().parents[2] / "bench" / "province_bench.py"
-spec = importlib.util.spec_from_file_location("province_bench", PATH)
-pb = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(pb)
+from tests.bench import bench_module
+
+pb = bench_module("province_bench")
 
 
 def published(cases):
